@@ -1,0 +1,74 @@
+import type { CredentialBundle, ExportRequest, ExportResponse, ExportedCredential } from '../../protocol/agent-api.js';
+import { seal } from '../../protocol/sealing.js';
+import { CREDENTIAL_FIELDS, isSyncableType, profileSchema } from '../../domain/profile.js';
+import { profileExpiry, profileFingerprint } from '../../domain/profile-status.js';
+import { classifyExpiry } from '../../domain/token-health.js';
+import type { AgentContext } from '../agent-context.js';
+import { readNodeSnapshot } from '../node-snapshot.js';
+
+export function exportPurpose(node: string): string {
+  return `export:${node}`;
+}
+
+/**
+ * The credential fields of the chosen profiles, sealed for the fleet. When several agent
+ * stores hold one profile, the copy that expires last is the one exported.
+ */
+export async function exportCredentials(context: AgentContext, nodeKey: Buffer, request: ExportRequest): Promise<ExportResponse> {
+  const { env } = context;
+  const nowMs = context.now();
+  const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, nowMs, env.TOKENOPS_WARN_BEFORE);
+  const best = new Map<string, { credential: ExportedCredential; expires: number | null; fingerprint: string }>();
+  const notExported = new Map<string, string>();
+  for (const { store, read } of snapshot.stores) {
+    if (!read.ok) continue;
+    for (const [profileId, raw] of Object.entries(read.profiles)) {
+      if (request.profiles && !request.profiles.includes(profileId)) continue;
+      const parsed = profileSchema.safeParse(raw);
+      if (!parsed.success) {
+        if (!best.has(profileId)) notExported.set(profileId, 'malformed in every store on this node');
+        continue;
+      }
+      const profile = parsed.data;
+      if (!isSyncableType(profile.type)) {
+        notExported.set(profileId, `${profile.type} profiles are not synced`);
+        continue;
+      }
+      const expires = profileExpiry(profile);
+      const previous = best.get(profileId);
+      if (previous && (previous.expires ?? Infinity) >= (expires ?? Infinity)) continue;
+      const fields: ExportedCredential['fields'] = {};
+      for (const field of CREDENTIAL_FIELDS[profile.type]) {
+        const value = (profile as Record<string, unknown>)[field];
+        if (typeof value === 'string' || typeof value === 'number') fields[field] = value;
+      }
+      best.set(profileId, {
+        credential: { profileId, type: profile.type, provider: profile.provider, sourceAgentId: store.agentId, fields },
+        expires,
+        fingerprint: profileFingerprint(profile) ?? '',
+      });
+      notExported.delete(profileId);
+    }
+  }
+  for (const profileId of request.profiles ?? []) {
+    if (!best.has(profileId) && !notExported.has(profileId)) notExported.set(profileId, 'not held on this node');
+  }
+  const exportedAt = new Date(nowMs).toISOString();
+  const entries = [...best.values()];
+  const bundle: CredentialBundle = { node: env.TOKENOPS_NODE, exportedAt, credentials: entries.map((entry) => entry.credential) };
+  return {
+    node: env.TOKENOPS_NODE,
+    exportedAt,
+    profiles: entries.map(({ credential, expires, fingerprint }) => ({
+      profileId: credential.profileId,
+      type: credential.type,
+      provider: credential.provider,
+      sourceAgentId: credential.sourceAgentId,
+      expiresAt: expires === null ? null : new Date(expires).toISOString(),
+      fingerprint,
+      health: classifyExpiry(expires, nowMs, env.TOKENOPS_WARN_BEFORE),
+    })),
+    notExported: [...notExported].map(([profileId, reason]) => ({ profileId, reason })),
+    sealed: seal(nodeKey, exportPurpose(env.TOKENOPS_NODE), bundle),
+  };
+}

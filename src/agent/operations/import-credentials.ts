@@ -1,0 +1,85 @@
+import type { ImportRequest, ImportResponse, ProfilePlan, StoreImportResult } from '../../protocol/agent-api.js';
+import { credentialBundleSchema } from '../../protocol/agent-api.js';
+import { unseal } from '../../protocol/sealing.js';
+import { applyCredential, planProfileUpdate } from '../../domain/sync-plan.js';
+import type { AgentContext } from '../agent-context.js';
+import { readNodeSnapshot } from '../node-snapshot.js';
+import { StoreInvalidError } from '../store/credential-store.js';
+import { LockBusyError } from '../store/sidecar-lock.js';
+
+export function importPurpose(node: string): string {
+  return `import:${node}`;
+}
+
+/** A store on this node cannot be read: the whole import is refused before anything is written. */
+export class ImportRefusedError extends Error {
+  override readonly name = 'ImportRefusedError';
+  constructor(readonly stores: Array<{ path: string; reason: string }>) {
+    super(`import refused, nothing written: ${stores.map((store) => `${store.path}: ${store.reason}`).join('; ')}`);
+  }
+}
+
+export class BadBundleError extends Error {
+  override readonly name = 'BadBundleError';
+}
+
+/**
+ * Writes incoming credentials into every agent store on this node that holds the same
+ * profile ids (sync never adds a profile), newer-wins unless forced. Each store is its own
+ * atomic write under OpenClaw's lock; a dry run returns the same plan and writes nothing.
+ */
+export async function importCredentials(context: AgentContext, nodeKey: Buffer, request: ImportRequest): Promise<ImportResponse> {
+  // A dry run changes nothing, so it may run beside a mutation; a real import is one.
+  return request.dryRun ? runImport(context, nodeKey, request) : context.guard.run('import', () => runImport(context, nodeKey, request));
+}
+
+async function runImport(context: AgentContext, nodeKey: Buffer, request: ImportRequest): Promise<ImportResponse> {
+  const { env } = context;
+  const bundle = credentialBundleSchema.safeParse(unseal(nodeKey, importPurpose(env.TOKENOPS_NODE), request.sealed));
+  if (!bundle.success) throw new BadBundleError('sealed credential bundle does not match its schema');
+  const credentials = bundle.data.credentials;
+
+  const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
+  const unreadable = snapshot.storeStatuses.filter((store) => !store.readable);
+  if (unreadable.length > 0) throw new ImportRefusedError(unreadable.map((store) => ({ path: store.path, reason: store.reason ?? 'unreadable' })));
+
+  const held = new Set(snapshot.stores.flatMap(({ read }) => (read.ok ? Object.keys(read.profiles) : [])));
+  const stores: StoreImportResult[] = [];
+  let lockBusy: LockBusyError | undefined;
+  for (const { store } of snapshot.stores) {
+    try {
+      const outcome = await store.update<ProfilePlan[]>(
+        (profiles) => {
+          const plans: ProfilePlan[] = [];
+          for (const credential of credentials) {
+            const current = profiles[credential.profileId];
+            if (current === undefined) continue;
+            const plan = planProfileUpdate(current, credential, { force: request.force, nowMs: context.now() });
+            plans.push(plan);
+            if (plan.action === 'update') profiles[credential.profileId] = applyCredential(current as Record<string, unknown>, credential);
+          }
+          return { write: plans.some((plan) => plan.action === 'update'), result: plans };
+        },
+        { lockWaitMs: env.TOKENOPS_LOCK_WAIT, dryRun: request.dryRun, backupsKeep: env.TOKENOPS_BACKUPS_KEEP },
+      );
+      const wouldWrite = outcome.result.some((plan) => plan.action === 'update');
+      stores.push({
+        agentId: store.agentId,
+        path: store.displayPath,
+        outcome: outcome.written ? 'written' : request.dryRun && wouldWrite ? 'planned' : 'unchanged',
+        ...(outcome.backup ? { backup: outcome.backup } : {}),
+        profiles: outcome.result,
+      });
+    } catch (error) {
+      // Lock contention and a store broken since the check stop this store only; others go on.
+      if (!(error instanceof LockBusyError) && !(error instanceof StoreInvalidError)) throw error;
+      if (error instanceof LockBusyError) lockBusy ??= error;
+      context.logger.warn({ store: store.displayPath, err: error.message }, 'import into store refused');
+      stores.push({ agentId: store.agentId, path: store.displayPath, outcome: 'refused', reason: error.message, profiles: [] });
+    }
+  }
+  // Nothing could be done and a lock was why: answer as a conflict (409), naming the holder.
+  if (lockBusy && !stores.some((store) => store.outcome === 'written' || store.outcome === 'planned')) throw lockBusy;
+  const notHeld = credentials.map((credential) => credential.profileId).filter((profileId) => !held.has(profileId));
+  return { node: env.TOKENOPS_NODE, dryRun: request.dryRun, force: request.force, stores, notHeld };
+}

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GatewayStatus, RestartResponse } from '../../protocol/agent-api.js';
+import type { AgentContext } from '../agent-context.js';
+import { probeGateway } from '../gateway-probe.js';
+import { blankOut, readNodeSnapshot, secretValues } from '../node-snapshot.js';
+import { childEnv, runCommand } from '../run-command.js';
+
+const READY_POLL_MS = 250;
+
+/**
+ * Runs the restart command, then polls `/readyz` until ready or the deadline, then re-reads
+ * token health. The answer says which step failed, with the command's exit code and the
+ * last lines of its output (credential values on this node blanked out).
+ */
+export async function restartGateway(context: AgentContext, readyDeadlineMs?: number): Promise<RestartResponse> {
+  return context.guard.run('restart', async () => {
+    const { env, logger } = context;
+    const started = Date.now();
+    const argv = env.TOKENOPS_RESTART_CMD;
+    logger.info({ command: argv[0] }, 'restarting gateway');
+    const result = await runCommand(argv, { timeoutMs: env.TOKENOPS_RESTART_TIMEOUT, env: childEnv() });
+    const commandOk = !result.spawnError && !result.timedOut && result.exitCode === 0;
+
+    let readyAfterMs: number | null = null;
+    let gateway: GatewayStatus;
+    if (commandOk) {
+      const deadline = Date.now() + (readyDeadlineMs ?? env.TOKENOPS_READY_DEADLINE);
+      const commandEnded = Date.now();
+      for (;;) {
+        gateway = await probeGateway(env.TOKENOPS_GATEWAY_URL, Math.max(200, Math.min(1500, deadline - Date.now())));
+        if (gateway.ready) {
+          readyAfterMs = Date.now() - commandEnded;
+          break;
+        }
+        if (Date.now() + READY_POLL_MS > deadline) break;
+        await sleep(READY_POLL_MS);
+      }
+    } else {
+      gateway = await probeGateway(env.TOKENOPS_GATEWAY_URL);
+    }
+
+    const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
+    const outputTail = blankOut(result.spawnError ? [...result.outputTail, result.spawnError] : result.outputTail, secretValues(snapshot));
+    const outcome = !commandOk ? 'command_failed' : readyAfterMs === null ? 'not_ready' : 'ready';
+    logger.info({ outcome, exitCode: result.exitCode, readyAfterMs }, 'gateway restart finished');
+    return {
+      node: env.TOKENOPS_NODE,
+      outcome,
+      startedAt: new Date(started).toISOString(),
+      command: {
+        argv0: argv[0],
+        exitCode: result.exitCode,
+        signal: result.signal,
+        timedOut: result.timedOut,
+        durationMs: result.durationMs,
+        outputTail,
+      },
+      readyAfterMs,
+      totalMs: Date.now() - started,
+      gateway,
+      profiles: snapshot.profiles,
+    };
+  });
+}

@@ -1,0 +1,89 @@
+import { lstat, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatIssues } from '../../config/format-issues.js';
+import { authProfilesDocumentSchema } from '../../domain/profile.js';
+import { pruneBackups, writeBackup, writeFileDurably } from './atomic-file.js';
+import { StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
+import { parseJsonQuietly, serializeLikeOpenClaw } from './json-text.js';
+import { acquireSidecarLock } from './sidecar-lock.js';
+
+export const AUTH_PROFILES_FILE = 'auth-profiles.json';
+/** State fields that lived at the top level of auth-profiles.json before 2026-04. */
+const LEGACY_STATE_FIELDS = ['order', 'lastGood', 'usageStats'];
+export const BACKUP_DIR = '.tokenops-backups';
+
+type Parsed = { ok: true; document: Record<string, unknown> & { profiles: Record<string, unknown> } } | { ok: false; reason: string };
+
+/** `agents/<id>/agent/auth-profiles.json`, OpenClaw up to 2026.6.1, in either field layout. */
+export class AuthProfilesJsonStore implements CredentialStore {
+  readonly kind = 'auth-profiles-json' as const;
+  readonly displayPath: string;
+
+  constructor(
+    readonly agentId: string,
+    readonly file: string,
+    private readonly stateDir: string,
+  ) {
+    this.displayPath = path.relative(stateDir, file);
+  }
+
+  private async readText(): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+    try {
+      const info = await lstat(this.file);
+      // A link could point anywhere, and a write would follow it there.
+      if (info.isSymbolicLink()) return { ok: false, reason: 'is a symbolic link; tokenops does not follow links in a state dir' };
+      if (!info.isFile()) return { ok: false, reason: 'is not a regular file' };
+      return { ok: true, text: await readFile(this.file, 'utf8') };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { ok: false, reason: 'file is missing' };
+      if (code === 'EACCES' || code === 'EPERM') return { ok: false, reason: 'permission denied' };
+      return { ok: false, reason: `cannot be read (${code ?? 'unknown error'})` };
+    }
+  }
+
+  private parse(text: string): Parsed {
+    const json = parseJsonQuietly(text);
+    if (!json.ok) return json;
+    const document = authProfilesDocumentSchema.safeParse(json.value);
+    if (!document.success) return { ok: false, reason: formatIssues(document.error.issues).join('; ') };
+    // Keep the parsed JSON itself, not zod's copy: key order and every unknown field survive.
+    return { ok: true, document: json.value as Record<string, unknown> & { profiles: Record<string, unknown> } };
+  }
+
+  /** Legacy when state fields sit at the top level; OpenClaw moves them out on its next save. */
+  private layout(document: Record<string, unknown>): 'legacy' | 'split' {
+    return LEGACY_STATE_FIELDS.some((field) => field in document) ? 'legacy' : 'split';
+  }
+
+  async read(): Promise<StoreRead> {
+    const text = await this.readText();
+    if (!text.ok) return text;
+    const parsed = this.parse(text.text);
+    if (!parsed.ok) return parsed;
+    return { ok: true, profiles: parsed.document.profiles, layout: this.layout(parsed.document) };
+  }
+
+  /*
+   * Lock, then read again: what was read before the lock may be stale, since OpenClaw or a
+   * refresh may have written in between. auth-state.json is never touched.
+   */
+  async update<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
+    const lock = await acquireSidecarLock(this.file, options.lockWaitMs);
+    try {
+      const text = await this.readText();
+      if (!text.ok) throw new StoreInvalidError(this.displayPath, text.reason);
+      const parsed = this.parse(text.text);
+      if (!parsed.ok) throw new StoreInvalidError(this.displayPath, parsed.reason);
+      const { write, result } = mutate(parsed.document.profiles);
+      if (!write || options.dryRun) return { result, written: false };
+      const dir = path.dirname(this.file);
+      const backup = await writeBackup(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, text.text, Date.now());
+      await writeFileDurably(this.file, serializeLikeOpenClaw(parsed.document));
+      await pruneBackups(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, options.backupsKeep);
+      return { result, written: true, backup: path.relative(this.stateDir, backup) };
+    } finally {
+      await lock.release();
+    }
+  }
+}

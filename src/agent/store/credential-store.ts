@@ -1,0 +1,46 @@
+import type { StoreFileStatus, StoreKind } from '../../protocol/agent-api.js';
+
+/*
+ * One agent's credential store, whatever its era. Status, export and import speak only this
+ * interface, so nothing above the store knows whether a node keeps JSON files or SQLite.
+ */
+
+export type StoreRead =
+  | { ok: true; profiles: Record<string, unknown>; layout: StoreFileStatus['layout'] }
+  | { ok: false; reason: string };
+
+export interface UpdateOptions {
+  lockWaitMs: number;
+  dryRun: boolean;
+  backupsKeep: number;
+}
+
+export interface UpdateOutcome<R> {
+  result: R;
+  written: boolean;
+  /** Where the previous version was kept, relative to the state dir. */
+  backup?: string;
+}
+
+/** Changes the profiles in place and says whether anything is to be written. */
+export type ProfilesMutation<R> = (profiles: Record<string, unknown>) => { write: boolean; result: R };
+
+export interface CredentialStore {
+  readonly kind: StoreKind;
+  readonly agentId: string;
+  /** Relative to the state dir, for messages and status. */
+  readonly displayPath: string;
+  read(): Promise<StoreRead>;
+  /** Read-modify-write under the store's lock; throws StoreInvalidError or LockBusyError. */
+  update<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>>;
+}
+
+export class StoreInvalidError extends Error {
+  override readonly name = 'StoreInvalidError';
+  constructor(
+    readonly displayPath: string,
+    readonly reason: string,
+  ) {
+    super(`${displayPath}: ${reason}`);
+  }
+}

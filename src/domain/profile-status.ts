@@ -1,0 +1,63 @@
+import type { ProfileStatus } from '../protocol/agent-api.js';
+import { formatIssues } from '../config/format-issues.js';
+import { fingerprint } from './fingerprint.js';
+import { profileSchema, type Profile } from './profile.js';
+import { classifyExpiry } from './token-health.js';
+
+/** The secret a profile's fingerprint is taken from, or null when it has none in the clear. */
+export function profileSecret(profile: Profile): string | null {
+  switch (profile.type) {
+    case 'oauth':
+      return profile.access;
+    case 'token':
+      return profile.token;
+    case 'api_key':
+      return profile.key ?? (profile.keyRef === undefined ? null : JSON.stringify(profile.keyRef));
+  }
+}
+
+export function profileExpiry(profile: Profile): number | null {
+  return profile.type === 'api_key' ? null : (profile.expires ?? null);
+}
+
+export function profileFingerprint(profile: Profile): string | null {
+  const secret = profileSecret(profile);
+  return secret === null ? null : fingerprint(profile.type, secret);
+}
+
+function stringField(raw: unknown, name: string): string | null {
+  if (raw && typeof raw === 'object' && typeof (raw as Record<string, unknown>)[name] === 'string') {
+    return (raw as Record<string, string>)[name] ?? null;
+  }
+  return null;
+}
+
+/** What status shows of one stored profile: never a secret, only its fingerprint. */
+export function summarizeProfile(agentId: string, profileId: string, raw: unknown, nowMs: number, warnBeforeMs: number): ProfileStatus {
+  const parsed = profileSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      agentId,
+      profileId,
+      provider: stringField(raw, 'provider'),
+      type: stringField(raw, 'type'),
+      expiresAt: null,
+      hasRefreshToken: stringField(raw, 'refresh') !== null,
+      fingerprint: null,
+      health: 'invalid',
+      reason: formatIssues(parsed.error.issues).join('; '),
+    };
+  }
+  const profile = parsed.data;
+  const expires = profileExpiry(profile);
+  return {
+    agentId,
+    profileId,
+    provider: profile.provider,
+    type: profile.type,
+    expiresAt: expires === null ? null : new Date(expires).toISOString(),
+    hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string',
+    fingerprint: profileFingerprint(profile),
+    health: classifyExpiry(expires, nowMs, warnBeforeMs),
+  };
+}

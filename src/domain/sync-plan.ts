@@ -1,0 +1,70 @@
+import type { ExportedCredential, ProfilePlan } from '../protocol/agent-api.js';
+import { fingerprint } from './fingerprint.js';
+import { CREDENTIAL_FIELDS, profileSchema } from './profile.js';
+import { profileExpiry, profileFingerprint } from './profile-status.js';
+
+export interface PlanOptions {
+  force: boolean;
+  nowMs: number;
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
+export function credentialExpiry(credential: ExportedCredential): number | null {
+  const expires = credential.fields.expires;
+  return typeof expires === 'number' ? expires : null;
+}
+
+export function credentialFingerprint(credential: ExportedCredential): string {
+  const secret = credential.type === 'oauth' ? credential.fields.access : credential.fields.token;
+  return fingerprint(credential.type, String(secret ?? ''));
+}
+
+/**
+ * Decides what importing one credential into one stored profile would do, without doing it.
+ * Newer wins: a credential only replaces one that expires earlier, unless forced. A stored
+ * profile that is malformed is repaired by any valid incoming credential of its type.
+ */
+export function planProfileUpdate(current: unknown, incoming: ExportedCredential, options: PlanOptions): ProfilePlan {
+  const incomingExpiry = credentialExpiry(incoming);
+  const parsed = profileSchema.safeParse(current);
+  const currentRecord = (current && typeof current === 'object' ? current : {}) as Record<string, unknown>;
+  const currentType = typeof currentRecord.type === 'string' ? currentRecord.type : null;
+  const currentExpiry = parsed.success ? profileExpiry(parsed.data) : null;
+  const changedFields = CREDENTIAL_FIELDS[incoming.type].filter(
+    (field) => field in incoming.fields && currentRecord[field] !== incoming.fields[field],
+  );
+  const base = {
+    profileId: incoming.profileId,
+    changedFields: [...changedFields],
+    fromExpiresAt: iso(currentExpiry),
+    toExpiresAt: iso(incomingExpiry),
+    fromFingerprint: parsed.success ? profileFingerprint(parsed.data) : null,
+    toFingerprint: credentialFingerprint(incoming),
+  };
+  const skip = (reason: ProfilePlan['reason']): ProfilePlan => ({ ...base, action: 'skip', reason, changedFields: [] });
+  const update = (reason: ProfilePlan['reason']): ProfilePlan => ({ ...base, action: 'update', reason });
+
+  if (currentType !== incoming.type) return skip('type_mismatch');
+  if (changedFields.length === 0) return skip('unchanged');
+  if (!parsed.success) return update('repairs_invalid');
+  if (options.force) return update('forced');
+  if (incomingExpiry !== null && incomingExpiry <= options.nowMs) return skip('incoming_expired');
+  if (currentExpiry === null || incomingExpiry === null) return skip('not_newer');
+  if (incomingExpiry > currentExpiry) return update('newer');
+  return skip(incomingExpiry < currentExpiry ? 'target_newer' : 'not_newer');
+}
+
+/**
+ * The stored profile with the credential's fields written over it, every other field kept
+ * in place and order. Fields the source does not carry are left as they were.
+ */
+export function applyCredential(current: Record<string, unknown>, incoming: ExportedCredential): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const field of CREDENTIAL_FIELDS[incoming.type]) {
+    if (field in incoming.fields) next[field] = incoming.fields[field];
+  }
+  return next;
+}
