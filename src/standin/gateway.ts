@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { readNodeSnapshot } from '../agent/node-snapshot.js';
+import { processIsAlive } from '../agent/store/process-starttime.js';
+
+/*
+ * A stand-in OpenClaw gateway for tests and demos: the incident in miniature. It loads the
+ * node's credential stores once, at start, as the real gateway does, and stays not ready
+ * while any OAuth profile it loaded is expired, however the files change later. Only a
+ * restart (`restart`, like `openclaw gateway restart` through systemd) loads them again.
+ * Driven by the stand-in `openclaw` CLI (openclaw-cli.ts).
+ */
+
+export interface RunInfo {
+  pid: number;
+  port: number;
+  readyDelayMs: number;
+  startedAt: string;
+}
+
+function infoPath(stateDir: string): string {
+  return path.join(stateDir, 'standin-gateway.json');
+}
+
+export function readGatewayInfo(stateDir: string): RunInfo | null {
+  try {
+    return JSON.parse(readFileSync(infoPath(stateDir), 'utf8')) as RunInfo;
+  } catch {
+    return null;
+  }
+}
+
+export async function runGateway(stateDir: string, port: number, readyDelayMs: number): Promise<void> {
+  const startedAt = Date.now();
+  const snapshot = await readNodeSnapshot(stateDir, startedAt, 0);
+  // What the gateway "loaded": OAuth expiries as they were at start.
+  const loaded = snapshot.profiles
+    .filter((profile) => profile.type === 'oauth')
+    .map((profile) => ({ id: `${profile.agentId}/${profile.profileId}`, expires: profile.expiresAt ? Date.parse(profile.expiresAt) : 0 }));
+  const unreadable = snapshot.storeStatuses.filter((store) => !store.readable).map((store) => store.path);
+
+  const server = createServer((request, response) => {
+    const url = request.url?.split('?')[0];
+    const json = (status: number, body: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      response.end(JSON.stringify(body));
+    };
+    if (url === '/healthz') return json(200, { ok: true, status: 'live' });
+    if (url === '/readyz') {
+      const now = Date.now();
+      const failing = [
+        ...(now - startedAt < readyDelayMs ? ['starting'] : []),
+        ...loaded.filter((profile) => profile.expires <= now).map((profile) => `auth:${profile.id}`),
+        ...unreadable.map((store) => `store:${store}`),
+      ];
+      return json(failing.length === 0 ? 200 : 503, { ready: failing.length === 0, failing, uptimeMs: now - startedAt });
+    }
+    json(404, { error: 'not found' });
+  });
+  server.listen(port, '127.0.0.1');
+  await once(server, 'listening');
+  const info: RunInfo = { pid: process.pid, port, readyDelayMs, startedAt: new Date(startedAt).toISOString() };
+  writeFileSync(infoPath(stateDir), JSON.stringify(info));
+  process.stdout.write(`stand-in gateway pid ${process.pid} on 127.0.0.1:${port}, ${loaded.length} OAuth profiles loaded\n`);
+  const stop = () => {
+    const current = readGatewayInfo(stateDir);
+    if (current?.pid === process.pid) rmSync(infoPath(stateDir), { force: true });
+    server.close();
+    server.closeAllConnections();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+export async function stopGateway(stateDir: string): Promise<RunInfo | null> {
+  const info = readGatewayInfo(stateDir);
+  if (!info) return null;
+  if (processIsAlive(info.pid)) {
+    process.kill(info.pid, 'SIGTERM');
+    for (let waited = 0; processIsAlive(info.pid); waited += 50) {
+      if (waited > 5000) process.kill(info.pid, 'SIGKILL');
+      await sleep(50);
+    }
+  }
+  rmSync(infoPath(stateDir), { force: true });
+  return info;
+}
+
+/** Starts `run` detached, its output in `<state>/logs/`, and returns once it listens. */
+export async function startDetached(stateDir: string, port: number, readyDelayMs: number): Promise<number> {
+  mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
+  const log = openSync(path.join(stateDir, 'logs', 'standin-gateway.log'), 'a');
+  const cli = fileURLToPath(new URL('./openclaw-cli.ts', import.meta.url));
+  // Through tsx, whichever way this process itself was started (bin, tsx, --import).
+  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'gateway', 'run', '--state', stateDir, '--port', String(port), '--ready-delay', String(readyDelayMs)], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
+  child.unref();
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('stand-in gateway could not be spawned');
+  for (let waited = 0; waited < 15_000; waited += 25) {
+    if (readGatewayInfo(stateDir)?.pid === pid) return pid;
+    if (child.exitCode !== null) break;
+    await sleep(25);
+  }
+  throw new Error(`stand-in gateway did not start; see ${path.join(stateDir, 'logs', 'standin-gateway.log')}`);
+}
+
+
+/** `openclaw gateway restart` as systemd would do it: stop the running one, start anew. */
+export async function restartGateway(stateDir: string, port?: number, readyDelayMs?: number): Promise<{ previous: RunInfo | null; pid: number }> {
+  const previous = await stopGateway(stateDir);
+  const listenPort = port ?? previous?.port;
+  if (!listenPort) throw new Error('gateway is not running and no --port was given');
+  const pid = await startDetached(stateDir, listenPort, readyDelayMs ?? previous?.readyDelayMs ?? 300);
+  return { previous, pid };
+}
