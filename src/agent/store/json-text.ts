@@ -10,6 +10,7 @@ export function parseJsonQuietly(text: string): { ok: true; value: unknown } | {
     const message = (error as Error).message;
     if (/end of (JSON )?input|Unterminated/i.test(message)) return { ok: false, reason: 'not valid JSON: it ends early (truncated?)' };
     const position = /position (\d+)/.exec(message)?.[1];
+    if (position !== undefined && Number(position) >= text.trimEnd().length) return { ok: false, reason: 'not valid JSON: it ends early (truncated?)' };
     return { ok: false, reason: `not valid JSON${position ? ` (near byte ${position})` : ''}` };
   }
 }
