@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { processIsAlive } from '../../src/agent/store/process-starttime.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TSX_IMPORT = ['--import', 'tsx'];
@@ -143,20 +144,12 @@ export async function startStandInGateway(stateDir: string, readyDelayMs = 200):
         } catch {
           // gone
         }
-        for (let i = 0; i < 100 && isAlive(current); i++) await sleep(20);
+        for (let i = 0; i < 100 && processIsAlive(current); i++) await sleep(20);
       }
     },
   };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function killAllSpawned(): void {
   for (const proc of running) proc.kill('SIGKILL');

@@ -90,7 +90,7 @@ describe('preflightVerdicts', () => {
   });
 
   it('copies identity, expiry, health and fingerprint into the verdict', () => {
-    const profile = status({ agentId: 'coder', profileId: 'openai-codex:ops@example.com', health: 'expiring', expiresMs: NOW + 20 * 60 * MIN });
+    const profile = status({ agentId: 'coder', profileId: 'openai-codex:ops@example.com', health: 'expiring', expiresMs: NOW + 20 * MIN });
     expect(preflightVerdicts([profile], NOW, MARGIN)).toEqual([
       {
         agentId: 'coder',

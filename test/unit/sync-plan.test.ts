@@ -192,7 +192,7 @@ describe('planProfileUpdate', () => {
     expect(JSON.stringify([current, incoming])).toBe(before);
   });
 
-  it('does not throw on a stored expiry beyond the Date range; it reports the profile as repairable', () => {
+  it('does not throw on a stored expiry beyond the Date range (8.7e15 ms)', () => {
     // 8.7e15 ms passes the schema (a safe integer) but new Date(8.7e15).toISOString() throws RangeError.
     const current = storedOAuth({ expires: 8_700_000_000_000_000 });
     expect(() => planProfileUpdate(current, incomingOAuth(), opts)).not.toThrow();
