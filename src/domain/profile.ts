@@ -14,7 +14,9 @@ export const profileIdSchema = z
 
 export const agentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'expected an agent id of letters, digits, ".", "_" or "-"');
 
-const epochMs = z.number().int().nonnegative();
+/** Epoch milliseconds within what a Date can hold (±8.64e15), so formatting one never throws. */
+export const epochMsSchema = z.number().int().nonnegative().max(8_640_000_000_000_000);
+const epochMs = epochMsSchema;
 
 export const oauthProfileSchema = z.looseObject({
   type: z.literal('oauth'),

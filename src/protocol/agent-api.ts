@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HEALTH_VALUES } from '../domain/token-health.js';
-import { agentIdSchema, profileIdSchema } from '../domain/profile.js';
+import { agentIdSchema, epochMsSchema, profileIdSchema } from '../domain/profile.js';
 import { sealedEnvelopeSchema } from './sealing.js';
 
 /*
@@ -91,7 +91,10 @@ export const exportedCredentialSchema = z.strictObject({
   provider: z.string().min(1),
   /** Which agent store on the source it came from (the freshest copy). */
   sourceAgentId: agentIdSchema,
-  fields: z.partialRecord(z.enum(['access', 'refresh', 'expires', 'accountId', 'projectId', 'email', 'token']), z.union([z.string(), z.number()])),
+  fields: z
+    .partialRecord(z.enum(['access', 'refresh', 'expires', 'accountId', 'projectId', 'email', 'token']), z.union([z.string().max(16_384), epochMsSchema]))
+    .refine((fields) => fields.expires === undefined || typeof fields.expires === 'number', { message: 'expires must be epoch milliseconds', path: ['expires'] })
+    .refine((fields) => Object.entries(fields).every(([name, value]) => name === 'expires' || typeof value === 'string'), { message: 'credential fields other than expires must be strings' }),
 });
 export type ExportedCredential = z.infer<typeof exportedCredentialSchema>;
 

@@ -43,7 +43,8 @@ export class UnsealError extends Error {
 /** Opens an envelope; any tampering, wrong key or wrong purpose is one error, without detail. */
 export function unseal(nodeKey: Buffer, purpose: string, envelope: SealedEnvelope): unknown {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', sealingKey(nodeKey), Buffer.from(envelope.iv, 'base64'));
+    // A fixed tag length: otherwise GCM accepts a truncated tag, and a 4-byte one is forgeable.
+    const decipher = createDecipheriv('aes-256-gcm', sealingKey(nodeKey), Buffer.from(envelope.iv, 'base64'), { authTagLength: 16 });
     decipher.setAAD(Buffer.from(purpose));
     decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
     const plain = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]);
