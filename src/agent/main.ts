@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { loadAgentEnv } from '../config/agent-env.js';
+import { loadDotEnv } from '../config/dotenv.js';
 import { createLogger } from '../logging/logger.js';
 import { createAgentContext } from './agent-context.js';
 import { createAgentServer } from './http/agent-server.js';
@@ -7,6 +8,7 @@ import { NodeWatcher } from './node-watcher.js';
 
 /** The node agent: serves this node's credential store over the signed API. */
 async function main(): Promise<void> {
+  loadDotEnv();
   const loaded = loadAgentEnv(process.env);
   if (!loaded.ok) {
     for (const problem of loaded.problems) process.stderr.write(`tokenops-agent: ${problem}\n`);
