@@ -1,19 +1,11 @@
 import type { StatusResponse } from '../../protocol/agent-api.js';
 import type { AgentContext } from '../agent-context.js';
-import { probeGateway } from '../gateway-probe.js';
-import { readNodeSnapshot } from '../node-snapshot.js';
-import { readCapacity } from '../openclaw-config.js';
+import { readNodeState } from '../node-state.js';
 
 export async function nodeStatus(context: AgentContext): Promise<StatusResponse> {
-  const { env } = context;
-  const nowMs = context.now();
-  const [snapshot, gateway] = await Promise.all([
-    readNodeSnapshot(env.OPENCLAW_STATE_DIR, nowMs, env.TOKENOPS_WARN_BEFORE),
-    probeGateway(env.TOKENOPS_GATEWAY_URL),
-  ]);
-  const capacity = await readCapacity(env.OPENCLAW_STATE_DIR, snapshot.stores.length);
+  const { nowMs, snapshot, gateway, capacity } = await readNodeState(context);
   return {
-    node: env.TOKENOPS_NODE,
+    node: context.env.TOKENOPS_NODE,
     checkedAt: new Date(nowMs).toISOString(),
     store: {
       kind: snapshot.kind,
