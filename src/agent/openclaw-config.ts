@@ -50,7 +50,8 @@ export async function readCapacity(stateDir: string, discoveredAgents: number): 
   const agents = parsed.data.agents;
   return {
     maxConcurrent: agents?.defaults?.maxConcurrent ?? OPENCLAW_DEFAULT_MAX_CONCURRENT,
-    agentCount: agents?.list?.length ?? fallback.agentCount,
+    // An empty list still leaves OpenClaw's default agent.
+    agentCount: agents?.list?.length || fallback.agentCount,
     source: 'openclaw.json',
   };
 }

@@ -39,7 +39,7 @@ export function runCommand(argv: readonly [string, ...string[]], options: { time
     };
     const child = spawn(argv[0], argv.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
+      env: options.env ?? childEnv(),
       detached: true,
     });
     child.stdout.on('data', keep);

@@ -8,8 +8,8 @@ import writeFileAtomic from 'write-file-atomic';
  * write-file-atomic does the first part (and cleans its temp file on a failed write);
  * the directory fsync is ours.
  */
-export async function writeFileDurably(file: string, contents: string): Promise<void> {
-  await writeFileAtomic(file, contents, { mode: 0o600, fsync: true, encoding: 'utf8' });
+export async function writeFileDurably(file: string, contents: string | Buffer): Promise<void> {
+  await writeFileAtomic(file, contents, { mode: 0o600, fsync: true, ...(typeof contents === 'string' ? { encoding: 'utf8' as const } : {}) });
   await fsyncDirectory(path.dirname(file));
 }
 
@@ -22,29 +22,37 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** Keeps a copy of `contents` as `<dir>/<name>.<stamp>.bak` (dir 0700, file 0600); returns its path. */
-export async function writeBackup(backupDir: string, baseName: string, contents: string, nowMs: number): Promise<string> {
+/**
+ * Keeps a copy of `contents` as `<dir>/<name>.<stamp>.bak`, or `<stamp>-<n>.bak` when
+ * several land in one millisecond (dir 0700, file 0600); returns its path.
+ */
+export async function writeBackup(backupDir: string, baseName: string, contents: string | Buffer, nowMs: number): Promise<string> {
   await mkdir(backupDir, { recursive: true, mode: 0o700 });
   const stamp = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace('.', '');
-  let file = path.join(backupDir, `${baseName}.${stamp}.bak`);
-  for (let n = 1; await exists(file); n++) file = path.join(backupDir, `${baseName}.${stamp}-${n}.bak`);
+  // Same millisecond as an existing backup (even a pruned one's neighbour): count on from the highest.
+  const sameStamp = (await readdir(backupDir)).map((name) => backupOrder(baseName, name)).filter((order) => order?.[0] === stamp);
+  const next = sameStamp.length === 0 ? 0 : Math.max(...sameStamp.map((order) => order![1])) + 1;
+  const file = path.join(backupDir, `${baseName}.${stamp}${next === 0 ? '' : `-${next}`}.bak`);
   await writeFileDurably(file, contents);
   return file;
 }
 
-/** Deletes all but the newest `keep` backups of `baseName` (names sort by time). */
+/** Order of a backup by its name: time stamp, then the same-millisecond counter. */
+function backupOrder(baseName: string, name: string): [string, number] | null {
+  if (!name.startsWith(`${baseName}.`)) return null;
+  const match = /^(\d{8}T\d{9}Z)(?:-(\d+))?\.bak$/.exec(name.slice(baseName.length + 1));
+  return match ? [match[1]!, Number(match[2] ?? 0)] : null;
+}
+
+/** Deletes all but the newest `keep` backups of `baseName`. */
 export async function pruneBackups(backupDir: string, baseName: string, keep: number): Promise<void> {
-  const names = (await readdir(backupDir)).filter((name) => name.startsWith(`${baseName}.`) && name.endsWith('.bak')).sort();
+  const names = (await readdir(backupDir))
+    .map((name) => ({ name, order: backupOrder(baseName, name) }))
+    .filter((entry): entry is { name: string; order: [string, number] } => entry.order !== null)
+    .sort((a, b) => (a.order[0] === b.order[0] ? a.order[1] - b.order[1] : a.order[0] < b.order[0] ? -1 : 1))
+    .map((entry) => entry.name);
   for (const name of names.slice(0, Math.max(0, names.length - keep))) {
     await unlink(path.join(backupDir, name)).catch(() => undefined);
   }
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await (await open(file, 'r')).close();
-    return true;
-  } catch {
-    return false;
-  }
-}

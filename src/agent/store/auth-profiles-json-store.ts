@@ -27,13 +27,14 @@ export class AuthProfilesJsonStore implements CredentialStore {
     this.displayPath = path.relative(stateDir, file);
   }
 
-  private async readText(): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
+  private async readText(): Promise<{ ok: true; text: string; bytes: Buffer } | { ok: false; reason: string }> {
     try {
       const info = await lstat(this.file);
       // A link could point anywhere, and a write would follow it there.
       if (info.isSymbolicLink()) return { ok: false, reason: 'is a symbolic link; tokenops does not follow links in a state dir' };
       if (!info.isFile()) return { ok: false, reason: 'is not a regular file' };
-      return { ok: true, text: await readFile(this.file, 'utf8') };
+      const bytes = await readFile(this.file);
+      return { ok: true, text: bytes.toString('utf8'), bytes };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return { ok: false, reason: 'file is missing' };
@@ -78,7 +79,7 @@ export class AuthProfilesJsonStore implements CredentialStore {
       const { write, result } = mutate(parsed.document.profiles);
       if (!write || options.dryRun) return { result, written: false };
       const dir = path.dirname(this.file);
-      const backup = await writeBackup(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, text.text, Date.now());
+      const backup = await writeBackup(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, text.bytes, Date.now());
       await writeFileDurably(this.file, serializeLikeOpenClaw(parsed.document));
       await pruneBackups(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, options.backupsKeep);
       return { result, written: true, backup: path.relative(this.stateDir, backup) };

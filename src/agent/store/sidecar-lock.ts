@@ -110,9 +110,13 @@ export async function acquireSidecarLock(targetPath: string, waitMs: number): Pr
       const raw = `${JSON.stringify(payload, null, 2)}\n`;
       try {
         await handle.writeFile(raw, 'utf8');
-      } finally {
+      } catch (error) {
+        // An empty lock file would count as garbled, never stale, and block OpenClaw for good.
         await handle.close();
+        await unlink(lockPath).catch(() => undefined);
+        throw error;
       }
+      await handle.close();
       const { ino } = await stat(lockPath);
       return {
         path: lockPath,
