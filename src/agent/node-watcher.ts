@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { AgentEvent } from '../protocol/agent-api.js';
 import { diffObservations, observe, type ObservedNode } from '../domain/node-changes.js';
@@ -18,7 +18,7 @@ export const GATEWAY_POLL_MS = 5000;
 export class NodeWatcher extends EventEmitter<{ event: [AgentEvent] }> {
   private observed: ObservedNode | null = null;
   private gatewayReady: boolean | null = null;
-  private watchers = new Map<string, FSWatcher>();
+  private watchers = new Map<string, { watcher: FSWatcher; ino: number }>();
   private timers: NodeJS.Timeout[] = [];
   private debounce: NodeJS.Timeout | null = null;
   private scanning: Promise<void> | null = null;
@@ -41,7 +41,7 @@ export class NodeWatcher extends EventEmitter<{ event: [AgentEvent] }> {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     if (this.debounce) clearTimeout(this.debounce);
-    for (const watcher of this.watchers.values()) watcher.close();
+    for (const { watcher } of this.watchers.values()) watcher.close();
     this.watchers.clear();
   }
 
@@ -52,17 +52,36 @@ export class NodeWatcher extends EventEmitter<{ event: [AgentEvent] }> {
     this.debounce = setTimeout(() => void this.scan(), DEBOUNCE_MS);
   };
 
-  private watchDir(dir: string): void {
-    if (this.watchers.has(dir)) return;
-    try {
-      const watcher = watch(dir, { persistent: false }, this.poke);
-      watcher.on('error', () => {
+  /**
+   * Watches exactly these dirs: a dir that is gone is unwatched, one replaced by a new dir
+   * of the same name (another inode) is watched anew, since a watch follows the old inode.
+   */
+  private syncWatches(dirs: ReadonlySet<string>): void {
+    for (const [dir, { watcher, ino }] of this.watchers) {
+      let current: number | null = null;
+      try {
+        current = statSync(dir).ino;
+      } catch {
+        current = null;
+      }
+      if (!dirs.has(dir) || current !== ino) {
         watcher.close();
         this.watchers.delete(dir);
-      });
-      this.watchers.set(dir, watcher);
-    } catch {
-      // Not there yet: the poll will find it, and the next scan will watch it.
+      }
+    }
+    for (const dir of dirs) {
+      if (this.watchers.has(dir) || this.stopped) continue;
+      try {
+        const ino = statSync(dir).ino;
+        const watcher = watch(dir, { persistent: false }, this.poke);
+        watcher.on('error', () => {
+          watcher.close();
+          this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, { watcher, ino });
+      } catch {
+        // Not there yet: the poll will find it, and the next scan will watch it.
+      }
     }
   }
 
@@ -89,8 +108,12 @@ export class NodeWatcher extends EventEmitter<{ event: [AgentEvent] }> {
     const { env } = this.context;
     const nowMs = this.context.now();
     const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, nowMs, env.TOKENOPS_WARN_BEFORE);
-    this.watchDir(path.join(env.OPENCLAW_STATE_DIR, 'agents'));
-    for (const { store } of snapshot.stores) this.watchDir(path.dirname(path.join(env.OPENCLAW_STATE_DIR, store.displayPath)));
+    this.syncWatches(
+      new Set([
+        path.join(env.OPENCLAW_STATE_DIR, 'agents'),
+        ...snapshot.stores.map(({ store }) => path.dirname(path.join(env.OPENCLAW_STATE_DIR, store.displayPath))),
+      ]),
+    );
     const next = observe(snapshot.profiles, snapshot.storeStatuses);
     if (this.observed) {
       for (const event of diffObservations(this.observed, next, new Date(nowMs).toISOString())) this.emit('event', event);

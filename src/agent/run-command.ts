@@ -33,9 +33,15 @@ export function runCommand(argv: readonly [string, ...string[]], options: { time
   const started = Date.now();
   return new Promise((resolve) => {
     let tail = '';
+    let truncated = false;
     let timedOut = false;
+    let finished = false;
     const keep = (chunk: Buffer) => {
-      tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+      tail += chunk.toString('utf8');
+      if (tail.length > TAIL_BYTES) {
+        tail = tail.slice(-TAIL_BYTES);
+        truncated = true;
+      }
     };
     const child = spawn(argv[0], argv.slice(1), {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,17 +57,36 @@ export function runCommand(argv: readonly [string, ...string[]], options: { time
         // Already gone.
       }
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      killGroup('SIGTERM');
-      setTimeout(() => killGroup('SIGKILL'), 2000).unref();
-    }, options.timeoutMs);
+    const timers: NodeJS.Timeout[] = [];
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        killGroup('SIGTERM');
+        // Not cleared when the command exits: what it left behind in its group goes too.
+        setTimeout(() => killGroup('SIGKILL'), 2000).unref();
+      }, options.timeoutMs),
+    );
     const finish = (exitCode: number | null, signal: string | null, spawnError?: string) => {
-      clearTimeout(timer);
-      const outputTail = tail.split(/\r?\n/).filter((line) => line.trim() !== '').slice(-TAIL_LINES);
+      if (finished) return;
+      finished = true;
+      for (const timer of timers) clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      // A cut through the middle of a line could hold the end of a secret: drop that line.
+      const lines = tail.split(/\r?\n/);
+      if (truncated) lines.shift();
+      const outputTail = lines.filter((line) => line.trim() !== '').slice(-TAIL_LINES);
       resolve({ exitCode, signal, timedOut, durationMs: Date.now() - started, outputTail, ...(spawnError ? { spawnError } : {}) });
     };
     child.on('error', (error: NodeJS.ErrnoException) => finish(null, null, `${argv[0]}: ${error.code === 'ENOENT' ? 'command not found' : (error.code ?? error.message)}`));
-    child.on('close', (code, signal) => finish(code, signal));
+    // The command is done when it exits, even if something it started in the background
+    // still holds its output open (a wrapper that launches the gateway and returns).
+    child.on('exit', (code, signal) => {
+      const drained = () => finish(code, signal);
+      child.on('close', drained);
+      timers.push(setTimeout(drained, 500));
+    });
+    // Whatever happens to the group, the call ends: a hung restart must not hold the node.
+    timers.push(setTimeout(() => finish(null, null), options.timeoutMs + 5000));
   });
 }

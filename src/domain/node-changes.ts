@@ -17,14 +17,14 @@ export function observe(profiles: readonly ProfileStatus[], stores: readonly Sto
 
 /**
  * Events between two observations: a profile counts as refreshed when its expiry moved
- * forward or its fingerprint changed (someone wrote a new token); a store that became
+ * forward or its fingerprint changed (someone wrote a new token), or when it appears; a store that became
  * unreadable, or readable again, is reported once per transition.
  */
 export function diffObservations(before: ObservedNode, after: ObservedNode, at: string): AgentEvent[] {
   const events: AgentEvent[] = [];
   for (const [key, now] of after.profiles) {
-    const then = before.profiles.get(key);
-    if (!then) continue;
+    // A profile not seen before (a new login, a store readable again) is a new token too.
+    const then = before.profiles.get(key) ?? { expiresAt: null, fingerprint: null };
     const movedForward = now.expiresAt !== null && (then.expiresAt === null || Date.parse(now.expiresAt) > Date.parse(then.expiresAt));
     const newToken = now.fingerprint !== null && now.fingerprint !== then.fingerprint;
     if (!movedForward && !newToken) continue;

@@ -12,6 +12,18 @@ function iso(ms: number | null): string | null {
   return ms === null ? null : new Date(ms).toISOString();
 }
 
+/*
+ * Credential fields travel as a set: one the source lacks is removed from the target, since
+ * a refresh token, account id or project id left from the replaced token would not belong
+ * to the new one. `email` only names the account, so a source without it leaves it be.
+ */
+const KEPT_WHEN_ABSENT = new Set<string>(['email']);
+
+function nextValue(current: Record<string, unknown>, incoming: ExportedCredential, field: string): unknown {
+  if (field in incoming.fields) return incoming.fields[field as keyof ExportedCredential['fields']];
+  return KEPT_WHEN_ABSENT.has(field) ? current[field] : undefined;
+}
+
 export function credentialExpiry(credential: ExportedCredential): number | null {
   const expires = credential.fields.expires;
   return typeof expires === 'number' ? expires : null;
@@ -33,9 +45,7 @@ export function planProfileUpdate(current: unknown, incoming: ExportedCredential
   const currentRecord = (current && typeof current === 'object' ? current : {}) as Record<string, unknown>;
   const currentType = typeof currentRecord.type === 'string' ? currentRecord.type : null;
   const currentExpiry = parsed.success ? profileExpiry(parsed.data) : null;
-  const changedFields = CREDENTIAL_FIELDS[incoming.type].filter(
-    (field) => field in incoming.fields && currentRecord[field] !== incoming.fields[field],
-  );
+  const changedFields = CREDENTIAL_FIELDS[incoming.type].filter((field) => currentRecord[field] !== nextValue(currentRecord, incoming, field));
   const base = {
     profileId: incoming.profileId,
     changedFields: [...changedFields],
@@ -49,22 +59,45 @@ export function planProfileUpdate(current: unknown, incoming: ExportedCredential
 
   if (currentType !== incoming.type) return skip('type_mismatch');
   if (changedFields.length === 0) return skip('unchanged');
-  if (!parsed.success) return update('repairs_invalid');
-  if (options.force) return update('forced');
+  if (options.force) return update(parsed.success ? 'forced' : 'repairs_invalid');
   if (incomingExpiry !== null && incomingExpiry <= options.nowMs) return skip('incoming_expired');
+  if (!parsed.success) return update('repairs_invalid');
   if (currentExpiry === null || incomingExpiry === null) return skip('not_newer');
   if (incomingExpiry > currentExpiry) return update('newer');
   return skip(incomingExpiry < currentExpiry ? 'target_newer' : 'not_newer');
 }
 
 /**
- * The stored profile with the credential's fields written over it, every other field kept
- * in place and order. Fields the source does not carry are left as they were.
+ * The stored profile with the credential's fields written over it (as a set, see above),
+ * every other field kept in place and order.
  */
 export function applyCredential(current: Record<string, unknown>, incoming: ExportedCredential): Record<string, unknown> {
   const next: Record<string, unknown> = { ...current };
   for (const field of CREDENTIAL_FIELDS[incoming.type]) {
-    if (field in incoming.fields) next[field] = incoming.fields[field];
+    const value = nextValue(current, incoming, field);
+    if (value === undefined) delete next[field];
+    else next[field] = value;
   }
   return next;
+}
+
+/**
+ * The plan for one store: every incoming credential whose profile id the store holds
+ * (sync never adds a profile), and the profiles as they would be after it.
+ */
+export function planStoreImport(
+  profiles: Readonly<Record<string, unknown>>,
+  credentials: readonly ExportedCredential[],
+  options: PlanOptions,
+): { plans: ProfilePlan[]; updated: Record<string, Record<string, unknown>> } {
+  const plans: ProfilePlan[] = [];
+  const updated: Record<string, Record<string, unknown>> = {};
+  for (const credential of credentials) {
+    const current = profiles[credential.profileId];
+    if (current === undefined) continue;
+    const plan = planProfileUpdate(current, credential, options);
+    plans.push(plan);
+    if (plan.action === 'update') updated[credential.profileId] = applyCredential((current ?? {}) as Record<string, unknown>, credential);
+  }
+  return { plans, updated };
 }

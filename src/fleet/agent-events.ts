@@ -1,4 +1,4 @@
-import { signedEventSchema, type AgentEvent } from '../protocol/agent-api.js';
+import { agentEventSchema, type AgentEvent } from '../protocol/agent-api.js';
 import { HEADER, signaturesMatch, signedHeaders, signEvent } from '../protocol/signing.js';
 import { AgentCallError } from './agent-client.js';
 
@@ -42,6 +42,7 @@ export async function subscribeAgentEvents(
   const done = (async () => {
     const decoder = new TextDecoder();
     let buffer = '';
+    let last: EventId | null = options.lastEventId ? parseEventId(options.lastEventId) : null;
     try {
       for await (const chunk of body) {
         buffer += decoder.decode(chunk, { stream: true });
@@ -56,14 +57,9 @@ export async function subscribeAgentEvents(
             else if (line.startsWith('data: ')) data += line.slice(6);
           }
           if (!data) continue;
-          const parsed = signedEventSchema.safeParse(JSON.parse(data));
-          if (!parsed.success) throw new AgentCallError('bad_response', 'event stream: malformed event');
-          // The signature covers the event JSON exactly as the agent wrote it.
-          const eventJson = data.slice('{"event":'.length, data.lastIndexOf(',"sig":'));
-          if (!signaturesMatch(signEvent(key, nonce, id, eventJson), parsed.data.sig)) {
-            throw new AgentCallError('bad_response', 'event stream: event signature does not verify');
-          }
-          onEvent(parsed.data.event, id);
+          const event = verifyFrame(key, nonce, id, data, last);
+          last = parseEventId(id);
+          onEvent(event, id);
         }
       }
     } catch (error) {
@@ -76,4 +72,42 @@ export async function subscribeAgentEvents(
     }
   })();
   return { done, close: () => controller.abort() };
+}
+
+interface EventId {
+  boot: string;
+  seq: number;
+}
+
+function parseEventId(id: string): EventId | null {
+  const match = /^([0-9a-f]{8})-(\d{1,15})$/.exec(id);
+  return match ? { boot: match[1]!, seq: Number(match[2]) } : null;
+}
+
+/** `data:` must be exactly `{"event":<E>,"sig":"v1=<hex>"}`; the signature covers E as sent. */
+const FRAME = /^\{"event":(.+),"sig":"(v1=[0-9a-f]{64})"\}$/s;
+
+/**
+ * Checks one frame and returns its event, or throws: a frame of any other shape, a bad
+ * signature, or an id that does not move forward within one agent boot (a replayed frame)
+ * means the stream is not the agent's.
+ */
+export function verifyFrame(key: Buffer, requestNonce: string, id: string, data: string, last: EventId | null): AgentEvent {
+  const untrusted = (why: string) => new AgentCallError('bad_response', `event stream: ${why}`);
+  const frame = FRAME.exec(data);
+  if (!frame) throw untrusted('malformed frame');
+  const [, eventJson = '', sig = ''] = frame;
+  if (!signaturesMatch(signEvent(key, requestNonce, id, eventJson), sig)) throw untrusted('event signature does not verify');
+  const current = parseEventId(id);
+  if (!current) throw untrusted('malformed event id');
+  if (last && last.boot === current.boot && current.seq <= last.seq) throw untrusted('event id went backwards (replayed frame)');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(eventJson);
+  } catch {
+    throw untrusted('event is not JSON');
+  }
+  const event = agentEventSchema.safeParse(parsed);
+  if (!event.success) throw untrusted('event does not match its schema');
+  return event.data;
 }

@@ -50,6 +50,8 @@ export const gatewayStatusSchema = z.object({
   ready: z.boolean(),
   /** HTTP status of `/readyz`, or the network error's code. */
   detail: z.string().optional(),
+  /** The gateway's own uptime, when its `/readyz` reports one (OpenClaw does to local callers). */
+  uptimeMs: z.number().nonnegative().optional(),
 });
 export type GatewayStatus = z.infer<typeof gatewayStatusSchema>;
 
@@ -95,6 +97,12 @@ export const exportedCredentialSchema = z.strictObject({
     .partialRecord(z.enum(['access', 'refresh', 'expires', 'accountId', 'projectId', 'email', 'token']), z.union([z.string().max(16_384), epochMsSchema]))
     .refine((fields) => fields.expires === undefined || typeof fields.expires === 'number', { message: 'expires must be epoch milliseconds', path: ['expires'] })
     .refine((fields) => Object.entries(fields).every(([name, value]) => name === 'expires' || typeof value === 'string'), { message: 'credential fields other than expires must be strings' }),
+}).superRefine((credential, ctx) => {
+  // Never half a credential: the fields that make it usable must travel together.
+  const required = credential.type === 'oauth' ? ['access', 'expires'] : ['token'];
+  for (const field of required) {
+    if (!(field in credential.fields)) ctx.addIssue({ code: 'custom', message: `a ${credential.type} credential needs ${field}`, path: ['fields', field] });
+  }
 });
 export type ExportedCredential = z.infer<typeof exportedCredentialSchema>;
 

@@ -94,10 +94,12 @@ describe('diffObservations', () => {
     expect(diffObservations(before, after, AT)).toMatchObject([{ type: 'profile.refreshed', previousExpiresAt: null, expiresAt: T2, previousFingerprint: null }]);
   });
 
-  it('emits nothing for a new profile or a vanished one', () => {
+  it('a new profile (a fresh login, or a store readable again) counts as refreshed; a vanished one emits nothing', () => {
     const before = observe([profile({ profileId: 'anthropic:gone' })], []);
     const after = observe([profile({ profileId: 'anthropic:new', expiresAt: T2 })], []);
-    expect(diffObservations(before, after, AT)).toEqual([]);
+    expect(diffObservations(before, after, AT)).toMatchObject([
+      { type: 'profile.refreshed', profileId: 'anthropic:new', previousExpiresAt: null, previousFingerprint: null, expiresAt: T2 },
+    ]);
   });
 
   it('keys profiles by agent: the same profile id in another agent is a different profile', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportedCredential } from '../../src/protocol/agent-api.js';
-import { profilePlanSchema } from '../../src/protocol/agent-api.js';
-import { applyCredential, credentialExpiry, planProfileUpdate } from '../../src/domain/sync-plan.js';
+import { exportedCredentialSchema, profilePlanSchema } from '../../src/protocol/agent-api.js';
+import { applyCredential, credentialExpiry, planProfileUpdate, planStoreImport } from '../../src/domain/sync-plan.js';
 import { fingerprint } from '../../src/domain/fingerprint.js';
 
 const NOW = Date.UTC(2026, 1, 14, 9, 0, 0);
@@ -157,10 +157,10 @@ describe('planProfileUpdate', () => {
     expect(plan.fromFingerprint).toBe(fingerprint('token', 'old-token'));
   });
 
-  it('only lists credential fields the incoming credential carries', () => {
+  it('a refresh token the source lacks counts as changed (it is removed); an absent email does not', () => {
     const incoming: ExportedCredential = { ...incomingOAuth(), fields: { access: NEW_ACCESS, expires: NOW + 8 * HOUR } };
     const plan = planProfileUpdate(storedOAuth(), incoming, opts);
-    expect([...plan.changedFields].sort()).toEqual(['access', 'expires']);
+    expect([...plan.changedFields].sort()).toEqual(['access', 'expires', 'refresh']);
   });
 
   it('lists account fields (accountId, projectId, email) when they change', () => {
@@ -239,11 +239,12 @@ describe('applyCredential', () => {
     expect(next).not.toBe(current);
   });
 
-  it('copies only fields present in the source; absent ones keep their old value', () => {
+  it('credential fields travel as a set: ones the source lacks are removed, except email', () => {
     const incoming: ExportedCredential = { ...incomingOAuth(), fields: { access: NEW_ACCESS, expires: NOW + 8 * HOUR } };
-    const next = applyCredential(storedOAuth(), incoming);
+    const next = applyCredential(storedOAuth({ accountId: 'acct-old', projectId: 'proj-old' }), incoming);
     expect(next.access).toBe(NEW_ACCESS);
-    expect(next.refresh).toBe(OLD_REFRESH);
+    // The old refresh token belongs to the old token family: mixing it in would break refresh.
+    expect('refresh' in next).toBe(false);
     expect(next.email).toBe('ops@example.com');
     expect('accountId' in next).toBe(false);
     expect('projectId' in next).toBe(false);
@@ -281,5 +282,35 @@ describe('applyCredential', () => {
     const next = applyCredential(current, incoming);
     const actuallyChanged = Object.keys(next).filter((key) => next[key] !== current[key]);
     expect([...actuallyChanged].sort()).toEqual([...plan.changedFields].sort());
+  });
+});
+
+describe('review fixes', () => {
+  it('an expired incoming credential does not "repair" a malformed profile unless forced', () => {
+    const malformed = { type: 'oauth', provider: 'anthropic', access: OLD_ACCESS };
+    const expired = incomingOAuth({ expires: NOW - HOUR });
+    expect(planProfileUpdate(malformed, expired, opts)).toMatchObject({ action: 'skip', reason: 'incoming_expired' });
+    expect(planProfileUpdate(malformed, expired, forced)).toMatchObject({ action: 'update', reason: 'repairs_invalid' });
+    expect(planProfileUpdate(malformed, incomingOAuth(), opts)).toMatchObject({ action: 'update', reason: 'repairs_invalid' });
+  });
+
+  it('planStoreImport plans only the profiles the store holds and returns them as they would be', () => {
+    const profiles = { 'anthropic:default': storedOAuth(), 'openai:default': { type: 'api_key', provider: 'openai', key: 'k' } };
+    const other: ExportedCredential = { ...incomingOAuth(), profileId: 'openai-codex:ops@example.com' };
+    const { plans, updated } = planStoreImport(profiles, [incomingOAuth(), other], opts);
+    expect(plans.map((plan) => plan.profileId)).toEqual(['anthropic:default']);
+    expect(Object.keys(updated)).toEqual(['anthropic:default']);
+    expect(updated['anthropic:default']?.access).toBe(NEW_ACCESS);
+    // The input is not changed: planning is pure.
+    expect(profiles['anthropic:default'].access).toBe(OLD_ACCESS);
+  });
+
+  it('an exported credential must carry the fields that make it usable', () => {
+    const base = { profileId: 'anthropic:default', provider: 'anthropic', sourceAgentId: 'main' };
+    expect(exportedCredentialSchema.safeParse({ ...base, type: 'oauth', fields: { access: 'a', expires: NOW } }).success).toBe(true);
+    expect(exportedCredentialSchema.safeParse({ ...base, type: 'oauth', fields: { refresh: 'r', expires: NOW } }).success).toBe(false);
+    expect(exportedCredentialSchema.safeParse({ ...base, type: 'oauth', fields: { access: 'a' } }).success).toBe(false);
+    expect(exportedCredentialSchema.safeParse({ ...base, type: 'token', fields: { expires: NOW } }).success).toBe(false);
+    expect(exportedCredentialSchema.safeParse({ ...base, type: 'oauth', fields: { access: 'a', expires: 'soon' } }).success).toBe(false);
   });
 });

@@ -171,8 +171,11 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
       else response.destroy();
     });
   });
+  // A request (headers and body) must arrive within 30 s; answers may take longer (a
+  // restart waits for readiness), which requestTimeout does not limit.
   server.headersTimeout = 10_000;
-  server.requestTimeout = 35 * 60_000;
+  server.requestTimeout = 30_000;
+  server.maxConnections = 256;
 
   return {
     server,

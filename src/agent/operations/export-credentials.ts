@@ -21,7 +21,11 @@ export async function exportCredentials(context: AgentContext, nodeKey: Buffer, 
   const best = new Map<string, { credential: ExportedCredential; expires: number | null; fingerprint: string }>();
   const notExported = new Map<string, string>();
   for (const { store, read } of snapshot.stores) {
-    if (!read.ok) continue;
+    // An unreadable store may hold the freshest copy: say so rather than skip it quietly.
+    if (!read.ok) {
+      notExported.set(`store:${store.displayPath}`, `unreadable: ${read.reason}`);
+      continue;
+    }
     for (const [profileId, raw] of Object.entries(read.profiles)) {
       if (request.profiles && !request.profiles.includes(profileId)) continue;
       const parsed = profileSchema.safeParse(raw);
@@ -31,7 +35,7 @@ export async function exportCredentials(context: AgentContext, nodeKey: Buffer, 
       }
       const profile = parsed.data;
       if (!isSyncableType(profile.type)) {
-        notExported.set(profileId, `${profile.type} profiles are not synced`);
+        if (!best.has(profileId)) notExported.set(profileId, `${profile.type} profiles are not synced`);
         continue;
       }
       const expires = profileExpiry(profile);

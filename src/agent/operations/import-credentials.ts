@@ -1,7 +1,7 @@
 import type { ImportRequest, ImportResponse, ProfilePlan, StoreImportResult } from '../../protocol/agent-api.js';
 import { credentialBundleSchema } from '../../protocol/agent-api.js';
 import { unseal } from '../../protocol/sealing.js';
-import { applyCredential, planProfileUpdate } from '../../domain/sync-plan.js';
+import { planStoreImport } from '../../domain/sync-plan.js';
 import type { AgentContext } from '../agent-context.js';
 import { readNodeSnapshot } from '../node-snapshot.js';
 import { StoreInvalidError } from '../store/credential-store.js';
@@ -44,42 +44,39 @@ async function runImport(context: AgentContext, nodeKey: Buffer, request: Import
   if (unreadable.length > 0) throw new ImportRefusedError(unreadable.map((store) => ({ path: store.path, reason: store.reason ?? 'unreadable' })));
 
   const held = new Set(snapshot.stores.flatMap(({ read }) => (read.ok ? Object.keys(read.profiles) : [])));
+  const planOptions = () => ({ force: request.force, nowMs: context.now() });
   const stores: StoreImportResult[] = [];
   let lockBusy: LockBusyError | undefined;
-  for (const { store } of snapshot.stores) {
+  for (const { store, read } of snapshot.stores) {
+    const result = { agentId: store.agentId, path: store.displayPath };
+    // Planned from what was read: a dry run, or a store with nothing to change, takes no lock.
+    const { plans } = planStoreImport(read.ok ? read.profiles : {}, credentials, planOptions());
+    const wouldWrite = plans.some((plan) => plan.action === 'update');
+    if (request.dryRun || !wouldWrite) {
+      stores.push({ ...result, outcome: wouldWrite ? 'planned' : 'unchanged', profiles: plans });
+      continue;
+    }
     try {
+      // Planned again under the lock: someone may have written since the read.
       const outcome = await store.update<ProfilePlan[]>(
         (profiles) => {
-          const plans: ProfilePlan[] = [];
-          for (const credential of credentials) {
-            const current = profiles[credential.profileId];
-            if (current === undefined) continue;
-            const plan = planProfileUpdate(current, credential, { force: request.force, nowMs: context.now() });
-            plans.push(plan);
-            if (plan.action === 'update') profiles[credential.profileId] = applyCredential(current as Record<string, unknown>, credential);
-          }
-          return { write: plans.some((plan) => plan.action === 'update'), result: plans };
+          const planned = planStoreImport(profiles, credentials, planOptions());
+          Object.assign(profiles, planned.updated);
+          return { write: Object.keys(planned.updated).length > 0, result: planned.plans };
         },
-        { lockWaitMs: env.TOKENOPS_LOCK_WAIT, dryRun: request.dryRun, backupsKeep: env.TOKENOPS_BACKUPS_KEEP },
+        { lockWaitMs: env.TOKENOPS_LOCK_WAIT, dryRun: false, backupsKeep: env.TOKENOPS_BACKUPS_KEEP },
       );
-      const wouldWrite = outcome.result.some((plan) => plan.action === 'update');
-      stores.push({
-        agentId: store.agentId,
-        path: store.displayPath,
-        outcome: outcome.written ? 'written' : request.dryRun && wouldWrite ? 'planned' : 'unchanged',
-        ...(outcome.backup ? { backup: outcome.backup } : {}),
-        profiles: outcome.result,
-      });
+      stores.push({ ...result, outcome: outcome.written ? 'written' : 'unchanged', ...(outcome.backup ? { backup: outcome.backup } : {}), profiles: outcome.result });
     } catch (error) {
       // Lock contention and a store broken since the check stop this store only; others go on.
       if (!(error instanceof LockBusyError) && !(error instanceof StoreInvalidError)) throw error;
       if (error instanceof LockBusyError) lockBusy ??= error;
       context.logger.warn({ store: store.displayPath, err: error.message }, 'import into store refused');
-      stores.push({ agentId: store.agentId, path: store.displayPath, outcome: 'refused', reason: error.message, profiles: [] });
+      stores.push({ ...result, outcome: 'refused', reason: error.message, profiles: [] });
     }
   }
   // Nothing could be done and a lock was why: answer as a conflict (409), naming the holder.
-  if (lockBusy && !stores.some((store) => store.outcome === 'written' || store.outcome === 'planned')) throw lockBusy;
+  if (lockBusy && !stores.some((store) => store.outcome === 'written')) throw lockBusy;
   const notHeld = credentials.map((credential) => credential.profileId).filter((profileId) => !held.has(profileId));
   return { node: env.TOKENOPS_NODE, dryRun: request.dryRun, force: request.force, stores, notHeld };
 }

@@ -7,6 +7,17 @@ import { childEnv, runCommand } from '../run-command.js';
 
 const READY_POLL_MS = 250;
 
+/*
+ * A ready answer right after the command could still come from the old process, if the
+ * command returned before it went down. It counts once the gateway was seen down, or when
+ * its reported uptime shows a new process (uptime smaller than the old one's plus the time
+ * since). A gateway that reports no uptime is taken at its word.
+ */
+function isNewProcess(before: GatewayStatus, after: GatewayStatus, elapsedMs: number): boolean {
+  if (before.uptimeMs === undefined || after.uptimeMs === undefined || !before.reachable) return true;
+  return after.uptimeMs < before.uptimeMs + elapsedMs;
+}
+
 /**
  * Runs the restart command, then polls `/readyz` until ready or the deadline, then re-reads
  * token health. The answer says which step failed, with the command's exit code and the
@@ -17,6 +28,11 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     const { env, logger } = context;
     const started = Date.now();
     const argv = env.TOKENOPS_RESTART_CMD;
+    // Secrets as they are before the command too: a token replaced during the restart may
+    // still be in its output.
+    const before = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
+    const gatewayBefore = await probeGateway(env.TOKENOPS_GATEWAY_URL);
+    const probedBeforeAt = Date.now();
     logger.info({ command: argv[0] }, 'restarting gateway');
     const result = await runCommand(argv, { timeoutMs: env.TOKENOPS_RESTART_TIMEOUT, env: childEnv() });
     const commandOk = !result.spawnError && !result.timedOut && result.exitCode === 0;
@@ -26,9 +42,11 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     if (commandOk) {
       const deadline = Date.now() + (readyDeadlineMs ?? env.TOKENOPS_READY_DEADLINE);
       const commandEnded = Date.now();
+      let sawDown = false;
       for (;;) {
         gateway = await probeGateway(env.TOKENOPS_GATEWAY_URL, Math.max(200, Math.min(1500, deadline - Date.now())));
-        if (gateway.ready) {
+        sawDown ||= !gateway.ready;
+        if (gateway.ready && (sawDown || isNewProcess(gatewayBefore, gateway, Date.now() - probedBeforeAt))) {
           readyAfterMs = Date.now() - commandEnded;
           break;
         }
@@ -40,7 +58,8 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     }
 
     const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
-    const outputTail = blankOut(result.spawnError ? [...result.outputTail, result.spawnError] : result.outputTail, secretValues(snapshot));
+    const secrets = [...new Set([...secretValues(before), ...secretValues(snapshot)])];
+    const outputTail = blankOut(result.spawnError ? [...result.outputTail, result.spawnError] : result.outputTail, secrets);
     const outcome = !commandOk ? 'command_failed' : readyAfterMs === null ? 'not_ready' : 'ready';
     logger.info({ outcome, exitCode: result.exitCode, readyAfterMs }, 'gateway restart finished');
     return {

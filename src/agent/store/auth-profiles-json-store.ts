@@ -1,4 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { lstat, readFile, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { formatIssues } from '../../config/format-issues.js';
 import { authProfilesDocumentSchema } from '../../domain/profile.js';
@@ -33,6 +33,13 @@ export class AuthProfilesJsonStore implements CredentialStore {
       // A link could point anywhere, and a write would follow it there.
       if (info.isSymbolicLink()) return { ok: false, reason: 'is a symbolic link; tokenops does not follow links in a state dir' };
       if (!info.isFile()) return { ok: false, reason: 'is not a regular file' };
+      // A linked agent dir would carry the write (and its backups) out of the state dir too.
+      const [realDir, realState] = await Promise.all([realpath(path.dirname(this.file)), realpath(this.stateDir)]);
+      if (realDir !== path.join(realState, path.relative(this.stateDir, path.dirname(this.file)))) {
+        return { ok: false, reason: 'its directory is reached through a symbolic link; tokenops does not follow links in a state dir' };
+      }
+      const backups = await lstat(path.join(path.dirname(this.file), BACKUP_DIR)).catch(() => null);
+      if (backups && !backups.isDirectory()) return { ok: false, reason: `${BACKUP_DIR} is not a plain directory (a symbolic link?)` };
       const bytes = await readFile(this.file);
       return { ok: true, text: bytes.toString('utf8'), bytes };
     } catch (error) {

@@ -450,3 +450,40 @@ describe('AuthProfilesJsonStore.update', () => {
     expect(Object.keys(doc.profiles).sort()).toEqual(['anthropic:default', 'anthropic:manual', 'x:one', 'x:two']);
   });
 });
+
+describe('links above the store file', () => {
+  it('an agent dir that is a symbolic link out of the state dir: unreadable, and never written through', async () => {
+    const outside = tempDir('tokenops-outside-');
+    const outsideFile = path.join(outside, AUTH_PROFILES_FILE);
+    const text = openclawJson(splitDocument());
+    writeFileSync(outsideFile, text);
+    const stateDir = tempDir('tokenops-json-store-');
+    mkdirSync(path.join(stateDir, 'agents', 'main'), { recursive: true });
+    symlinkSync(outside, path.join(stateDir, 'agents', 'main', 'agent'));
+    const file = path.join(stateDir, 'agents', 'main', 'agent', AUTH_PROFILES_FILE);
+    const store = new AuthProfilesJsonStore('main', file, stateDir);
+    expect(await store.read()).toMatchObject({ ok: false, reason: expect.stringMatching(/symbolic link/) });
+    await expect(store.update(() => ({ write: true, result: null }), OPTIONS)).rejects.toBeInstanceOf(StoreInvalidError);
+    expect(readFileSync(outsideFile, 'utf8')).toBe(text);
+    expect(readdirSync(outside)).toEqual([AUTH_PROFILES_FILE]);
+  });
+
+  it('a state dir that is itself reached through a link is fine (only links inside it are refused)', async () => {
+    const real = fixture(openclawJson(splitDocument()));
+    const linkParent = tempDir('tokenops-link-');
+    const linkedState = path.join(linkParent, 'state');
+    symlinkSync(real.stateDir, linkedState);
+    const store = new AuthProfilesJsonStore('main', path.join(linkedState, 'agents', 'main', 'agent', AUTH_PROFILES_FILE), linkedState);
+    expect(await store.read()).toMatchObject({ ok: true });
+  });
+
+  it('a backups dir that is a symbolic link: refused before anything is written', async () => {
+    const f = fixture(openclawJson(splitDocument()));
+    const elsewhere = tempDir('tokenops-backups-elsewhere-');
+    symlinkSync(elsewhere, backupDir(f));
+    const before = readFileSync(f.file, 'utf8');
+    await expect(f.store.update(() => ({ write: true, result: null }), OPTIONS)).rejects.toBeInstanceOf(StoreInvalidError);
+    expect(readFileSync(f.file, 'utf8')).toBe(before);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+});

@@ -167,3 +167,32 @@ describe('childEnv', () => {
     expect(result.outputTail).toEqual(['key=absent', '0']);
   });
 });
+
+describe('runCommand and what a command leaves running', () => {
+  it('a wrapper that starts something in the background and exits 0 is done at once, and its child lives on', async () => {
+    const started = Date.now();
+    const result = await runCommand(['sh', '-c', 'sleep 30 & echo "child $!"; exit 0'], { timeoutMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result).toMatchObject({ exitCode: 0, timedOut: false });
+    const child = Number(result.outputTail[0]?.split(' ')[1]);
+    expect(processIsAlive(child)).toBe(true);
+    process.kill(child, 'SIGKILL');
+  });
+
+  it('a child in its own session holding the output open cannot hold the call', async () => {
+    const started = Date.now();
+    const result = await runCommand(['sh', '-c', 'setsid sleep 30 & echo "child $!"; exit 0'], { timeoutMs: 10_000 });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.exitCode).toBe(0);
+    const child = Number(result.outputTail[0]?.split(' ')[1]);
+    if (child) process.kill(child, 'SIGKILL');
+  });
+
+  it('a tail cut through a line drops that line, so no piece of a secret survives', async () => {
+    const secret = `SECRET${'S'.repeat(40)}TAILEND`;
+    // 16 KiB of output whose cut falls inside the secret's line.
+    const result = await runCommand(['node', '-e', `process.stdout.write('x'.repeat(100) + '${secret}\\n' + 'y'.repeat(16 * 1024 - 30) + '\\nlast\\n')`], { timeoutMs: 5_000 });
+    expect(result.outputTail.join('\n')).not.toContain('TAILEND');
+    expect(result.outputTail.at(-1)).toBe('last');
+  });
+});
