@@ -1,0 +1,17 @@
+import type { BotEnv } from '../config/bot-env.js';
+import type { Fleet } from '../config/fleet-file.js';
+import type { FleetClient } from '../fleet/fleet-client.js';
+import type { Logger } from '../logging/logger.js';
+import type { AuditLog } from '../state/audit-log.js';
+import type { StateStore } from '../state/state-store.js';
+
+/** What every command handler gets: settings, the fleet and its client, state, a log, a clock. */
+export interface BotContext {
+  env: BotEnv;
+  fleet: Fleet;
+  fleetClient: FleetClient;
+  state: StateStore;
+  audit: AuditLog;
+  logger: Logger;
+  now: () => number;
+}

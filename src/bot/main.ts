@@ -1,0 +1,70 @@
+import { Events } from 'discord.js';
+import { FleetClient } from '../fleet/fleet-client.js';
+import { createLogger } from '../logging/logger.js';
+import { AuditLog, type AuditRecord } from '../state/audit-log.js';
+import { openStateStore } from '../state/state-store.js';
+import type { BotContext } from './bot-context.js';
+import { CommandLoadError, loadCommands } from './command-loader.js';
+import { createDiscordClient, registerCommands } from './discord-client.js';
+import { createInteractionRouter } from './interaction-router.js';
+import { exitWith, loadBotSettingsOrExit } from './startup.js';
+
+/** The Discord bot: `npm start`. */
+async function main(): Promise<void> {
+  const { env, fleet } = loadBotSettingsOrExit('tokenops-bot');
+  const logger = createLogger('tokenops-bot', env.TOKENOPS_LOG_LEVEL);
+  const commands = await loadCommands().catch((error: Error) => exitWith('tokenops-bot', [error instanceof CommandLoadError ? error.message : `commands: ${error.message}`]));
+  let state;
+  try {
+    state = openStateStore(env.TOKENOPS_STATE);
+  } catch (error) {
+    exitWith('tokenops-bot', [`TOKENOPS_STATE: ${(error as Error).message}`]);
+  }
+  const fleetClient = new FleetClient(fleet, { timeoutMs: env.TOKENOPS_NODE_TIMEOUT, concurrency: env.TOKENOPS_FANOUT });
+  const context: BotContext = {
+    env,
+    fleet,
+    fleetClient,
+    state,
+    audit: new AuditLog(state.namespace<AuditRecord>('audit')),
+    logger,
+    now: Date.now,
+  };
+
+  const client = createDiscordClient(env);
+  client.on(Events.InteractionCreate, createInteractionRouter(commands, context));
+  client.on(Events.Error, (error) => logger.error({ err: error.message }, 'discord client error'));
+  client.once(Events.ClientReady, async (ready) => {
+    logger.info({ user: ready.user.tag, guild: env.DISCORD_GUILD_ID, nodes: fleet.nodes.length, state: state.location }, 'bot ready');
+    try {
+      const count = await registerCommands(env, commands);
+      logger.info({ count }, 'guild commands registered');
+    } catch (error) {
+      logger.error({ err: (error as Error).message }, 'could not register commands (check DISCORD_CLIENT_ID and the bot’s access to the guild)');
+    }
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'bot stopping');
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    await client.destroy().catch(() => undefined);
+    await fleetClient.close().catch(() => undefined);
+    await state.close().catch(() => undefined);
+    logger.info('bot stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    await client.login(env.DISCORD_TOKEN);
+  } catch (error) {
+    exitWith('tokenops-bot', [`DISCORD_TOKEN: login failed (${(error as Error).message})`]);
+  }
+}
+
+await main();

@@ -1,0 +1,52 @@
+import type { ChatInputCommandInteraction, GuildMember, Interaction } from 'discord.js';
+import type { BotContext } from './bot-context.js';
+
+/*
+ * Permission checks as small named units (after Sapphire's preconditions): a command lists
+ * the ones it needs, the router runs them before anything else, and a refusal says exactly
+ * what is missing.
+ */
+export type PreconditionResult = { ok: true } | { ok: false; message: string };
+
+export interface Precondition {
+  readonly name: string;
+  check(interaction: Interaction, context: BotContext): PreconditionResult;
+}
+
+/** Only in the ops server: not in DMs, not from another guild the bot is in. */
+export const inOpsGuild: Precondition = {
+  name: 'inOpsGuild',
+  check(interaction, context) {
+    if (interaction.guildId === context.env.DISCORD_GUILD_ID) return { ok: true };
+    return { ok: false, message: 'tokenops answers only in its ops server.' };
+  },
+};
+
+function memberRoleIds(interaction: Interaction): string[] {
+  const member = interaction.member;
+  if (!member) return [];
+  // A cached GuildMember has a role manager; a raw API member has an id array.
+  if (Array.isArray(member.roles)) return member.roles;
+  return [...(member as GuildMember).roles.cache.keys()];
+}
+
+/** Anything that changes something needs the ops role. */
+export const hasOpsRole: Precondition = {
+  name: 'hasOpsRole',
+  check(interaction, context) {
+    if (memberRoleIds(interaction).includes(context.env.OPS_ROLE_ID)) return { ok: true };
+    return { ok: false, message: `This needs the <@&${context.env.OPS_ROLE_ID}> role.` };
+  },
+};
+
+export function runPreconditions(preconditions: readonly Precondition[], interaction: ChatInputCommandInteraction | Interaction, context: BotContext): PreconditionResult {
+  for (const precondition of preconditions) {
+    const result = precondition.check(interaction, context);
+    if (!result.ok) return result;
+  }
+  return { ok: true };
+}
+
+export function isOpsMember(roleIds: readonly string[], context: BotContext): boolean {
+  return roleIds.includes(context.env.OPS_ROLE_ID);
+}

@@ -1,0 +1,47 @@
+import type { Severity } from '../../domain/fleet-view.js';
+
+/** Discord's limits for an embed and a message (developer docs, "Embed Limits"). */
+export const LIMITS = {
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  /** All embeds of one message together. */
+  messageEmbedChars: 6000,
+  embedsPerMessage: 10,
+  content: 2000,
+} as const;
+
+export const COLOR: Record<Severity, number> = {
+  ok: 0x2ecc71,
+  missing: 0xf1c40f,
+  expiring: 0xf1c40f,
+  expired: 0xe74c3c,
+  invalid: 0xe74c3c,
+  unreachable: 0xe74c3c,
+};
+
+export const ICON: Record<Severity, string> = {
+  ok: '✅',
+  missing: '➖',
+  expiring: '⚠️',
+  expired: '❌',
+  invalid: '🚫',
+  unreachable: '📵',
+};
+
+/** `<t:…:R>`: Discord renders it as "in 3 hours" / "2 hours ago" in each reader's locale. */
+export function relativeTime(iso: string): string {
+  return `<t:${Math.floor(Date.parse(iso) / 1000)}:R>`;
+}
+
+/** Text that cannot break out of inline code or trigger markdown. */
+export function code(text: string): string {
+  return `\`${text.replaceAll('`', 'ˋ')}\``;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

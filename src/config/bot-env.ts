@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { type ConfigResult, presentOnly } from './agent-env.js';
+import { durationSchema } from './duration.js';
+import { formatIssues } from './format-issues.js';
+
+const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `is required (${what})` : 'expected a string') });
+
+/** Discord ids are snowflakes: 17 to 20 digits. */
+const snowflake = (what: string) => z.string(required(what)).trim().regex(/^\d{17,20}$/, `expected a Discord id (17–20 digits): ${what}`);
+
+/** `sqlite://<path>` (relative to the working dir) or `redis://…` / `rediss://…`. */
+export const stateUrlSchema = z
+  .string()
+  .trim()
+  .refine((url) => /^sqlite:\/\/.+/.test(url) || /^rediss?:\/\/.+/.test(url), 'expected sqlite://<path> or redis://host:port');
+
+/** The bot's environment (DESIGN.md "Bot environment", plus the extensions below it). */
+export const botEnvSchema = z.object({
+  DISCORD_TOKEN: z.string(required('the bot token from the Discord developer portal')).trim().min(1),
+  DISCORD_CLIENT_ID: snowflake('the application id'),
+  DISCORD_GUILD_ID: snowflake('the ops server, where commands are registered'),
+  OPS_CHANNEL_ID: snowflake('the channel alerts and reports go to'),
+  OPS_ROLE_ID: snowflake('the role allowed to change anything'),
+  DISCORD_API_BASE: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
+  TOKENOPS_FLEET: z.string().trim().min(1).default('./fleet.json').transform((file) => path.resolve(file)),
+  TOKENOPS_STATE: stateUrlSchema.default('sqlite://./data/tokenops.sqlite'),
+  CONFIRM_TIMEOUT: durationSchema.default(60_000),
+  // Extensions.
+  /** How long one node may take to answer before it counts as `timeout`. */
+  TOKENOPS_NODE_TIMEOUT: durationSchema.default(3_000),
+  /** How many nodes are asked at once. */
+  TOKENOPS_FANOUT: z.coerce.number().int().min(1).max(256).default(16),
+  TOKENOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type BotEnv = z.infer<typeof botEnvSchema>;
+
+export function loadBotEnv(env: NodeJS.ProcessEnv): ConfigResult<BotEnv> {
+  const parsed = botEnvSchema.safeParse(presentOnly(env));
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, problems: formatIssues(parsed.error.issues) };
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import type { Keyv } from 'keyv';
+import { z } from 'zod';
+
+/*
+ * Every mutating action and every confirmation: who, what, when, outcome (DESIGN.md
+ * "Audit"). Records are plain text about actions, never credential values: callers pass
+ * node and profile names and short outcomes, and a test scans the log for planted secrets.
+ */
+
+export const AUDIT_OUTCOMES = ['ok', 'failed', 'refused', 'planned', 'confirmed', 'cancelled', 'expired', 'partial'] as const;
+
+export const auditRecordSchema = z.object({
+  id: z.string(),
+  at: z.iso.datetime(),
+  actor: z.object({ via: z.enum(['discord', 'cli', 'scheduler']), id: z.string(), name: z.string() }),
+  action: z.string(),
+  target: z.string().optional(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  detail: z.string().max(1000).optional(),
+});
+export type AuditRecord = z.infer<typeof auditRecordSchema>;
+export type AuditEntry = Omit<AuditRecord, 'id' | 'at'>;
+
+const KEEP = 5000;
+const PRUNE_EVERY = 100;
+
+export class AuditLog {
+  private writes = 0;
+
+  constructor(
+    private readonly store: Keyv<AuditRecord>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async record(entry: AuditEntry): Promise<AuditRecord> {
+    const atMs = this.now();
+    // Keys sort by time: zero-padded milliseconds, then randomness for same-millisecond writes.
+    const id = `${String(atMs).padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
+    const record = auditRecordSchema.parse({ ...entry, id, at: new Date(atMs).toISOString() });
+    await this.store.set(id, record);
+    if (++this.writes % PRUNE_EVERY === 0) await this.prune();
+    return record;
+  }
+
+  /** The newest records first. */
+  async latest(limit: number): Promise<AuditRecord[]> {
+    const all = await this.all();
+    return all.slice(-limit).reverse();
+  }
+
+  private async all(): Promise<AuditRecord[]> {
+    if (!this.store.iterator) throw new Error('the state store cannot list keys');
+    const records: AuditRecord[] = [];
+    for await (const [, value] of this.store.iterator(undefined)) {
+      const parsed = auditRecordSchema.safeParse(value);
+      if (parsed.success) records.push(parsed.data);
+    }
+    return records.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  private async prune(): Promise<void> {
+    const all = await this.all();
+    for (const record of all.slice(0, Math.max(0, all.length - KEEP))) await this.store.delete(record.id);
+  }
+}

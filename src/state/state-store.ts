@@ -1,0 +1,48 @@
+import KeyvRedis from '@keyv/redis';
+import { Keyv } from 'keyv';
+import { SqliteKeyvStore } from './sqlite-keyv-store.js';
+
+/**
+ * The bot's state (audit log, alert state, pending confirmations, last-known status), one
+ * keyv namespace each: a SQLite file by default, Redis when several replicas share state.
+ */
+export interface StateStore {
+  namespace<T = unknown>(name: string): Keyv<T>;
+  /** Where the state lives, for logs (a Redis password is left out). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export function openStateStore(url: string): StateStore {
+  const opened: Keyv[] = [];
+  if (url.startsWith('sqlite://')) {
+    const file = url.slice('sqlite://'.length);
+    return {
+      location: `sqlite:${file}`,
+      namespace<T>(name: string) {
+        const keyv = new Keyv<T>({ store: new SqliteKeyvStore(file), namespace: name });
+        opened.push(keyv as Keyv);
+        return keyv;
+      },
+      close: () => closeAll(opened),
+    };
+  }
+  if (/^rediss?:\/\//.test(url)) {
+    const parsed = new URL(url);
+    return {
+      location: `${parsed.protocol}//${parsed.host}${parsed.pathname}`,
+      namespace<T>(name: string) {
+        // KeyvRedis prefixes keys with the namespace itself.
+        const keyv = new Keyv<T>(new KeyvRedis(url), { namespace: name, useKeyPrefix: false });
+        opened.push(keyv as Keyv);
+        return keyv;
+      },
+      close: () => closeAll(opened),
+    };
+  }
+  throw new Error(`TOKENOPS_STATE: expected sqlite://<path> or redis://host:port`);
+}
+
+async function closeAll(opened: Keyv[]): Promise<void> {
+  await Promise.all(opened.map((keyv) => keyv.disconnect().catch(() => undefined)));
+}
