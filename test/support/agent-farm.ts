@@ -1,0 +1,85 @@
+import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { createAgentContext } from '../../src/agent/agent-context.js';
+import { createAgentServer, type AgentServer } from '../../src/agent/http/agent-server.js';
+import { agentEnvSchema } from '../../src/config/agent-env.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { buildStateDir, HOUR, oauth, plantedSecrets } from './state-dir.js';
+
+/*
+ * Many agents in one process, for load and benchmark runs where a process per node would
+ * cost more than the thing measured: each is the real agent server over its own state dir
+ * and key. "Black holes" accept connections and never answer, like a hung node.
+ */
+
+export interface FarmNode {
+  name: string;
+  url: string;
+  keyHex: string;
+  stateDir?: string;
+}
+
+export interface AgentFarm {
+  nodes: FarmNode[];
+  close(): Promise<void>;
+}
+
+export async function startAgentFarm(options: { agents: number; blackHoles?: number; profilesPerNode?: number; prefix?: string }): Promise<AgentFarm> {
+  const servers: AgentServer[] = [];
+  const holes: Array<{ server: Server; sockets: Set<Socket> }> = [];
+  const nodes: FarmNode[] = [];
+  const logger = createLogger('farm', 'silent');
+  for (let index = 0; index < options.agents; index++) {
+    const name = `${options.prefix ?? 'node'}-${String(index).padStart(3, '0')}`;
+    const profiles: Record<string, unknown> = {};
+    for (let p = 0; p < (options.profilesPerNode ?? 3); p++) profiles[`provider${p}:default`] = oauth(`provider${p}`, (8 + p) * HOUR);
+    const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles } } });
+    const keyHex = randomBytes(32).toString('hex');
+    plantedSecrets.add(keyHex);
+    const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: 'http://127.0.0.1:9' });
+    const agent = createAgentServer(createAgentContext(env, logger), env.TOKENOPS_AGENT_KEY);
+    agent.server.listen(0, '127.0.0.1');
+    await once(agent.server, 'listening');
+    const address = agent.server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    servers.push(agent);
+    nodes.push({ name, url: `http://127.0.0.1:${address.port}`, keyHex, stateDir });
+  }
+  for (let index = 0; index < (options.blackHoles ?? 0); index++) {
+    const sockets = new Set<Socket>();
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('no address');
+    holes.push({ server, sockets });
+    const keyHex = randomBytes(32).toString('hex');
+    nodes.push({ name: `${options.prefix ?? 'node'}-hung-${index}`, url: `http://127.0.0.1:${address.port}`, keyHex });
+  }
+  return {
+    nodes,
+    async close() {
+      await Promise.all(servers.map((agent) => agent.close()));
+      for (const hole of holes) {
+        for (const socket of hole.sockets) socket.destroy();
+        hole.server.close();
+      }
+    },
+  };
+}
+
+/** A fleet file and the environment holding its keys, for a set of farm nodes. */
+export function fleetFor(nodes: readonly FarmNode[], extra: Record<string, unknown> = {}): { fleet: Record<string, unknown>; env: Record<string, string> } {
+  const env: Record<string, string> = {};
+  const fleetNodes = nodes.map((node) => {
+    const keyEnv = `TOKENOPS_KEY_${node.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    env[keyEnv] = node.keyHex;
+    return { name: node.name, url: node.url, keyEnv };
+  });
+  return { fleet: { nodes: fleetNodes, ...extra }, env };
+}
