@@ -3,7 +3,7 @@ import type { CommandModule } from '../src/bot/command-module.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
 import { inOpsGuild } from '../src/bot/preconditions.js';
 import { renderStatusEmbeds } from '../src/bot/render/status-embeds.js';
-import { buildFleetView } from '../src/domain/fleet-view.js';
+import { buildFleetView, selectNodes } from '../src/domain/fleet-view.js';
 import { fleetStatus } from '../src/fleet/operations/fleet-status.js';
 
 /** `/tokens status [node]`: every node's credentials at a glance (read-only, anyone in the guild). */
@@ -30,8 +30,7 @@ const tokens: CommandModule = {
       warnBeforeMs: context.fleet.alerts.warnBefore,
       nowMs: context.now(),
     });
-    const shown = node ? { ...view, nodes: view.nodes.filter((candidate) => candidate.name === node) } : view;
-    await interaction.editReply({ embeds: renderStatusEmbeds(shown) });
+    await interaction.editReply({ embeds: renderStatusEmbeds(node ? selectNodes(view, [node]) : view) });
   },
 
   async autocomplete(interaction, context) {

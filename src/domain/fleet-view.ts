@@ -164,10 +164,22 @@ export function buildFleetView(checkedAt: string, results: readonly NodeResult<S
     };
   });
 
+  return summarize(checkedAt, nodes);
+}
+
+function summarize(checkedAt: string, nodes: NodeView[]): FleetView {
   const counts = Object.fromEntries(SEVERITY_ORDER.map((severity) => [severity, 0])) as Record<Severity, number>;
   for (const node of nodes) {
     if (!node.reachable) counts.unreachable++;
     for (const profile of node.profiles) counts[profile.health]++;
   }
   return { checkedAt, nodes, worst: worstOf(nodes.map((node) => node.worst)), counts };
+}
+
+/**
+ * The view narrowed to some nodes, its totals recounted. The cells keep what the whole
+ * fleet told about them (token letters, divergence from the owner).
+ */
+export function selectNodes(view: FleetView, names: readonly string[]): FleetView {
+  return summarize(view.checkedAt, view.nodes.filter((node) => names.includes(node.name)));
 }
