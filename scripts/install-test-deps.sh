@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# System packages the test suites need, from Debian: redis-server (keyv on Redis, several
+# bot replicas). Idempotent; run as root (CI is) or with sudo.
+set -euo pipefail
+need=()
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+if ((${#need[@]} == 0)); then
+  echo "test dependencies present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
+echo "installed: ${need[*]}"
