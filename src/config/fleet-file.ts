@@ -99,10 +99,10 @@ export function loadFleet(file: string, env: NodeJS.ProcessEnv): ConfigResult<Fl
     }
     try {
       const key = decodeNodeKey(value);
-      if (key.length < MIN_KEY_BYTES) problems.push(`${where}: ${node.keyEnv} decodes to ${key.length} bytes; a node key has ${MIN_KEY_BYTES}+`);
+      if (key.length < MIN_KEY_BYTES) problems.push(`${where}: ${node.keyEnv} (the key of node "${node.name}") decodes to ${key.length} bytes; a node key has ${MIN_KEY_BYTES}+`);
       return { ...node, key };
     } catch (error) {
-      problems.push(`${where}: ${node.keyEnv} ${(error as Error).message}`);
+      problems.push(`${where}: ${node.keyEnv} (the key of node "${node.name}") ${(error as Error).message}`);
       return { ...node, key: Buffer.alloc(0) };
     }
   });

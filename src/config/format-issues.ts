@@ -8,7 +8,8 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], prefix?: strin
   return issues.map((issue) => {
     const where = formatPath(issue.path);
     const head = [prefix, where].filter(Boolean).join(': ');
-    return head ? `${head}: ${issue.message}` : issue.message;
+    const message = issue.code === 'invalid_key' && issue.issues.length > 0 ? issue.issues.map((inner) => inner.message).join('; ') : issue.message;
+    return head ? `${head}: ${message}` : message;
   });
 }
 

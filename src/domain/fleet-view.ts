@@ -152,6 +152,8 @@ export function buildFleetView(checkedAt: string, results: readonly NodeResult<S
     }
     profiles.sort((a, b) => severityRank(b.health) - severityRank(a.health) || a.profileId.localeCompare(b.profileId));
     const unreadableStores = (status.store.stores ?? []).filter((store) => !store.readable).map((store) => ({ agentId: store.agentId, reason: store.reason ?? 'unreadable' }));
+    // The contract's status has only `store.readable`; an agent with no store at all says false too.
+    if (!status.store.readable && unreadableStores.length === 0) unreadableStores.push({ agentId: '*', reason: status.store.stores?.length === 0 ? 'no credential store found' : 'unreadable' });
     const worst = worstOf([...profiles.map((profile) => profile.health), ...(unreadableStores.length > 0 ? (['invalid'] as const) : [])]);
     return {
       name: result.node,

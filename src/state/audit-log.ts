@@ -27,6 +27,7 @@ const PRUNE_EVERY = 100;
 
 export class AuditLog {
   private writes = 0;
+  private sequence = 0;
 
   constructor(
     private readonly store: Keyv<AuditRecord>,
@@ -35,8 +36,9 @@ export class AuditLog {
 
   async record(entry: AuditEntry): Promise<AuditRecord> {
     const atMs = this.now();
-    // Keys sort by time: zero-padded milliseconds, then randomness for same-millisecond writes.
-    const id = `${String(atMs).padStart(15, '0')}-${randomBytes(4).toString('hex')}`;
+    // Keys sort by time: zero-padded milliseconds, then a sequence for same-millisecond writes,
+    // then randomness so two replicas never collide.
+    const id = `${String(atMs).padStart(15, '0')}-${String(this.sequence++ % 1e9).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
     const record = auditRecordSchema.parse({ ...entry, id, at: new Date(atMs).toISOString() });
     await this.store.set(id, record);
     if (++this.writes % PRUNE_EVERY === 0) await this.prune();

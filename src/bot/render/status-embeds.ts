@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { severityRank, type FleetView, type NodeView, type ProfileCell } from '../../domain/fleet-view.js';
-import { COLOR, ICON, LIMITS, code, relativeTime, truncate } from './discord-format.js';
+import { COLOR, ICON, LIMITS, code, relativeTime, scrub, truncate } from './discord-format.js';
 
 /*
  * `/tokens status` as embeds: a field per node (worst first), a line per profile under it.
@@ -16,7 +16,7 @@ const FIELD_BUDGET = LIMITS.messageEmbedChars - 900;
 function profileLine(cell: ProfileCell): string {
   const parts = [`${ICON[cell.health]} ${code(cell.profileId)}`];
   if (cell.health === 'missing') parts.push('missing here');
-  else if (cell.health === 'invalid') parts.push(`malformed${cell.reason ? `: ${truncate(cell.reason, 80)}` : ''}`);
+  else if (cell.health === 'invalid') parts.push(`malformed${cell.reason ? `: ${truncate(scrub(cell.reason), 80)}` : ''}`);
   else if (cell.expiresAt) parts.push(`${cell.health === 'expired' ? 'expired' : 'expires'} ${relativeTime(cell.expiresAt)}`);
   else parts.push('no expiry');
   if (cell.isOwner) parts.push('👑 owner');
@@ -35,8 +35,8 @@ function nodeTitle(node: NodeView): string {
 }
 
 function nodeBody(node: NodeView, collapseHealthy: boolean): string {
-  if (!node.reachable) return truncate(node.error?.message ?? 'no answer', LIMITS.fieldValue);
-  const lines = node.unreadableStores.map((store) => `🚫 store of agent ${code(store.agentId)} unreadable: ${truncate(store.reason, 120)}`);
+  if (!node.reachable) return truncate(scrub(node.error?.message ?? 'no answer'), LIMITS.fieldValue);
+  const lines = node.unreadableStores.map((store) => `🚫 store of agent ${code(store.agentId)} unreadable: ${truncate(scrub(store.reason), 120)}`);
   const healthy = node.profiles.filter((cell) => cell.health === 'ok' && !cell.divergesFromOwner && !cell.agentsDisagree);
   const shown = collapseHealthy ? node.profiles.filter((cell) => !healthy.includes(cell)) : node.profiles;
   lines.push(...shown.map(profileLine));
@@ -90,24 +90,44 @@ export function renderStatusEmbeds(view: FleetView): APIEmbed[] {
     fields.push(field);
     used += size;
   }
-  let description = summary(view);
-  if (collapsedNodes.length > 0) {
-    const healthy = collapsedNodes.filter((node) => node.worst === 'ok' && node.gateway?.ready);
-    const others = collapsedNodes.filter((node) => !healthy.includes(node));
-    const names = (list: NodeView[]) => truncate(list.map((node) => node.name).join(', '), 600);
-    if (healthy.length > 0) description += `\n${ICON.ok} ${healthy.length} more node${healthy.length === 1 ? '' : 's'} all healthy: ${names(healthy)}`;
-    if (others.length > 0) description += `\n⚠️ ${others.length} more node${others.length === 1 ? '' : 's'} not shown (no room): ${names(others)} — use /tokens status node:<name>`;
+  const shownNodes = nodes.filter((node) => !collapsedNodes.includes(node)).slice(0, fields.length);
+  const build = (): APIEmbed[] => {
+    let description = summary(view);
+    if (collapsedNodes.length > 0) {
+      const healthy = collapsedNodes.filter((node) => node.worst === 'ok' && node.gateway?.ready);
+      const others = collapsedNodes.filter((node) => !healthy.includes(node));
+      const names = (list: NodeView[]) => truncate(list.map((node) => node.name).join(', '), 600);
+      if (healthy.length > 0) description += `\n${ICON.ok} ${healthy.length} more node${healthy.length === 1 ? '' : 's'} all healthy: ${names(healthy)}`;
+      if (others.length > 0) description += `\n⚠️ ${others.length} more node${others.length === 1 ? '' : 's'} not shown (no room): ${names(others)} — use /tokens status node:<name>`;
+    }
+    const embeds: APIEmbed[] = [];
+    for (let start = 0; start < Math.max(fields.length, 1); start += LIMITS.fields) {
+      embeds.push({ color: COLOR[view.worst], fields: fields.slice(start, start + LIMITS.fields) });
+    }
+    embeds[0] = { ...embeds[0], title: 'Fleet token status', description: truncate(description, LIMITS.description) };
+    embeds[embeds.length - 1] = { ...embeds[embeds.length - 1], footer: { text: '👑 owner refreshes the account · token A/B: same letter = same token' } };
+    return embeds;
+  };
+  let embeds = build();
+  // The description grows with the collapsed lists: drop fields until the whole message fits.
+  while (fields.length > 0 && totalChars(embeds) > LIMITS.messageEmbedChars) {
+    fields.pop();
+    collapsedNodes.push(shownNodes.pop()!);
+    embeds = build();
   }
-  const embeds: APIEmbed[] = [];
-  for (let start = 0; start < Math.max(fields.length, 1); start += LIMITS.fields) {
-    embeds.push({ color: COLOR[view.worst], fields: fields.slice(start, start + LIMITS.fields) });
-  }
-  embeds[0] = { ...embeds[0], title: 'Fleet token status', description: truncate(description, LIMITS.description) };
-  embeds[embeds.length - 1] = { ...embeds[embeds.length - 1], footer: { text: '👑 owner refreshes the account · token A/B: same letter = same token' } };
   return embeds;
 }
 
 /** Worst first; a node whose gateway is not ready ranks just above its token health. */
 function rank(node: NodeView): number {
   return severityRank(node.worst) + (node.reachable && !node.gateway?.ready ? 0.5 : 0);
+}
+
+function totalChars(embeds: APIEmbed[]): number {
+  let total = 0;
+  for (const embed of embeds) {
+    total += (embed.title ?? '').length + (embed.description ?? '').length + (embed.footer?.text ?? '').length;
+    for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
+  }
+  return total;
 }
