@@ -16,7 +16,13 @@ async function main(): Promise<void> {
   }
   const env = loaded.value;
   const logger = createLogger('tokenops-agent', env.TOKENOPS_LOG_LEVEL);
-  const context = createAgentContext(env, logger);
+  let context;
+  try {
+    context = createAgentContext(env, logger);
+  } catch (error) {
+    process.stderr.write(`tokenops-agent: TOKENOPS_OAUTH_PROVIDERS: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
   const agent = createAgentServer(context, env.TOKENOPS_AGENT_KEY);
   const watcher = new NodeWatcher(context);
   watcher.on('event', (event) => {

@@ -40,6 +40,8 @@ export const agentEnvSchema = z.object({
   TOKENOPS_POLL_EVERY: durationSchema.default(30_000),
   /** Backups kept per store file; older ones are pruned after each write. */
   TOKENOPS_BACKUPS_KEEP: z.coerce.number().int().min(1).max(1000).default(10),
+  /** A JSON file of OAuth token endpoints and client ids per provider, over the defaults. */
+  TOKENOPS_OAUTH_PROVIDERS: z.string().trim().min(1).optional(),
   TOKENOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type AgentEnv = z.infer<typeof agentEnvSchema>;

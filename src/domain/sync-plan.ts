@@ -1,6 +1,6 @@
 import type { ExportedCredential, ProfilePlan } from '../protocol/agent-api.js';
 import { fingerprint } from './fingerprint.js';
-import { CREDENTIAL_FIELDS, profileSchema } from './profile.js';
+import { CREDENTIAL_FIELDS, profileSchema, type Profile, type SyncableType } from './profile.js';
 import { profileExpiry, profileFingerprint } from './profile-status.js';
 
 export interface PlanOptions {
@@ -22,6 +22,16 @@ const KEPT_WHEN_ABSENT = new Set<string>(['email']);
 function nextValue(current: Record<string, unknown>, incoming: ExportedCredential, field: string): unknown {
   if (field in incoming.fields) return incoming.fields[field as keyof ExportedCredential['fields']];
   return KEPT_WHEN_ABSENT.has(field) ? current[field] : undefined;
+}
+
+/** A stored profile's credential, as it travels: only the fields a sync copies. */
+export function credentialOf(profileId: string, profile: Profile & { type: SyncableType }, sourceAgentId: string): ExportedCredential {
+  const fields: ExportedCredential['fields'] = {};
+  for (const field of CREDENTIAL_FIELDS[profile.type]) {
+    const value = (profile as Record<string, unknown>)[field];
+    if (typeof value === 'string' || typeof value === 'number') fields[field] = value;
+  }
+  return { profileId, type: profile.type, provider: profile.provider, sourceAgentId, fields };
 }
 
 export function credentialExpiry(credential: ExportedCredential): number | null {

@@ -27,6 +27,8 @@ export const profileStatusSchema = z.object({
   health: z.enum(HEALTH_VALUES),
   /** Why a profile is `invalid`; absent otherwise. */
   reason: z.string().optional(),
+  /** The last refresh on this node failed for good (`invalid_grant`…): it needs a new login. */
+  refreshError: z.string().optional(),
 });
 export type ProfileStatus = z.infer<typeof profileStatusSchema>;
 
@@ -280,3 +282,31 @@ export type AgentEvent = z.infer<typeof agentEventSchema>;
 
 /** What each SSE `data:` line carries: the event and its signature (see signing.ts). */
 export const signedEventSchema = z.object({ event: agentEventSchema, sig: z.string() });
+
+// --- refresh ------------------------------------------------------------------------------
+
+export const refreshRequestSchema = z.strictObject({
+  /** Profiles to refresh; every OAuth profile on the node that has a refresh token when absent. */
+  profiles: z.array(profileIdSchema).min(1).max(100).optional(),
+});
+
+export const REFRESH_OUTCOMES = ['refreshed', 'already_refreshed', 'terminal', 'failed', 'not_held', 'no_refresh_token', 'no_provider'] as const;
+
+export const refreshResultSchema = z.object({
+  profileId: z.string(),
+  outcome: z.enum(REFRESH_OUTCOMES),
+  /** The provider's error code (`invalid_grant`, `refresh_token_reused`, `timeout`, …), never its text. */
+  error: z.string().optional(),
+  previousExpiresAt: isoTime.nullable(),
+  expiresAt: isoTime.nullable(),
+  fingerprint: z.string().nullable(),
+  /** Whether the provider returned a new refresh token (single-use rotation). */
+  rotated: z.boolean(),
+  /** Agent stores on this node now holding the new credential. */
+  stores: z.array(z.string()),
+  attempts: z.number().int(),
+});
+export type RefreshResult = z.infer<typeof refreshResultSchema>;
+
+export const refreshResponseSchema = z.object({ node: z.string(), results: z.array(refreshResultSchema) });
+export type RefreshResponse = z.infer<typeof refreshResponseSchema>;

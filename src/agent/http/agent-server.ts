@@ -7,6 +7,7 @@ import {
   exportRequestSchema,
   importRequestSchema,
   preflightRequestSchema,
+  refreshRequestSchema,
   restartRequestSchema,
 } from '../../protocol/agent-api.js';
 import { MAX_SKEW_SECONDS, signResponse, RESPONSE_HEADER } from '../../protocol/signing.js';
@@ -19,6 +20,7 @@ import { CapacityChangeError, readNodeCapacity, setNodeCapacity } from '../opera
 import { exportCredentials } from '../operations/export-credentials.js';
 import { BadBundleError, ImportRefusedError, importCredentials } from '../operations/import-credentials.js';
 import { preflight } from '../operations/preflight.js';
+import { refreshCredentials } from '../operations/refresh-credentials.js';
 import { restartGateway } from '../operations/restart-gateway.js';
 import { nodeStatus } from '../operations/status.js';
 import { LockBusyError } from '../store/sidecar-lock.js';
@@ -62,6 +64,7 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
     '/v1/export': { POST: ({ body }) => exportCredentials(context, key, parseBody(exportRequestSchema, body)) },
     '/v1/import': { POST: ({ body }) => importCredentials(context, key, parseBody(importRequestSchema, body)) },
     '/v1/preflight': { POST: ({ body }) => preflight(context, parseBody(preflightRequestSchema, body).marginMs) },
+    '/v1/refresh': { POST: ({ body }) => refreshCredentials(context, parseBody(refreshRequestSchema, body).profiles) },
     '/v1/restart': { POST: ({ body }) => restartGateway(context, parseBody(restartRequestSchema, body).readyDeadlineMs) },
     '/v1/capacity': {
       GET: () => readNodeCapacity(context),

@@ -1,6 +1,7 @@
 import type { CredentialBundle, ExportRequest, ExportResponse, ExportedCredential } from '../../protocol/agent-api.js';
 import { seal } from '../../protocol/sealing.js';
-import { CREDENTIAL_FIELDS, isSyncableType, profileSchema } from '../../domain/profile.js';
+import { isSyncableType, profileSchema } from '../../domain/profile.js';
+import { credentialOf } from '../../domain/sync-plan.js';
 import { profileExpiry, profileFingerprint } from '../../domain/profile-status.js';
 import { classifyExpiry } from '../../domain/token-health.js';
 import type { AgentContext } from '../agent-context.js';
@@ -41,13 +42,8 @@ export async function exportCredentials(context: AgentContext, nodeKey: Buffer, 
       const expires = profileExpiry(profile);
       const previous = best.get(profileId);
       if (previous && (previous.expires ?? Infinity) >= (expires ?? Infinity)) continue;
-      const fields: ExportedCredential['fields'] = {};
-      for (const field of CREDENTIAL_FIELDS[profile.type]) {
-        const value = (profile as Record<string, unknown>)[field];
-        if (typeof value === 'string' || typeof value === 'number') fields[field] = value;
-      }
       best.set(profileId, {
-        credential: { profileId, type: profile.type, provider: profile.provider, sourceAgentId: store.agentId, fields },
+        credential: credentialOf(profileId, profile as typeof profile & { type: 'oauth' | 'token' }, store.agentId),
         expires,
         fingerprint: profileFingerprint(profile) ?? '',
       });

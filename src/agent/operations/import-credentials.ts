@@ -1,9 +1,9 @@
-import type { ImportRequest, ImportResponse, ProfilePlan, StoreImportResult } from '../../protocol/agent-api.js';
+import type { ExportedCredential, ImportRequest, ImportResponse, ProfilePlan, StoreImportResult } from '../../protocol/agent-api.js';
 import { credentialBundleSchema } from '../../protocol/agent-api.js';
 import { unseal } from '../../protocol/sealing.js';
 import { planStoreImport } from '../../domain/sync-plan.js';
 import type { AgentContext } from '../agent-context.js';
-import { readNodeSnapshot } from '../node-snapshot.js';
+import { readNodeSnapshot, type StoreSnapshot } from '../node-snapshot.js';
 import { StoreInvalidError } from '../store/credential-store.js';
 import { LockBusyError } from '../store/sidecar-lock.js';
 
@@ -44,20 +44,38 @@ async function runImport(context: AgentContext, nodeKey: Buffer, request: Import
   if (unreadable.length > 0) throw new ImportRefusedError(unreadable.map((store) => ({ path: store.path, reason: store.reason ?? 'unreadable' })));
 
   const held = new Set(snapshot.stores.flatMap(({ read }) => (read.ok ? Object.keys(read.profiles) : [])));
-  const planOptions = () => ({ force: request.force, nowMs: context.now() });
+  const { stores, lockBusy } = await writeCredentialsToStores(context, snapshot.stores, credentials, request);
+  // Nothing could be done and a lock was why: answer as a conflict (409), naming the holder.
+  if (lockBusy && !stores.some((store) => store.outcome === 'written')) throw lockBusy;
+  const notHeld = credentials.map((credential) => credential.profileId).filter((profileId) => !held.has(profileId));
+  return { node: env.TOKENOPS_NODE, dryRun: request.dryRun, force: request.force, stores, notHeld };
+}
+
+/**
+ * Writes credentials into each store that holds their profile ids, newer-wins unless
+ * forced: planned from what was read (a dry run, or a store with nothing to change, takes
+ * no lock), then planned again under each store's lock, since someone may have written
+ * since. Lock contention and a store broken since the read stop that store only.
+ */
+export async function writeCredentialsToStores(
+  context: AgentContext,
+  snapshots: readonly StoreSnapshot[],
+  credentials: readonly ExportedCredential[],
+  options: { force: boolean; dryRun: boolean },
+): Promise<{ stores: StoreImportResult[]; lockBusy?: LockBusyError }> {
+  const { env } = context;
+  const planOptions = () => ({ force: options.force, nowMs: context.now() });
   const stores: StoreImportResult[] = [];
   let lockBusy: LockBusyError | undefined;
-  for (const { store, read } of snapshot.stores) {
+  for (const { store, read } of snapshots) {
     const result = { agentId: store.agentId, path: store.displayPath };
-    // Planned from what was read: a dry run, or a store with nothing to change, takes no lock.
     const { plans } = planStoreImport(read.ok ? read.profiles : {}, credentials, planOptions());
     const wouldWrite = plans.some((plan) => plan.action === 'update');
-    if (request.dryRun || !wouldWrite) {
+    if (options.dryRun || !wouldWrite) {
       stores.push({ ...result, outcome: wouldWrite ? 'planned' : 'unchanged', profiles: plans });
       continue;
     }
     try {
-      // Planned again under the lock: someone may have written since the read.
       const outcome = await store.update<ProfilePlan[]>(
         (profiles) => {
           const planned = planStoreImport(profiles, credentials, planOptions());
@@ -68,15 +86,11 @@ async function runImport(context: AgentContext, nodeKey: Buffer, request: Import
       );
       stores.push({ ...result, outcome: outcome.written ? 'written' : 'unchanged', ...(outcome.backup ? { backup: outcome.backup } : {}), profiles: outcome.result });
     } catch (error) {
-      // Lock contention and a store broken since the check stop this store only; others go on.
       if (!(error instanceof LockBusyError) && !(error instanceof StoreInvalidError)) throw error;
       if (error instanceof LockBusyError) lockBusy ??= error;
-      context.logger.warn({ store: store.displayPath, err: error.message }, 'import into store refused');
+      context.logger.warn({ store: store.displayPath, err: error.message }, 'write into store refused');
       stores.push({ ...result, outcome: 'refused', reason: error.message, profiles: [] });
     }
   }
-  // Nothing could be done and a lock was why: answer as a conflict (409), naming the holder.
-  if (lockBusy && !stores.some((store) => store.outcome === 'written')) throw lockBusy;
-  const notHeld = credentials.map((credential) => credential.profileId).filter((profileId) => !held.has(profileId));
-  return { node: env.TOKENOPS_NODE, dryRun: request.dryRun, force: request.force, stores, notHeld };
+  return { stores, ...(lockBusy ? { lockBusy } : {}) };
 }

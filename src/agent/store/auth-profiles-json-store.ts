@@ -83,7 +83,7 @@ export class AuthProfilesJsonStore implements CredentialStore {
       if (!text.ok) throw new StoreInvalidError(this.displayPath, text.reason);
       const parsed = this.parse(text.text);
       if (!parsed.ok) throw new StoreInvalidError(this.displayPath, parsed.reason);
-      const { write, result } = mutate(parsed.document.profiles);
+      const { write, result } = await mutate(parsed.document.profiles);
       if (!write || options.dryRun) return { result, written: false };
       const dir = path.dirname(this.file);
       const backup = await writeBackup(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, text.bytes, Date.now());

@@ -22,8 +22,12 @@ export interface UpdateOutcome<R> {
   backup?: string;
 }
 
-/** Changes the profiles in place and says whether anything is to be written. */
-export type ProfilesMutation<R> = (profiles: Record<string, unknown>) => { write: boolean; result: R };
+/**
+ * Changes the profiles in place and says whether anything is to be written. It may be
+ * async (a refresh calls the provider while holding the lock, so no one else refreshes
+ * with the same single-use token meanwhile).
+ */
+export type ProfilesMutation<R> = (profiles: Record<string, unknown>) => { write: boolean; result: R } | Promise<{ write: boolean; result: R }>;
 
 export interface CredentialStore {
   readonly kind: StoreKind;

@@ -1,0 +1,122 @@
+import type { RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
+import { fingerprint } from '../../domain/fingerprint.js';
+import { oauthProfileSchema, type OAuthProfile } from '../../domain/profile.js';
+import { credentialOf } from '../../domain/sync-plan.js';
+import type { AgentContext } from '../agent-context.js';
+import { readNodeSnapshot, type StoreSnapshot } from '../node-snapshot.js';
+import { refreshWithGrant } from '../refresh/token-endpoint.js';
+import { writeCredentialsToStores } from './import-credentials.js';
+
+function iso(ms: number | null | undefined): string | null {
+  return typeof ms === 'number' ? new Date(ms).toISOString() : null;
+}
+
+/** Each store's copy of a profile, if it is a well-formed OAuth profile. */
+function copiesOf(stores: readonly StoreSnapshot[], profileId: string): Array<{ snapshot: StoreSnapshot; profile: OAuthProfile }> {
+  return stores.flatMap((snapshot) => {
+    if (!snapshot.read.ok) return [];
+    const parsed = oauthProfileSchema.safeParse(snapshot.read.profiles[profileId]);
+    return parsed.success ? [{ snapshot, profile: parsed.data }] : [];
+  });
+}
+
+/**
+ * Refreshes OAuth profiles on this node with the refresh-token grant. The freshest copy's
+ * store is locked and re-read first: if its refresh token changed since it was read,
+ * someone else refreshed, and that result is kept rather than spending a single-use token
+ * twice. The new credential then goes to every other store on the node holding the profile
+ * (their old refresh token is dead now). A terminal failure is remembered against that
+ * refresh token, so it is never sent again.
+ */
+export async function refreshCredentials(context: AgentContext, profileIds?: readonly string[]): Promise<RefreshResponse> {
+  return context.guard.run('refresh', async () => {
+    const { env, logger } = context;
+    const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
+    const targets =
+      profileIds ??
+      [...new Set(snapshot.profiles.filter((profile) => profile.type === 'oauth' && profile.hasRefreshToken).map((profile) => profile.profileId))];
+    const results: RefreshResult[] = [];
+    for (const profileId of targets) {
+      const result = await refreshOne(context, snapshot.stores, profileId);
+      logger.info({ profileId, outcome: result.outcome, error: result.error, attempts: result.attempts }, 'refresh');
+      results.push(result);
+    }
+    return { node: env.TOKENOPS_NODE, results };
+  });
+}
+
+async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[], profileId: string): Promise<RefreshResult> {
+  const base = { profileId, previousExpiresAt: null, expiresAt: null, fingerprint: null, rotated: false, stores: [] as string[], attempts: 0 };
+  const copies = copiesOf(stores, profileId).sort((a, b) => b.profile.expires - a.profile.expires);
+  const freshest = copies[0];
+  if (!freshest) return { ...base, outcome: 'not_held' };
+  const before = freshest.profile;
+  if (!before.refresh) return { ...base, previousExpiresAt: iso(before.expires), outcome: 'no_refresh_token' };
+  const provider = context.providers[before.provider];
+  if (!provider) return { ...base, previousExpiresAt: iso(before.expires), outcome: 'no_provider', error: `no token endpoint for provider "${before.provider}" (TOKENOPS_OAUTH_PROVIDERS)` };
+
+  const known = context.terminalRefreshes.get(profileId);
+  if (known && known.refreshFingerprint === fingerprint('refresh', before.refresh)) {
+    return { ...base, previousExpiresAt: iso(before.expires), outcome: 'terminal', error: known.error };
+  }
+
+  const outcome = await freshest.snapshot.store.update<RefreshResult>(
+    async (profiles) => {
+      const current = oauthProfileSchema.safeParse(profiles[profileId]);
+      if (!current.success) return { write: false, result: { ...base, outcome: 'not_held' } };
+      const profile = current.data;
+      const previousExpiresAt = iso(before.expires);
+      if (profile.refresh !== before.refresh || profile.access !== before.access) {
+        // Someone (OpenClaw, another refresh) wrote since we read: theirs is the live token.
+        return { write: false, result: { ...base, previousExpiresAt, outcome: 'already_refreshed', expiresAt: iso(profile.expires), fingerprint: fingerprint('oauth', profile.access) } };
+      }
+      const granted = await refreshWithGrant(provider, profile.refresh ?? '', { now: context.now });
+      if (!granted.ok) {
+        if (granted.terminal) {
+          context.terminalRefreshes.set(profileId, { error: granted.error, refreshFingerprint: fingerprint('refresh', profile.refresh ?? ''), at: new Date(context.now()).toISOString() });
+        }
+        return { write: false, result: { ...base, previousExpiresAt, outcome: granted.terminal ? 'terminal' : 'failed', error: granted.error, attempts: granted.attempts } };
+      }
+      profiles[profileId] = { ...(profiles[profileId] as Record<string, unknown>), access: granted.access, refresh: granted.refresh ?? profile.refresh, expires: granted.expires };
+      context.terminalRefreshes.delete(profileId);
+      return {
+        write: true,
+        result: {
+          ...base,
+          outcome: 'refreshed',
+          previousExpiresAt,
+          expiresAt: iso(granted.expires),
+          fingerprint: fingerprint('oauth', granted.access),
+          rotated: granted.refresh !== null && granted.refresh !== profile.refresh,
+          stores: [freshest.snapshot.store.agentId],
+          attempts: granted.attempts,
+        },
+      };
+    },
+    { lockWaitMs: context.env.TOKENOPS_LOCK_WAIT, dryRun: false, backupsKeep: context.env.TOKENOPS_BACKUPS_KEEP },
+  );
+  const result = outcome.result;
+  if (result.outcome !== 'refreshed' && result.outcome !== 'already_refreshed') return result;
+
+  // The other stores on this node: the same credential, newer-wins (their copies are older).
+  const updated = await freshest.snapshot.store.read();
+  const profile = updated.ok ? oauthProfileSchema.safeParse(updated.profiles[profileId]) : null;
+  if (!profile?.success) return result;
+  const others = stores.filter((snapshot) => snapshot !== freshest.snapshot);
+  const written = await writeCredentialsToStores(context, others, [credentialOf(profileId, profile.data, freshest.snapshot.store.agentId)], { force: false, dryRun: false });
+  return { ...result, stores: [...result.stores, ...written.stores.filter((store) => store.outcome === 'written').map((store) => store.agentId)] };
+}
+
+/**
+ * Terminal refresh failures that still apply: the store still holds the refresh token that
+ * failed. One that was replaced (a new login, a sync from the owner) is forgotten.
+ */
+export function standingRefreshFailures(context: AgentContext, stores: readonly StoreSnapshot[]): Map<string, string> {
+  const standing = new Map<string, string>();
+  for (const [profileId, failure] of context.terminalRefreshes) {
+    const stillThere = copiesOf(stores, profileId).some(({ profile }) => profile.refresh && fingerprint('refresh', profile.refresh) === failure.refreshFingerprint);
+    if (stillThere) standing.set(profileId, failure.error);
+    else context.terminalRefreshes.delete(profileId);
+  }
+  return standing;
+}

@@ -1,0 +1,93 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { z } from 'zod';
+import { fullJitterDelay } from '../../domain/backoff.js';
+import type { OAuthProvider } from './oauth-providers.js';
+
+/*
+ * The refresh-token grant (RFC 6749 §6) against a provider's token endpoint. Errors come
+ * back as values: `terminal` (invalid_grant and its kin: the refresh token is dead, only a
+ * new login helps, so never retry) or `retryable` (network, 5xx, 429), which are retried
+ * here a few times with full-jitter backoff. Nothing from the provider's answer but its
+ * error code is kept: a description could quote a token.
+ */
+
+/** OAuth error codes after which the same refresh token can never work again. */
+const TERMINAL_ERRORS = new Set(['invalid_grant', 'refresh_token_reused', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_request']);
+
+/** OpenClaw stores `expires` five minutes early, so it refreshes before the provider would refuse. */
+export const EXPIRY_SKEW_MS = 5 * 60_000;
+
+const tokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  refresh_token: z.string().min(1).optional(),
+  expires_in: z.coerce.number().positive(),
+});
+
+export type RefreshResult =
+  | { ok: true; access: string; refresh: string | null; expires: number; attempts: number }
+  | { ok: false; terminal: boolean; error: string; status: number | null; attempts: number };
+
+export interface RefreshOptions {
+  timeoutMs?: number;
+  attempts?: number;
+  backoff?: { baseMs: number; capMs: number };
+  now?: () => number;
+}
+
+async function once(provider: OAuthProvider, refreshToken: string, timeoutMs: number, now: () => number): Promise<RefreshResult> {
+  const fields: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: provider.clientId };
+  if (provider.clientSecret) fields.client_secret = provider.clientSecret;
+  if (provider.scope) fields.scope = provider.scope;
+  let response: Response;
+  try {
+    response = await fetch(provider.tokenUrl, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json',
+        'content-type': provider.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+      },
+      body: provider.format === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    return { ok: false, terminal: false, error: (error as Error).name === 'TimeoutError' ? 'timeout' : (cause ?? 'network_error'), status: null, attempts: 1 };
+  }
+  let body: unknown = null;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    body = null;
+  }
+  if (response.ok) {
+    const parsed = tokenResponseSchema.safeParse(body);
+    if (!parsed.success) return { ok: false, terminal: false, error: 'malformed_token_response', status: response.status, attempts: 1 };
+    return {
+      ok: true,
+      access: parsed.data.access_token,
+      refresh: parsed.data.refresh_token ?? null,
+      expires: now() + parsed.data.expires_in * 1000 - EXPIRY_SKEW_MS,
+      attempts: 1,
+    };
+  }
+  const code = body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : `http_${response.status}`;
+  const description = body && typeof body === 'object' ? (body as { error_description?: unknown }).error_description : undefined;
+  // Some servers say invalid_grant with a description of why (reused, revoked): keep the word, not the text.
+  const error = typeof description === 'string' && /reuse/i.test(description) ? 'refresh_token_reused' : code.slice(0, 64);
+  const terminal = TERMINAL_ERRORS.has(code) || (response.status === 400 && code === `http_400`) || response.status === 401;
+  return { ok: false, terminal, error, status: response.status, attempts: 1 };
+}
+
+export async function refreshWithGrant(provider: OAuthProvider, refreshToken: string, options: RefreshOptions = {}): Promise<RefreshResult> {
+  const attempts = options.attempts ?? 3;
+  const now = options.now ?? Date.now;
+  let last: RefreshResult | null = null;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    if (attempt > 0) await sleep(fullJitterDelay(attempt, options.backoff ?? { baseMs: 500, capMs: 5_000 }));
+    const result = await once(provider, refreshToken, options.timeoutMs ?? 10_000, now);
+    last = { ...result, attempts: attempt + 1 };
+    if (result.ok || result.terminal) return last;
+  }
+  return last!;
+}

@@ -1,0 +1,74 @@
+import { OAuth2Server } from 'oauth2-mock-server';
+import { plantedSecrets } from './state-dir.js';
+
+/*
+ * A real OAuth 2.0 server on loopback (oauth2-mock-server), taught what Anthropic's and
+ * OpenAI Codex's servers do with refresh tokens: single use. Each grant returns a new
+ * refresh token; presenting a used one answers `invalid_grant` / `refresh_token_reused`
+ * (and, like those providers, revokes the family: its later tokens stop working too).
+ */
+export interface RotatingOAuthServer {
+  tokenUrl: string;
+  /** Makes a refresh token known to the server, as a login would. */
+  issue(refreshToken: string): void;
+  /** How many refresh grants were asked for, answered or not. */
+  readonly grants: number;
+  readonly reuses: number;
+  /** Access token lifetime in seconds for the next grants. */
+  setLifetime(seconds: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startOAuthServer(): Promise<RotatingOAuthServer> {
+  const server = new OAuth2Server();
+  await server.issuer.keys.generate('RS256');
+  await server.start(0, '127.0.0.1');
+  const live = new Map<string, string>(); // refresh token → family
+  const used = new Map<string, string>();
+  const revoked = new Set<string>();
+  let grants = 0;
+  let reuses = 0;
+  let lifetime = 8 * 3600;
+  let families = 0;
+
+  server.service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, req: { body?: Record<string, string> }) => {
+    if (req.body?.grant_type !== 'refresh_token') return;
+    grants++;
+    const presented = req.body.refresh_token ?? '';
+    const family = live.get(presented);
+    if (!family || revoked.has(family)) {
+      const reusedFamily = used.get(presented);
+      if (reusedFamily) {
+        reuses++;
+        revoked.add(reusedFamily);
+      }
+      response.statusCode = 400;
+      response.body = { error: 'invalid_grant', error_description: reusedFamily ? `refresh_token_reused: ${presented}` : 'unknown refresh token' };
+      return;
+    }
+    live.delete(presented);
+    used.set(presented, family);
+    const next = `rt-rotated-${families}-${grants}-${Math.random().toString(36).slice(2)}`;
+    live.set(next, family);
+    plantedSecrets.add(next);
+    plantedSecrets.add(String(response.body.access_token));
+    response.body = { ...response.body, refresh_token: next, expires_in: lifetime };
+  });
+
+  return {
+    tokenUrl: `${server.issuer.url}/token`,
+    issue(refreshToken) {
+      live.set(refreshToken, `family-${families++}`);
+    },
+    get grants() {
+      return grants;
+    },
+    get reuses() {
+      return reuses;
+    },
+    setLifetime(seconds) {
+      lifetime = seconds;
+    },
+    stop: () => server.stop(),
+  };
+}
