@@ -1,6 +1,8 @@
 import type { BotEnv } from '../config/bot-env.js';
 import type { Fleet } from '../config/fleet-file.js';
+import type { AlertSink } from '../alerts/alert-sink.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
+import type { NodeLocks } from '../fleet/node-locks.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditLog } from '../state/audit-log.js';
 import type { StateStore } from '../state/state-store.js';
@@ -10,6 +12,9 @@ export interface BotContext {
   env: BotEnv;
   fleet: Fleet;
   fleetClient: FleetClient;
+  /** One mutation per node at a time, on the bot's side. */
+  locks: NodeLocks;
+  alerts: AlertSink;
   state: StateStore;
   audit: AuditLog;
   logger: Logger;

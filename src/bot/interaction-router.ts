@@ -4,7 +4,7 @@ import { UnknownNodeError } from '../fleet/fleet-client.js';
 import type { BotContext } from './bot-context.js';
 import type { CommandModule } from './command-module.js';
 import { runPreconditions } from './preconditions.js';
-import { UserFacingError } from './user-facing-error.js';
+import { OperationRefusedError } from '../fleet/operation-refused.js';
 
 function commandLabel(interaction: ChatInputCommandInteraction): string {
   const sub = interaction.options.getSubcommand(false);
@@ -49,7 +49,7 @@ export function createInteractionRouter(commands: ReadonlyMap<string, CommandMod
   }
 
   function replyForError(error: unknown, label: string): string {
-    if (error instanceof UserFacingError || error instanceof UnknownNodeError) return `❗ ${error.message}`;
+    if (error instanceof OperationRefusedError || error instanceof UnknownNodeError) return `❗ ${error.message}`;
     const reference = randomBytes(3).toString('hex');
     context.logger.error({ reference, command: label, err: (error as Error)?.message, stack: (error as Error)?.stack }, 'command failed');
     return `❗ ${label} failed (reference \`${reference}\`). The details are in the bot's log.`;

@@ -1,5 +1,9 @@
 import { Events } from 'discord.js';
+import { ChannelAlertSink } from '../alerts/alert-sink.js';
 import { FleetClient } from '../fleet/fleet-client.js';
+import { NodeLocks } from '../fleet/node-locks.js';
+import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
+import { AutoSync } from '../jobs/auto-sync.js';
 import { createLogger } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
 import { openStateStore } from '../state/state-store.js';
@@ -7,6 +11,7 @@ import type { BotContext } from './bot-context.js';
 import { CommandLoadError, loadCommands } from './command-loader.js';
 import { createDiscordClient, registerCommands } from './discord-client.js';
 import { createInteractionRouter } from './interaction-router.js';
+import { opsChannelPoster } from './ops-channel.js';
 import { exitWith, loadBotSettingsOrExit } from './startup.js';
 
 /** The Discord bot: `npm start`. */
@@ -21,17 +26,25 @@ async function main(): Promise<void> {
     exitWith('tokenops-bot', [`TOKENOPS_STATE: ${(error as Error).message}`]);
   }
   const fleetClient = new FleetClient(fleet, { timeoutMs: env.TOKENOPS_NODE_TIMEOUT, concurrency: env.TOKENOPS_FANOUT });
+  const client = createDiscordClient(env);
+  const post = opsChannelPoster(client, env.OPS_CHANNEL_ID, logger);
+  const notify = async (text: string) => {
+    await post(text).catch(() => undefined);
+  };
   const context: BotContext = {
     env,
     fleet,
     fleetClient,
+    locks: new NodeLocks(),
+    alerts: new ChannelAlertSink(state.namespace<number>('alert-notices'), notify, fleet.alerts.repeatEvery),
     state,
     audit: new AuditLog(state.namespace<AuditRecord>('audit')),
     logger,
     now: Date.now,
   };
+  const events = new AgentEventSubscriber(fleet.nodes, logger);
+  const autoSync = new AutoSync({ fleet, fleetClient, locks: context.locks, events, audit: context.audit, alerts: context.alerts, notify, logger });
 
-  const client = createDiscordClient(env);
   client.on(Events.InteractionCreate, createInteractionRouter(commands, context));
   client.on(Events.Error, (error) => logger.error({ err: error.message }, 'discord client error'));
   client.once(Events.ClientReady, async (ready) => {
@@ -42,6 +55,9 @@ async function main(): Promise<void> {
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'could not register commands (check DISCORD_CLIENT_ID and the bot’s access to the guild)');
     }
+    events.start();
+    autoSync.start();
+    logger.info({ onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
   });
 
   let stopping = false;
@@ -51,6 +67,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'bot stopping');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
+    events.stop();
+    await autoSync.stop().catch(() => undefined);
     await client.destroy().catch(() => undefined);
     await fleetClient.close().catch(() => undefined);
     await state.close().catch(() => undefined);

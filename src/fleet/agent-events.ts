@@ -17,7 +17,7 @@ export async function subscribeAgentEvents(
   baseUrl: string,
   key: Buffer,
   onEvent: (event: AgentEvent, id: string) => void,
-  options: { lastEventId?: string; connectTimeoutMs?: number } = {},
+  options: { lastEventId?: string; connectTimeoutMs?: number; idleTimeoutMs?: number } = {},
 ): Promise<EventSubscription> {
   const pathAndQuery = '/v1/events';
   const headers = signedHeaders(key, 'GET', pathAndQuery, '');
@@ -43,8 +43,18 @@ export async function subscribeAgentEvents(
     const decoder = new TextDecoder();
     let buffer = '';
     let last: EventId | null = options.lastEventId ? parseEventId(options.lastEventId) : null;
+    // The agent writes a heartbeat every 15 s: silence much longer means a dead connection
+    // that TCP has not noticed (a node that lost power, a dropped VPN).
+    let idle: NodeJS.Timeout | undefined;
+    const touch = () => {
+      if (!options.idleTimeoutMs) return;
+      clearTimeout(idle);
+      idle = setTimeout(() => controller.abort(), options.idleTimeoutMs);
+    };
+    touch();
     try {
       for await (const chunk of body) {
+        touch();
         buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
@@ -69,6 +79,8 @@ export async function subscribeAgentEvents(
         throw error;
       }
       // The connection dropped: the stream simply ends.
+    } finally {
+      clearTimeout(idle);
     }
   })();
   return { done, close: () => controller.abort() };

@@ -99,8 +99,8 @@ export interface RunningAgent extends Spawned {
   port: number;
 }
 
-export async function startAgent(env: Record<string, string>): Promise<RunningAgent> {
-  const port = await freePort();
+export async function startAgent(env: Record<string, string>, options: { port?: number } = {}): Promise<RunningAgent> {
+  const port = options.port ?? (await freePort());
   const agent = spawnTs('src/agent/main.ts', [], { TOKENOPS_LISTEN: `127.0.0.1:${port}`, TOKENOPS_LOG_LEVEL: 'debug', ...env });
   await agent.waitFor(/"msg":"agent listening"/);
   return { ...agent, url: `http://127.0.0.1:${port}`, port };

@@ -1,0 +1,123 @@
+import {
+  credentialBundleSchema,
+  exportResponseSchema,
+  importResponseSchema,
+  type CredentialBundle,
+  type ExportResponse,
+  type ImportResponse,
+} from '../../protocol/agent-api.js';
+import type { NodeResult } from '../../protocol/node-result.js';
+import { seal, unseal } from '../../protocol/sealing.js';
+import { credentialExpiry } from '../../domain/sync-plan.js';
+import { AgentCallError } from '../agent-client.js';
+import { describeError, type FleetClient } from '../fleet-client.js';
+import type { NodeLocks, Release } from '../node-locks.js';
+import { OperationRefusedError } from '../operation-refused.js';
+
+export interface SyncRequest {
+  from: string;
+  /** A node, or `all`: every other node. */
+  to: string;
+  /** Only these profiles; all the source holds when absent. */
+  profiles?: string[];
+  dryRun: boolean;
+  /** Replace even with a credential that expires earlier. */
+  force?: boolean;
+  /** Who asked, for lock messages. */
+  by: string;
+  /** `refuse`: a busy target is reported at once (commands); `wait`: wait up to this long (jobs). */
+  waitForLocksMs?: number;
+}
+
+export interface SyncReport {
+  from: string;
+  dryRun: boolean;
+  force: boolean;
+  /** What the source exported (no secrets: ids, expiries, fingerprints). */
+  exported: ExportResponse['profiles'];
+  /** Source profiles left out: expired (unless forced), or not exportable. */
+  skippedAtSource: Array<{ profileId: string; reason: string }>;
+  targets: NodeResult<ImportResponse>[];
+}
+
+/**
+ * Copies credentials from one node to others: export from the source (sealed for it),
+ * open it here, drop what the source holds expired, seal again for each target and import
+ * there (each target applies newer-wins under OpenClaw's lock). The credentials exist in
+ * this process only inside this call, and nothing here logs them.
+ */
+export async function syncTokens(fleet: FleetClient, locks: NodeLocks, request: SyncRequest): Promise<SyncReport> {
+  const source = fleet.node(request.from);
+  const targets = request.to === 'all' ? fleet.nodeNames.filter((name) => name !== request.from) : [fleet.node(request.to).name];
+  if (request.to === request.from) throw new OperationRefusedError(`from and to are the same node (${request.from}): nothing to copy.`);
+  if (targets.length === 0) throw new OperationRefusedError('the fleet has no other node to sync to.');
+
+  let exported: ExportResponse;
+  try {
+    exported = await fleet.call(source.name, 'POST', '/v1/export', exportResponseSchema, request.profiles ? { profiles: request.profiles } : {});
+  } catch (error) {
+    if (error instanceof AgentCallError) throw new OperationRefusedError(`source ${source.name} did not answer the export (${error.kind}: ${error.message}); nothing was copied.`);
+    throw error;
+  }
+  const opened = credentialBundleSchema.safeParse(unseal(source.key, `export:${source.name}`, exported.sealed));
+  if (!opened.success) throw new OperationRefusedError(`source ${source.name} sent a credential bundle that does not match the API; nothing was copied.`);
+
+  const now = Date.now();
+  const skippedAtSource = exported.notExported.map(({ profileId, reason }) => ({ profileId, reason }));
+  const credentials = opened.data.credentials.filter((credential) => {
+    const expires = credentialExpiry(credential);
+    if (request.force || expires === null || expires > now) return true;
+    skippedAtSource.push({ profileId: credential.profileId, reason: `expired on ${source.name} <t:${Math.floor(expires / 1000)}:R>` });
+    return false;
+  });
+  if (credentials.length === 0) {
+    // Static keys are never synced; saying so here would only hide the real reason.
+    const reasons = skippedAtSource.filter((skip) => !skip.reason.endsWith('are not synced'));
+    const why = reasons.length > 0 ? reasons.map((skip) => `${skip.profileId}: ${skip.reason}`).join('; ') : `${source.name} holds no credentials to sync`;
+    throw new OperationRefusedError(`nothing to sync from ${source.name}: ${why}. Refresh on the owner first (/tokens refresh).`);
+  }
+  const bundle: CredentialBundle = { ...opened.data, credentials };
+
+  const results = await Promise.all(
+    targets.map(async (target): Promise<NodeResult<ImportResponse>> => {
+      const started = Date.now();
+      let release: Release | undefined;
+      try {
+        if (!request.dryRun) {
+          release = request.waitForLocksMs === undefined ? locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
+        }
+        const node = fleet.node(target);
+        const value = await fleet.call(target, 'POST', '/v1/import', importResponseSchema, { sealed: seal(node.key, `import:${target}`, bundle), dryRun: request.dryRun, force: request.force ?? false }, 30_000);
+        return { node: target, ok: true, value, ms: Date.now() - started };
+      } catch (error) {
+        if (error instanceof OperationRefusedError) return { node: target, ok: false, error: { kind: 'http_error', code: 'busy', message: error.message }, ms: Date.now() - started };
+        return { node: target, ok: false, error: describeError(error), ms: Date.now() - started };
+      } finally {
+        release?.();
+      }
+    }),
+  );
+  return { from: source.name, dryRun: request.dryRun, force: request.force ?? false, exported: exported.profiles, skippedAtSource, targets: results };
+}
+
+/** In a word: did the sync change something, refuse, or partly fail? (for audit and notes) */
+export function syncOutcome(report: SyncReport): 'ok' | 'planned' | 'partial' | 'failed' {
+  if (report.targets.every((target) => !target.ok)) return 'failed';
+  if (report.targets.some((target) => !target.ok || target.value.stores.some((store) => store.outcome === 'refused'))) return 'partial';
+  return report.dryRun ? 'planned' : 'ok';
+}
+
+/** Profiles a sync wrote (or would write, dry), per target node. */
+export function syncChanges(report: SyncReport): Array<{ node: string; profileId: string; agents: string[] }> {
+  const changes: Array<{ node: string; profileId: string; agents: string[] }> = [];
+  for (const target of report.targets) {
+    if (!target.ok) continue;
+    const byProfile = new Map<string, string[]>();
+    for (const store of target.value.stores) {
+      if (store.outcome !== 'written' && store.outcome !== 'planned') continue;
+      for (const plan of store.profiles) if (plan.action === 'update') byProfile.set(plan.profileId, [...(byProfile.get(plan.profileId) ?? []), store.agentId]);
+    }
+    for (const [profileId, agents] of byProfile) changes.push({ node: target.node, profileId, agents });
+  }
+  return changes;
+}

@@ -1,0 +1,21 @@
+import { Cron } from 'croner';
+
+export interface ScheduledJob {
+  stop(): void;
+}
+
+/**
+ * Runs `task` every `everyMs` (croner, whole seconds, at least one), never two runs at
+ * once: a run that overlaps the next tick makes that tick skip. Errors are the task's to
+ * handle; one that escapes is reported and the schedule goes on.
+ */
+export function scheduleEvery(everyMs: number, task: () => Promise<void>, onError: (error: unknown) => void): ScheduledJob {
+  const job = new Cron('* * * * * *', { interval: Math.max(1, Math.round(everyMs / 1000)), protect: true }, async () => {
+    try {
+      await task();
+    } catch (error) {
+      onError(error);
+    }
+  });
+  return { stop: () => job.stop() };
+}
