@@ -56,8 +56,8 @@ async function main(): Promise<void> {
       logger.error({ err: (error as Error).message }, 'could not register commands (check DISCORD_CLIENT_ID and the bot’s access to the guild)');
     }
     events.start();
-    autoSync.start();
-    logger.info({ onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
+    if (fleet.sync.auto) autoSync.start();
+    logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
   });
 
   let stopping = false;

@@ -32,6 +32,8 @@ export const fleetFileSchema = z
       .prefault({}),
     sync: z
       .strictObject({
+        /** Automatic sync at all (periodic, refresh-triggered, catch-up); off for maintenance. */
+        auto: z.boolean().default(true),
         every: durationSchema.default(6 * 3_600_000),
         onRefresh: z.boolean().default(true),
         autoFix: z.boolean().default(true),

@@ -31,8 +31,9 @@ export interface AutoSyncDeps {
  * Keeps followers holding their owners' tokens without anyone asking:
  * - refresh-triggered: an owner's agent reports a refreshed profile it owns → its new
  *   credential goes to every follower holding that profile, at once;
- * - periodic (`sync.every`): every owner's accounts go to followers holding older ones, a
- *   safety net for missed events; also run for a node whose event stream comes back.
+ * - periodic (`sync.every`, and once at start): every owner's accounts go to followers
+ *   holding older ones, a safety net for missed events; also run for a node whose event
+ *   stream comes back.
  * A follower holding a newer, different token for an owned account is a rotation conflict:
  * nothing is overwritten (newer wins), and an alert says who and what to do. Both paths
  * post a short note when they changed something and stay quiet otherwise.
@@ -41,6 +42,8 @@ export class AutoSync {
   private readonly pending = new Map<string, { profiles: Set<string>; timer: NodeJS.Timeout }>();
   private job: ScheduledJob | undefined;
   private readonly running = new Set<Promise<unknown>>();
+  /** The catch-up run at start (refreshes missed while the bot was down). */
+  catchUp: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AutoSyncDeps) {}
 
@@ -55,6 +58,8 @@ export class AutoSync {
       if (reconnect && this.ownsSomething(node)) this.track(this.syncOwnedBy(node, 'reconnect'));
     });
     this.job = scheduleEvery(fleet.sync.every, () => this.periodic(), (error) => logger.error({ err: (error as Error).message }, 'periodic sync failed'));
+    this.catchUp = this.periodic().catch((error: Error) => logger.error({ err: error.message }, 'catch-up sync failed'));
+    this.running.add(this.catchUp);
   }
 
   async stop(): Promise<void> {

@@ -5,12 +5,14 @@ export interface ScheduledJob {
 }
 
 /**
- * Runs `task` every `everyMs` (croner, whole seconds, at least one), never two runs at
- * once: a run that overlaps the next tick makes that tick skip. Errors are the task's to
- * handle; one that escapes is reported and the schedule goes on.
+ * Runs `task` every `everyMs` (croner, whole seconds, at least one), the first time one
+ * interval from now, never two runs at once: a run that overlaps the next tick makes that
+ * tick skip. Errors are the task's to handle; one that escapes is reported and the
+ * schedule goes on.
  */
 export function scheduleEvery(everyMs: number, task: () => Promise<void>, onError: (error: unknown) => void): ScheduledJob {
-  const job = new Cron('* * * * * *', { interval: Math.max(1, Math.round(everyMs / 1000)), protect: true }, async () => {
+  const seconds = Math.max(1, Math.round(everyMs / 1000));
+  const job = new Cron('* * * * * *', { interval: seconds, startAt: new Date(Date.now() + seconds * 1000), protect: true }, async () => {
     try {
       await task();
     } catch (error) {

@@ -45,6 +45,8 @@ beforeAll(async () => {
       { name: 'spare', url: `http://127.0.0.1:${await freePort()}`, keyEnv: 'TOKENOPS_KEY_SPARE' },
     ],
     owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
+    // The fleet as it is: no automatic sync repairing t440 behind the test's back.
+    sync: { auto: false },
   };
   fleetEnv = { TOKENOPS_KEY_PC_A: keys.pca, TOKENOPS_KEY_T440: keys.t440, TOKENOPS_KEY_SPARE: keys.dead };
   discord = await DiscordStandin.start();

@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentClient } from '../../src/fleet/agent-client.js';
@@ -40,6 +40,23 @@ function writeProfile(stateDir: string, agentId: string, profileId: string, fiel
   renameSync(`${file}.oc.tmp`, file);
 }
 
+/** t440 as in the incident: every token expired, three agent stores, legacy layout. */
+function expiredT440(dir?: string): string {
+  const now = Date.now();
+  const stateDir = buildStateDir({
+    ...(dir ? { dir } : {}),
+    layout: 'legacy',
+    agents: {
+      main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, { displayName: 'kept' }, now), 'openai-codex:ops@example.com': oauth('openai-codex', -1 * HOUR, { accountId: 'acc-1' }, now) } },
+      coder: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now) } },
+      writer: { profiles: { 'openai:default': { type: 'api_key', provider: 'openai', key: secret('writer-key') } } },
+    },
+  });
+  writeFileSync(path.join(agentDir(stateDir, 'coder'), 'auth-state.json'), '{\n  "version": 1\n}\n');
+  for (const agent of ['main', 'coder', 'writer']) rmSync(path.join(agentDir(stateDir, agent), '.tokenops-backups'), { recursive: true, force: true });
+  return stateDir;
+}
+
 beforeAll(async () => {
   oauthServer = await startOAuthServer();
   const now = Date.now();
@@ -50,15 +67,7 @@ beforeAll(async () => {
     layout: 'split',
     agents: { main: { profiles: { 'anthropic:default': pcaAnthropic, 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, { accountId: 'acc-1' }, now) } } },
   });
-  const t440State = buildStateDir({
-    layout: 'legacy',
-    agents: {
-      main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, { displayName: 'kept' }, now), 'openai-codex:ops@example.com': oauth('openai-codex', -1 * HOUR, { accountId: 'acc-1' }, now) } },
-      coder: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now) } },
-      writer: { profiles: { 'openai:default': { type: 'api_key', provider: 'openai', key: secret('writer-key') } } },
-    },
-  });
-  writeFileSync(path.join(agentDir(t440State, 'coder'), 'auth-state.json'), '{\n  "version": 1\n}\n');
+  const t440State = expiredT440();
   gateway = await startStandInGateway(t440State, 150);
   const providers = path.join(pcaState, 'providers.json');
   writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: oauthServer.tokenUrl, clientId: 'test' }, 'openai-codex': { tokenUrl: `http://127.0.0.1:${await freePort()}/token`, clientId: 'x' } }));
@@ -87,6 +96,11 @@ beforeAll(async () => {
   await discord.waitForReady();
   await bot.waitFor(/"node":"pc-a","reconnect":false,"msg":"event stream connected"/, 10_000);
   await bot.waitFor(/"node":"t440","reconnect":false,"msg":"event stream connected"/, 10_000);
+  // At start the bot catches up: the owner's tokens go to the follower on their own.
+  await discord.waitForMessage((message) => message.content.startsWith('🔄 Synced from pc-a: anthropic:default → t440 (main, coder)'), 10_000);
+  expect(readStore(t440State, 'coder').profiles['anthropic:default']?.access).toBe(pcaAnthropic.access);
+  // Back to the incident, to do by hand what the bot just did by itself.
+  expiredT440(t440State);
 }, 60_000);
 
 afterAll(async () => {

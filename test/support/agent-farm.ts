@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { createAgentContext } from '../../src/agent/agent-context.js';
 import { createAgentServer, type AgentServer } from '../../src/agent/http/agent-server.js';
+import { NodeWatcher } from '../../src/agent/node-watcher.js';
 import { agentEnvSchema } from '../../src/config/agent-env.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { buildStateDir, HOUR, oauth, plantedSecrets } from './state-dir.js';
@@ -25,8 +26,18 @@ export interface AgentFarm {
   close(): Promise<void>;
 }
 
-export async function startAgentFarm(options: { agents: number; blackHoles?: number; profilesPerNode?: number; prefix?: string }): Promise<AgentFarm> {
+export async function startAgentFarm(options: {
+  agents: number;
+  blackHoles?: number;
+  profilesPerNode?: number;
+  prefix?: string;
+  /** The same profiles (same tokens) on every node, as after a sync. */
+  sharedProfiles?: Record<string, unknown>;
+  /** Run each agent's store watcher, so it publishes events (refresh-triggered sync). */
+  watch?: boolean;
+}): Promise<AgentFarm> {
   const servers: AgentServer[] = [];
+  const watchers: NodeWatcher[] = [];
   const holes: Array<{ server: Server; sockets: Set<Socket> }> = [];
   const nodes: FarmNode[] = [];
   const logger = createLogger('farm', 'silent');
@@ -34,11 +45,19 @@ export async function startAgentFarm(options: { agents: number; blackHoles?: num
     const name = `${options.prefix ?? 'node'}-${String(index).padStart(3, '0')}`;
     const profiles: Record<string, unknown> = {};
     for (let p = 0; p < (options.profilesPerNode ?? 3); p++) profiles[`provider${p}:default`] = oauth(`provider${p}`, (8 + p) * HOUR);
+    Object.assign(profiles, structuredClone(options.sharedProfiles ?? {}));
     const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles } } });
     const keyHex = randomBytes(32).toString('hex');
     plantedSecrets.add(keyHex);
     const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: 'http://127.0.0.1:9' });
-    const agent = createAgentServer(createAgentContext(env, logger), env.TOKENOPS_AGENT_KEY);
+    const context = createAgentContext(env, logger);
+    const agent = createAgentServer(context, env.TOKENOPS_AGENT_KEY);
+    if (options.watch) {
+      const watcher = new NodeWatcher(context);
+      watcher.on('event', (event) => agent.events.publish(event));
+      await watcher.start();
+      watchers.push(watcher);
+    }
     agent.server.listen(0, '127.0.0.1');
     await once(agent.server, 'listening');
     const address = agent.server.address();
@@ -64,6 +83,7 @@ export async function startAgentFarm(options: { agents: number; blackHoles?: num
   return {
     nodes,
     async close() {
+      for (const watcher of watchers) watcher.stop();
       await Promise.all(servers.map((agent) => agent.close()));
       for (const hole of holes) {
         for (const socket of hole.sockets) socket.destroy();
