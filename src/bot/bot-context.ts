@@ -4,7 +4,9 @@ import type { AlertSink } from '../alerts/alert-sink.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
 import type { Logger } from '../logging/logger.js';
+import type { Client } from 'discord.js';
 import type { AuditLog } from '../state/audit-log.js';
+import type { PendingPlans } from '../state/pending-plans.js';
 import type { StateStore } from '../state/state-store.js';
 
 /** What every command handler gets: settings, the fleet and its client, state, a log, a clock. */
@@ -17,6 +19,9 @@ export interface BotContext {
   alerts: AlertSink;
   state: StateStore;
   audit: AuditLog;
+  pendingPlans: PendingPlans;
+  /** The Discord client, for what outlives one reply (reactions on a plan). */
+  client: Client;
   logger: Logger;
   now: () => number;
 }

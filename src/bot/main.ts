@@ -6,12 +6,14 @@ import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
 import { AutoSync } from '../jobs/auto-sync.js';
 import { createLogger } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
+import { PendingPlans, type PendingPlan } from '../state/pending-plans.js';
 import { openStateStore } from '../state/state-store.js';
 import type { BotContext } from './bot-context.js';
 import { CommandLoadError, loadCommands } from './command-loader.js';
 import { createDiscordClient, registerCommands } from './discord-client.js';
 import { createInteractionRouter } from './interaction-router.js';
 import { opsChannelPoster } from './ops-channel.js';
+import { expireLeftoverPlans } from './pending-plan-expiry.js';
 import { exitWith, loadBotSettingsOrExit } from './startup.js';
 
 /** The Discord bot: `npm start`. */
@@ -39,6 +41,8 @@ async function main(): Promise<void> {
     alerts: new ChannelAlertSink(state.namespace<number>('alert-notices'), notify, fleet.alerts.repeatEvery),
     state,
     audit: new AuditLog(state.namespace<AuditRecord>('audit')),
+    pendingPlans: new PendingPlans(state.namespace<PendingPlan>('pending-plans')),
+    client,
     logger,
     now: Date.now,
   };
@@ -55,6 +59,7 @@ async function main(): Promise<void> {
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'could not register commands (check DISCORD_CLIENT_ID and the bot’s access to the guild)');
     }
+    await expireLeftoverPlans(context);
     events.start();
     if (fleet.sync.auto) autoSync.start();
     logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');

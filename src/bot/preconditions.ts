@@ -39,6 +39,17 @@ export const hasOpsRole: Precondition = {
   },
 };
 
+/** The ops role, but only when the command is asked to change something (an option is set). */
+export function opsRoleToSet(option: string): Precondition {
+  return {
+    name: `opsRoleToSet(${option})`,
+    check(interaction, context) {
+      const set = interaction.isChatInputCommand() && interaction.options.get(option) !== null;
+      return set ? hasOpsRole.check(interaction, context) : { ok: true };
+    },
+  };
+}
+
 export function runPreconditions(preconditions: readonly Precondition[], interaction: ChatInputCommandInteraction | Interaction, context: BotContext): PreconditionResult {
   for (const precondition of preconditions) {
     const result = precondition.check(interaction, context);

@@ -27,6 +27,8 @@ export interface SyncRequest {
   by: string;
   /** `refuse`: a busy target is reported at once (commands); `wait`: wait up to this long (jobs). */
   waitForLocksMs?: number;
+  /** Nodes whose lock the caller already holds for this very operation (a restart's fixes). */
+  locksHeld?: readonly string[];
 }
 
 export interface SyncReport {
@@ -83,7 +85,7 @@ export async function syncTokens(fleet: FleetClient, locks: NodeLocks, request: 
       const started = Date.now();
       let release: Release | undefined;
       try {
-        if (!request.dryRun) {
+        if (!request.dryRun && !request.locksHeld?.includes(target)) {
           release = request.waitForLocksMs === undefined ? locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
         }
         const node = fleet.node(target);

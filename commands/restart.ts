@@ -1,0 +1,122 @@
+import { SlashCommandBuilder, type ChatInputCommandInteraction, type Message } from 'discord.js';
+import type { BotContext } from '../src/bot/bot-context.js';
+import type { CommandModule } from '../src/bot/command-module.js';
+import { awaitConfirmation, CANCEL_EMOJI, CONFIRM_EMOJI } from '../src/bot/confirmation.js';
+import { respondWithNodes } from '../src/bot/node-autocomplete.js';
+import { hasOpsRole, inOpsGuild, isOpsMember } from '../src/bot/preconditions.js';
+import { LIMITS, truncate } from '../src/bot/render/discord-format.js';
+import { renderRestartPlan, renderRestartResult } from '../src/bot/render/restart-plan.js';
+import { formatDuration } from '../src/config/duration.js';
+import type { Release } from '../src/fleet/node-locks.js';
+import { executeRestart, prepareRestarts, type RestartExecution } from '../src/fleet/operations/restart-node.js';
+
+/*
+ * `/restart <node|all> [force] [raise_capacity]`: the plan first (token check, fixes,
+ * blast radius, steps), then ✅/❌ on it; only a ✅ from an ops member runs it; ❌ or the
+ * timeout cancel, and the message always ends saying which. `all` is a rolling restart,
+ * one node at a time, one confirmation, stopping at the first failure.
+ */
+
+async function run(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const target = interaction.options.getString('node', true);
+  const force = interaction.options.getBoolean('force') ?? false;
+  const raiseCapacity = interaction.options.getBoolean('raise_capacity') ?? false;
+  const nodes = target === 'all' ? context.fleetClient.nodeNames : [context.fleetClient.node(target).name];
+  const actor = { via: 'discord' as const, id: interaction.user.id, name: interaction.user.username };
+  const label = `${target}${force ? ' (force)' : ''}`;
+
+  // One mutation per node: held from the plan until the end (pending counts as running).
+  const releases: Release[] = [];
+  try {
+    for (const node of nodes) releases.push(context.locks.tryAcquire(node, `restart (${interaction.user.username}'s plan)`, interaction.user.username));
+  } catch (error) {
+    for (const release of releases) release();
+    await context.audit.record({ actor, action: 'restart', target: label, outcome: 'refused', detail: (error as Error).message });
+    throw error;
+  }
+
+  try {
+    const plans = await prepareRestarts(context.fleetClient, nodes, { force, raiseCapacity });
+    const embeds = plans.slice(0, LIMITS.embedsPerMessage).map(renderRestartPlan);
+    const noGo = plans.filter((plan) => plan.verdict === 'no_go');
+    const expiresAt = Math.floor((Date.now() + context.env.CONFIRM_TIMEOUT) / 1000);
+    const waiting = `⏳ ${nodes.length > 1 ? `Rolling restart of ${nodes.length} nodes, one at a time. ` : ''}React ${CONFIRM_EMOJI} to run it (ops role), ${CANCEL_EMOJI} to cancel. Expires <t:${expiresAt}:R>.`;
+    if (noGo.length > 0) {
+      await interaction.editReply({ content: `⛔ No-go for ${noGo.map((plan) => plan.node).join(', ')}: nothing to confirm. Nothing was done.`, embeds });
+      await context.audit.record({ actor, action: 'restart', target: label, outcome: 'refused', detail: `no-go: ${noGo.flatMap((plan) => plan.checks.filter((check) => check.blocker).map((check) => `${check.profileId}: ${check.blocker}`)).join('; ')}` });
+      return;
+    }
+    await interaction.editReply({ content: waiting, embeds });
+    const message: Message = await interaction.fetchReply();
+    await context.pendingPlans.add({ messageId: message.id, channelId: message.channelId, nodes, requestedBy: { id: actor.id, name: actor.name }, createdAt: new Date().toISOString() });
+    await context.audit.record({ actor, action: 'restart plan', target: label, outcome: 'planned', detail: plans.map((plan) => `${plan.node}: ${plan.verdict}; ${plan.steps.join(' → ')}`).join(' | ') });
+    // Listen before offering the reactions: a quick ✅ must not slip past.
+    const answering = awaitConfirmation(context.client, {
+      messageId: message.id,
+      timeoutMs: context.env.CONFIRM_TIMEOUT,
+      isOps: (roles) => isOpsMember(roles, context),
+      allowConfirm: true,
+      onIgnored: (userId, emoji) => context.logger.info({ userId, emoji, messageId: message.id }, 'reaction ignored (not an ops member, or not ✅/❌)'),
+    });
+    await message.react(CONFIRM_EMOJI);
+    await message.react(CANCEL_EMOJI);
+    const answer = await answering;
+    await context.pendingPlans.remove(message.id);
+    if (answer.result === 'expired') {
+      await interaction.editReply({ content: `⌛ Expired: no ${CONFIRM_EMOJI} from an ops member within ${formatDuration(context.env.CONFIRM_TIMEOUT)}. Nothing was done.`, embeds });
+      await context.audit.record({ actor, action: 'restart', target: label, outcome: 'expired', detail: 'no confirmation in time' });
+      return;
+    }
+    const by = { via: 'discord' as const, id: answer.by.id, name: answer.by.name };
+    if (answer.result === 'cancelled') {
+      await interaction.editReply({ content: `${CANCEL_EMOJI} Cancelled by ${answer.by.name}. Nothing was done.`, embeds });
+      await context.audit.record({ actor: by, action: 'restart', target: label, outcome: 'cancelled', detail: `plan by ${actor.name}` });
+      return;
+    }
+    await context.audit.record({ actor: by, action: 'restart confirmation', target: label, outcome: 'confirmed', detail: `plan by ${actor.name}${force ? '; FORCED: ' + plans.flatMap((plan) => plan.risks).join('; ') : ''}` });
+
+    const results: RestartExecution[] = [];
+    for (const plan of plans) {
+      const prefix = nodes.length > 1 ? `(${results.length + 1}/${plans.length}) ` : '';
+      const progress = async (step: string) => {
+        await interaction.editReply({ content: truncate(`${CONFIRM_EMOJI} Confirmed by ${answer.by.name}. ${prefix}${plan.node}: ${step}`, LIMITS.content), embeds });
+      };
+      const execution = await executeRestart(context.fleetClient, context.locks, plan, answer.by.name, progress);
+      results.push(execution);
+      await context.audit.record({
+        actor: by,
+        action: 'restart',
+        target: plan.node,
+        outcome: execution.outcome === 'ready' ? 'ok' : 'failed',
+        detail: `${execution.message}${plan.verdict === 'forced' ? ' (forced)' : ''}`,
+      });
+      if (execution.outcome !== 'ready') break;
+    }
+    const failed = results.find((result) => result.outcome !== 'ready');
+    const untouched = plans.slice(results.length).map((plan) => plan.node);
+    const summary = failed
+      ? `❌ ${failed.node}: ${failed.message}.${untouched.length > 0 ? ` Stopped: ${untouched.join(', ')} left as ${untouched.length === 1 ? 'it was' : 'they were'}.` : ''}`
+      : `✅ ${results.map((result) => `${result.node} ready`).join(', ')}. Confirmed by ${answer.by.name}.`;
+    const resultEmbeds = results.map(renderRestartResult);
+    await interaction.editReply({ content: truncate(summary, LIMITS.content), embeds: [...resultEmbeds, ...embeds].slice(0, LIMITS.embedsPerMessage) });
+  } finally {
+    for (const release of releases) release();
+  }
+}
+
+const restart: CommandModule = {
+  data: new SlashCommandBuilder()
+    .setName('restart')
+    .setDescription('Restart a gateway safely: plan, confirm with a reaction, verify')
+    .setDMPermission(false)
+    .addStringOption((option) => option.setName('node').setDescription('The node, or all for a rolling restart').setAutocomplete(true).setRequired(true).setMaxLength(63))
+    .addBooleanOption((option) => option.setName('force').setDescription('Restart even when the token check says no-go'))
+    .addBooleanOption((option) => option.setName('raise_capacity').setDescription('Raise maxConcurrent to the suggested value first')),
+  preconditions: [inOpsGuild, hasOpsRole],
+  execute: run,
+  async autocomplete(interaction, context) {
+    await respondWithNodes(interaction, context, { includeAll: true });
+  },
+};
+
+export default restart;

@@ -1,0 +1,122 @@
+import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, type RestartResponse } from '../../protocol/agent-api.js';
+import { planRestart, type RestartPlan } from '../../domain/restart-plan.js';
+import { preflightVerdicts } from '../../domain/preflight.js';
+import { DEFAULT_RESTART_MARGIN_MS } from '../../domain/preflight.js';
+import { AgentCallError } from '../agent-client.js';
+import type { FleetClient } from '../fleet-client.js';
+import type { NodeLocks } from '../node-locks.js';
+import { OperationRefusedError } from '../operation-refused.js';
+import { fleetStatus } from './fleet-status.js';
+import { syncTokens } from './sync-tokens.js';
+
+export interface RestartOptions {
+  force: boolean;
+  raiseCapacity: boolean;
+  marginMs?: number;
+}
+
+/** Plans for each node, from one look at the whole fleet (every node's status at once). */
+export async function prepareRestarts(fleet: FleetClient, nodes: readonly string[], options: RestartOptions): Promise<RestartPlan[]> {
+  for (const node of nodes) fleet.node(node);
+  const report = await fleetStatus(fleet);
+  const answered = report.results.flatMap((result) => (result.ok ? [{ node: result.node, status: result.value }] : []));
+  return nodes.map((node) => {
+    const target = report.results.find((result) => result.node === node);
+    if (!target?.ok) throw new OperationRefusedError(`${node} did not answer (${target && !target.ok ? `${target.error.kind}: ${target.error.message}` : 'no answer'}); a restart needs its agent.`);
+    const status = target.value;
+    return planRestart({
+      node,
+      profiles: status.profiles,
+      unreadableStores: (status.store.stores ?? []).filter((store) => !store.readable).map((store) => store.path),
+      capacity: status.capacity,
+      others: answered.filter((other) => other.node !== node).map((other) => ({ node: other.node, profiles: other.status.profiles })),
+      owners: fleet.fleet.owners,
+      nowMs: Date.now(),
+      marginMs: options.marginMs ?? DEFAULT_RESTART_MARGIN_MS,
+      force: options.force,
+      raiseCapacity: options.raiseCapacity,
+      restartCommand: "the agent's TOKENOPS_RESTART_CMD",
+    });
+  });
+}
+
+export type RestartOutcome = 'ready' | 'not_ready' | 'command_failed' | 'fix_failed';
+
+export interface RestartExecution {
+  node: string;
+  outcome: RestartOutcome;
+  /** What failed and what is left as it was, for a person. */
+  message: string;
+  fixMs: number;
+  restart?: RestartResponse;
+}
+
+function fail(node: string, message: string, started: number): RestartExecution {
+  return { node, outcome: 'fix_failed', message, fixMs: Date.now() - started };
+}
+
+/**
+ * Carries out a confirmed plan: the fixes (refresh on owners, syncs into the node), a check
+ * that the tokens now stay valid (unless forced), the capacity change, then the restart
+ * through the agent, which waits for readiness and re-reads token health. The caller holds
+ * the node's lock; progress is reported step by step.
+ */
+export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan: RestartPlan, by: string, progress: (step: string) => Promise<void>): Promise<RestartExecution> {
+  const node = plan.node;
+  const started = Date.now();
+  const refreshes = new Map<string, string[]>();
+  const syncs = new Map<string, string[]>();
+  for (const check of plan.checks) {
+    if (check.fix?.kind === 'refresh') refreshes.set(check.fix.owner, [...(refreshes.get(check.fix.owner) ?? []), check.profileId]);
+    const from = check.fix?.kind === 'sync' ? check.fix.from : check.fix?.kind === 'refresh' ? check.fix.thenSyncFrom : null;
+    if (from) syncs.set(from, [...(syncs.get(from) ?? []), check.profileId]);
+  }
+  try {
+    for (const [owner, profiles] of refreshes) {
+      await progress(`refreshing ${profiles.join(', ')} on ${owner}…`);
+      const release = owner === node ? () => undefined : await locks.acquire(owner, 'refresh for a restart', by, 30_000);
+      try {
+        const response = await fleet.call(owner, 'POST', '/v1/refresh', refreshResponseSchema, { profiles }, 90_000);
+        const bad = response.results.filter((result) => result.outcome !== 'refreshed' && result.outcome !== 'already_refreshed');
+        if (bad.length > 0) return fail(node, `refresh on ${owner} failed (${bad.map((result) => `${result.profileId}: ${result.error ?? result.outcome}`).join('; ')}); ${node} was not restarted`, started);
+      } finally {
+        release();
+      }
+    }
+    for (const [from, profiles] of syncs) {
+      await progress(`syncing ${profiles.join(', ')} from ${from}…`);
+      const report = await syncTokens(fleet, locks, { from, to: node, profiles, dryRun: false, by, locksHeld: [node] });
+      const target = report.targets[0];
+      if (!target?.ok) return fail(node, `sync from ${from} failed (${target && !target.ok ? target.error.message : 'no answer'}); ${node} was not restarted`, started);
+    }
+    if (refreshes.size + syncs.size > 0 && plan.verdict !== 'forced') {
+      const status = (await fleetStatus(fleet, node)).results[0];
+      if (!status?.ok) return fail(node, `${node} did not answer after the fixes; it was not restarted`, started);
+      const still = preflightVerdicts(status.value.profiles, Date.now(), plan.marginMs).filter((verdict) => !verdict.staysValid);
+      if (still.length > 0) return fail(node, `after the fixes ${[...new Set(still.map((verdict) => verdict.profileId))].join(', ')} still would not stay valid; ${node} was not restarted`, started);
+    }
+    if (plan.capacityChange) {
+      await progress(`raising maxConcurrent to ${plan.capacityChange.to}…`);
+      await fleet.call(node, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent: plan.capacityChange.to }, 60_000);
+    }
+  } catch (error) {
+    if (error instanceof AgentCallError || error instanceof OperationRefusedError) return fail(node, `${error.message}; ${node} was not restarted`, started);
+    throw error;
+  }
+  const fixMs = Date.now() - started;
+  await progress(`restarting the gateway on ${node} and waiting for it to be ready…`);
+  let restart: RestartResponse;
+  try {
+    restart = await fleet.call(node, 'POST', '/v1/restart', restartResponseSchema, {}, 10 * 60_000);
+  } catch (error) {
+    if (error instanceof AgentCallError) return { node, outcome: 'command_failed', message: `the agent did not carry out the restart (${error.message})`, fixMs };
+    throw error;
+  }
+  const message =
+    restart.outcome === 'ready'
+      ? `ready ${Math.round((restart.readyAfterMs ?? 0) / 100) / 10} s after the restart command`
+      : restart.outcome === 'not_ready'
+        ? `the gateway restarted but was not ready within the deadline (${restart.gateway.detail ?? 'no detail'})`
+        : `the restart command failed (exit ${restart.command.exitCode ?? restart.command.signal ?? 'none'}${restart.command.timedOut ? ', timed out' : ''})`;
+  return { node, outcome: restart.outcome, message, fixMs, restart };
+}

@@ -1,0 +1,38 @@
+import type { Keyv } from 'keyv';
+import { z } from 'zod';
+
+/*
+ * Restart plans waiting for a ✅, kept so that a bot restart can find them: a pending
+ * confirmation survives nothing, so at start every one left is marked expired (its message
+ * edited) and never executed later.
+ */
+export const pendingPlanSchema = z.object({
+  messageId: z.string(),
+  channelId: z.string(),
+  nodes: z.array(z.string()),
+  requestedBy: z.object({ id: z.string(), name: z.string() }),
+  createdAt: z.iso.datetime(),
+});
+export type PendingPlan = z.infer<typeof pendingPlanSchema>;
+
+export class PendingPlans {
+  constructor(private readonly store: Keyv<PendingPlan>) {}
+
+  async add(plan: PendingPlan): Promise<void> {
+    await this.store.set(plan.messageId, pendingPlanSchema.parse(plan));
+  }
+
+  async remove(messageId: string): Promise<void> {
+    await this.store.delete(messageId);
+  }
+
+  async all(): Promise<PendingPlan[]> {
+    if (!this.store.iterator) return [];
+    const plans: PendingPlan[] = [];
+    for await (const [, value] of this.store.iterator(undefined)) {
+      const parsed = pendingPlanSchema.safeParse(value);
+      if (parsed.success) plans.push(parsed.data);
+    }
+    return plans;
+  }
+}

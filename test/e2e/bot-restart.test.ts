@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startBot, type RunningBot } from '../support/bot-process.js';
+import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../support/discord-standin/index.js';
+import type { InteractionState } from '../support/discord-standin/types.js';
+import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
+import { findSecrets } from '../support/secret-scan.js';
+import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, readStore } from '../support/state-dir.js';
+
+/*
+ * `/restart` as the ops channel lives it: the plan, reactions from the right and the wrong
+ * people, cancel, expiry, a no-go and its force, two restarts at once, and a bot restarted
+ * while a plan waits. Real agents, stand-in gateways restarted for real, the local Discord.
+ */
+
+let discord: DiscordStandin;
+let bot: RunningBot;
+const gateways: Record<string, StandInGateway> = {};
+const agents: Record<string, RunningAgent> = {};
+const states: Record<string, string> = {};
+let fleet: Record<string, unknown>;
+let fleetEnv: Record<string, string>;
+let botDir: string;
+
+const fifteen = Array.from({ length: 15 }, (_, i) => (i === 0 ? 'main' : `agent${i}`));
+
+beforeAll(async () => {
+  const now = Date.now();
+  states['pc-a'] = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', 7 * HOUR, {}, now), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, {}, now) } } }, openclawJson5: openclawJson5(['main'], 8) });
+  states.t440 = buildStateDir({
+    layout: 'legacy',
+    agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, {}, now) } }, agent1: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now) } } },
+    openclawJson5: openclawJson5(fifteen, 4),
+  });
+  states.solo = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'google-gemini-cli:solo@example.com': oauth('google-gemini-cli', -HOUR, {}, now) } } }, openclawJson5: openclawJson5(['main'], 4) });
+  fleetEnv = {};
+  const nodes = [];
+  for (const name of ['pc-a', 't440', 'solo']) {
+    gateways[name] = await startStandInGateway(states[name]!, 150);
+    const keyHex = newNodeKeyHex();
+    agents[name] = await startAgent({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: states[name]!, TOKENOPS_GATEWAY_URL: gateways[name]!.url, TOKENOPS_RESTART_CMD: gateways[name]!.restartCmd, TOKENOPS_CONFIG_SET_CMD: gateways[name]!.configSetCmd, TOKENOPS_READY_DEADLINE: '5s' });
+    const keyEnv = `TOKENOPS_KEY_${name.toUpperCase().replace('-', '_')}`;
+    fleetEnv[keyEnv] = keyHex;
+    nodes.push({ name, url: agents[name]!.url, keyEnv });
+  }
+  fleet = { nodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, sync: { auto: false } };
+  discord = await DiscordStandin.start();
+  bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' });
+  botDir = bot.fleetFile.replace(/\/fleet\.json$/, '');
+  await discord.waitForReady();
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.SHOW_TRANSCRIPT) console.log(discord.transcript(undefined, { includeEphemeral: true }));
+  await bot?.stop();
+  for (const agent of Object.values(agents)) await agent.stop();
+  for (const gateway of Object.values(gateways)) await gateway.stop();
+  await discord?.close();
+  killAllSpawned();
+  expect(findSecrets([...discord.requestBodies, ...capturedOutput])).toEqual([]);
+});
+
+async function plan(options: Record<string, string | boolean>): Promise<{ state: InteractionState; messageId: string; handle: ReturnType<DiscordStandin['slash']> }> {
+  const handle = discord.slash('restart', { options, member: DEFAULT_OPS_MEMBER.id });
+  const state = await handle.waitForReply((s) => /React ✅|No-go|❗/.test(s.content), 15_000);
+  if (state.content.includes('React ✅')) await discord.waitFor(() => (Object.keys(discord.reactionsOn(state.original!.id)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
+  return { state, messageId: state.original?.id ?? '', handle };
+}
+
+/** The message's last word: not waiting (⏳) and not running (✅ Confirmed by …). */
+const final = (handle: ReturnType<DiscordStandin['slash']>, timeoutMs = 30_000) =>
+  handle.waitForReply((s) => s.content.length > 0 && !s.content.startsWith('⏳') && !s.content.startsWith('✅ Confirmed by'), timeoutMs);
+
+describe('/restart t440: the incident', () => {
+  test('the plan: expired tokens with "sync from pc-a first", the reconnect warning with 12, the steps', async () => {
+    const { state, handle, messageId } = await plan({ node: 't440' });
+    const embed = state.embeds[0]!;
+    expect(embed.title).toBe('Restart t440 · plan');
+    expect(embed.description).toMatch(/Go after the fixes below/);
+    const field = (name: string) => embed.fields?.find((f) => f.name.startsWith(name))?.value ?? '';
+    expect(field('Token check')).toMatch(/❌ `anthropic:default` \(main, agent1\) · expired <t:\d+:R> → \*\*sync from pc-a first\*\*/);
+    expect(field('Token check')).toMatch(/✅ `openai-codex:ops@example\.com` \(main\)/);
+    expect(field('Blast radius')).toMatch(/15 agents reconnect at once: expected burst 8–10 against maxConcurrent 4\. Suggested: 12/);
+    expect(field('What will run')).toMatch(/1\. sync anthropic:default from pc-a to t440\n2\. restart the gateway on t440/);
+    discord.react(messageId, '❌', DEFAULT_OPS_MEMBER.id);
+    expect((await final(handle)).content).toBe('❌ Cancelled by ops-alice. Nothing was done.');
+  });
+
+  test('✅ from a member without the ops role does nothing; ✅ from an ops member syncs, restarts (new pid) and reports ready', async () => {
+    const pid = gateways.t440!.pid();
+    const { handle, messageId } = await plan({ node: 't440' });
+    discord.react(messageId, '✅', DEFAULT_PLAIN_MEMBER.id);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(handle.state.content).toMatch(/React ✅/);
+    expect(gateways.t440!.pid()).toBe(pid);
+    discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id);
+    const done = await final(handle);
+    expect(done.content).toBe('✅ t440 ready. Confirmed by ops-alice.');
+    expect(done.embeds[0]?.title).toBe('Restart t440 · done');
+    expect(done.embeds[0]?.fields?.find((f) => f.name === 'Timings')?.value).toMatch(/fixes .* · restart command .* · ready after .* · total /);
+    expect(gateways.t440!.pid()).not.toBe(pid);
+    expect(readStore(states.t440!, 'agent1').profiles['anthropic:default']?.access).toBe(readStore(states['pc-a']!, 'main').profiles['anthropic:default']?.access);
+  });
+
+  test('no reaction: the plan expires and says so', async () => {
+    const pid = gateways.t440!.pid();
+    const { handle } = await plan({ node: 't440' });
+    expect((await final(handle, 10_000)).content).toBe('⌛ Expired: no ✅ from an ops member within 4s. Nothing was done.');
+    expect(gateways.t440!.pid()).toBe(pid);
+  });
+
+  test('two /restart t440 at once: the second is refused while the first is pending', async () => {
+    const first = await plan({ node: 't440' });
+    const second = await discord.slash('restart', { options: { node: 't440' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.content.length > 0);
+    expect(second.content).toMatch(/^❗ t440 is busy: restart \(ops-alice's plan\) by ops-alice, started <t:\d+:R>/);
+    discord.react(first.messageId, '❌', DEFAULT_OPS_MEMBER.id);
+    await final(first.handle);
+  });
+});
+
+describe('no-go and force', () => {
+  test('no valid source anywhere: no-go, nothing to confirm; force:true restarts and says so', async () => {
+    const pid = gateways.solo!.pid();
+    const noGo = await plan({ node: 'solo' });
+    expect(noGo.state.content).toBe('⛔ No-go for solo: nothing to confirm. Nothing was done.');
+    expect(noGo.state.embeds[0]?.fields?.[0]?.value).toMatch(/⛔ `google-gemini-cli:solo@example\.com` \(main\) · expired <t:\d+:R> · no valid copy on any node, and no owner to refresh it/);
+    expect(discord.reactionsOn(noGo.messageId)).toEqual({});
+    discord.react(noGo.messageId, '✅', DEFAULT_OPS_MEMBER.id);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(gateways.solo!.pid()).toBe(pid);
+
+    const forced = await plan({ node: 'solo', force: true });
+    expect(forced.state.embeds[0]?.description).toMatch(/Forced/);
+    expect(forced.state.embeds[0]?.fields?.find((f) => f.name === 'Risk (forced)')?.value).toMatch(/google-gemini-cli:solo@example\.com will load expired/);
+    discord.react(forced.messageId, '✅', DEFAULT_OPS_MEMBER.id);
+    const done = await final(forced.handle);
+    // The gateway restarts, but the stand-in stays not ready on an expired token: reported, not hidden.
+    expect(done.content).toMatch(/^❌ solo: the gateway restarted but was not ready within the deadline/);
+    expect(gateways.solo!.pid()).not.toBe(pid);
+    const audit = await discord.slash('audit', { options: { limit: 10 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0);
+    expect(audit.embeds[0]?.description).toMatch(/\*\*restart confirmation\*\* solo \(force\) · confirmed · ops-alice \(discord\) — plan by ops-alice; FORCED: /);
+  });
+});
+
+describe('/capacity', () => {
+  test('shows the suggestion; setting needs the ops role; an ops member sets it through the agent', async () => {
+    const shown = await discord.slash('capacity', { options: { node: 't440' }, member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((s) => s.content.length > 0);
+    expect(shown.content).toMatch(/\*\*t440\*\*: 15 agents, maxConcurrent 4\.\nA restart reconnects them at once: expected burst 8–10\.\n⚠️ That exceeds maxConcurrent; suggested \*\*12\*\*/);
+    const refused = await discord.slash('capacity', { options: { node: 't440', max_concurrent: 12 }, member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((s) => s.content.length > 0);
+    expect(refused.content).toBe(`This needs the <@&${discord.opsRoleId}> role.`);
+    const set = await discord.slash('capacity', { options: { node: 't440', max_concurrent: 12 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.content.length > 0, 15_000);
+    expect(set.content).toMatch(/^✅ maxConcurrent on t440: 4 → 12\./);
+  });
+});
+
+describe('a bot restarted while a plan waits', () => {
+  test('the plan is marked expired at start and a late ✅ does nothing; the node is untouched', async () => {
+    const pid = gateways['pc-a']!.pid();
+    const pending = await plan({ node: 'pc-a' });
+    await bot.stop();
+    bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' }, { dir: botDir });
+    await discord.waitFor(() => (discord.messageById(pending.messageId)?.content.startsWith('⌛ Expired: the bot restarted') ? true : undefined), 10_000, 'the leftover plan to be expired');
+    discord.react(pending.messageId, '✅', DEFAULT_OPS_MEMBER.id);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(gateways['pc-a']!.pid()).toBe(pid);
+    const audit = await discord.slash('audit', { options: { limit: 5 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0);
+    expect(audit.embeds[0]?.description).toMatch(/⌛ <t:\d+:f> \*\*restart\*\* pc-a · expired · bot restart \(scheduler\) — plan by ops-alice was pending when the bot restarted/);
+  });
+});

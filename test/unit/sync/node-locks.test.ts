@@ -1,0 +1,214 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { NodeLocks } from '../../../src/fleet/node-locks.js';
+import { OperationRefusedError } from '../../../src/fleet/operation-refused.js';
+
+const T0 = Date.UTC(2026, 1, 14, 9, 0, 0);
+
+function refusal(fn: () => unknown): OperationRefusedError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(OperationRefusedError);
+    return error as OperationRefusedError;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('NodeLocks.tryAcquire', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('records the holder and refuses a second one, naming node, operation, who and since when', () => {
+    const locks = new NodeLocks();
+    locks.tryAcquire('t440', 'restart', 'alice');
+    expect(locks.holder('t440')).toEqual({ operation: 'restart', by: 'alice', since: new Date(T0) });
+    vi.advanceTimersByTime(90_000);
+    const error = refusal(() => locks.tryAcquire('t440', 'tokens sync', 'bob'));
+    expect(error.name).toBe('OperationRefusedError');
+    expect(error.message).toContain('t440');
+    expect(error.message).toContain('restart');
+    expect(error.message).toContain('alice');
+    // When the holder started, as a Discord relative timestamp (seconds).
+    expect(error.message).toContain(`<t:${T0 / 1000}:R>`);
+    expect(error.message).not.toContain('bob');
+    // The refusal changed nothing.
+    expect(locks.holder('t440')?.by).toBe('alice');
+  });
+
+  it('locks nodes independently', () => {
+    const locks = new NodeLocks();
+    locks.tryAcquire('t440', 'restart', 'alice');
+    expect(() => locks.tryAcquire('pc-a', 'tokens sync', 'bob')).not.toThrow();
+    expect(locks.holder('pc-a')?.operation).toBe('tokens sync');
+  });
+
+  it('release frees the node; a second release is harmless and does not free a later holder', () => {
+    const locks = new NodeLocks();
+    const release = locks.tryAcquire('t440', 'restart', 'alice');
+    release();
+    expect(locks.holder('t440')).toBeUndefined();
+    const releaseBob = locks.tryAcquire('t440', 'tokens sync', 'bob');
+    release();
+    expect(locks.holder('t440')?.by).toBe('bob');
+    expect(() => locks.tryAcquire('t440', 'capacity', 'carol')).toThrow(OperationRefusedError);
+    releaseBob();
+    releaseBob();
+    expect(locks.holder('t440')).toBeUndefined();
+  });
+});
+
+describe('NodeLocks.acquire', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('takes a free node at once, without a timer', async () => {
+    const locks = new NodeLocks();
+    const release = await locks.acquire('t440', 'periodic sync', 'scheduler', 10_000);
+    expect(locks.holder('t440')?.by).toBe('scheduler');
+    expect(vi.getTimerCount()).toBe(0);
+    release();
+  });
+
+  it('waits for the holder to release, then holds the node itself', async () => {
+    const locks = new NodeLocks();
+    const releaseAlice = locks.tryAcquire('t440', 'restart', 'alice');
+    let acquired = false;
+    const waiting = locks.acquire('t440', 'periodic sync', 'scheduler', 60_000).then((release) => {
+      acquired = true;
+      return release;
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(acquired).toBe(false);
+    releaseAlice();
+    const release = await waiting;
+    expect(acquired).toBe(true);
+    expect(locks.holder('t440')).toMatchObject({ operation: 'periodic sync', by: 'scheduler' });
+    // The waiter's timeout timer was cleared when it was woken.
+    expect(vi.getTimerCount()).toBe(0);
+    release();
+    expect(locks.holder('t440')).toBeUndefined();
+  });
+
+  it('serves waiters in arrival order, one at a time', async () => {
+    const locks = new NodeLocks();
+    const first = locks.tryAcquire('t440', 'restart', 'alice');
+    const order: string[] = [];
+    const releases = new Map<string, () => void>();
+    const waiters = ['w1', 'w2', 'w3'].map((who) =>
+      locks.acquire('t440', 'sync', who, 60_000).then((release) => {
+        order.push(who);
+        releases.set(who, release);
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(10);
+    expect(order).toEqual([]);
+    first();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['w1']);
+    expect(locks.holder('t440')?.by).toBe('w1');
+    releases.get('w1')?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['w1', 'w2']);
+    releases.get('w2')?.();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(order).toEqual(['w1', 'w2', 'w3']);
+    releases.get('w3')?.();
+    await Promise.all(waiters);
+    expect(locks.holder('t440')).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('times out into the same refusal, naming the holder, and leaves no timer behind', async () => {
+    const locks = new NodeLocks();
+    locks.tryAcquire('t440', 'restart', 'alice');
+    const outcome = locks.acquire('t440', 'periodic sync', 'scheduler', 5_000).then(
+      () => 'acquired',
+      (error: unknown) => error,
+    );
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await outcome;
+    expect(error).toBeInstanceOf(OperationRefusedError);
+    expect((error as Error).message).toContain('t440');
+    expect((error as Error).message).toContain('restart');
+    expect((error as Error).message).toContain('alice');
+    expect((error as Error).message).toMatch(/<t:\d+:R>/);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(locks.holder('t440')?.by).toBe('alice');
+  });
+
+  it('a zero timeout on a held node is an immediate refusal', async () => {
+    const locks = new NodeLocks();
+    locks.tryAcquire('t440', 'restart', 'alice');
+    await expect(locks.acquire('t440', 'sync', 'scheduler', 0)).rejects.toBeInstanceOf(OperationRefusedError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a timed-out waiter leaves the queue: the next release goes to a live waiter', async () => {
+    const locks = new NodeLocks();
+    const releaseAlice = locks.tryAcquire('t440', 'restart', 'alice');
+    const impatient = locks.acquire('t440', 'sync', 'impatient', 1_000).catch((error: unknown) => error);
+    const patient = locks.acquire('t440', 'sync', 'patient', 60_000);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await impatient).toBeInstanceOf(OperationRefusedError);
+    expect(vi.getTimerCount()).toBe(1);
+    releaseAlice();
+    const release = await patient;
+    expect(locks.holder('t440')?.by).toBe('patient');
+    expect(vi.getTimerCount()).toBe(0);
+    release();
+  });
+
+  it('many waiters that all get the lock leave no timers pending', async () => {
+    const locks = new NodeLocks();
+    let release = locks.tryAcquire('t440', 'restart', 'alice');
+    const waiters = Array.from({ length: 20 }, (_, index) => locks.acquire('t440', 'sync', `w${index}`, 60_000));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(20); // one timeout per waiter while they wait
+    for (const waiter of waiters) {
+      release();
+      release = await waiter;
+    }
+    release();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(locks.holder('t440')).toBeUndefined();
+  });
+
+  it('a waiter that loses the race to a tryAcquire keeps waiting and still gets the node', async () => {
+    const locks = new NodeLocks();
+    const releaseAlice = locks.tryAcquire('t440', 'restart', 'alice');
+    const waiting = locks.acquire('t440', 'sync', 'scheduler', 60_000);
+    await vi.advanceTimersByTimeAsync(0);
+    releaseAlice();
+    // Synchronously, before the woken waiter runs, a command grabs the node.
+    const releaseBob = locks.tryAcquire('t440', 'capacity', 'bob');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(locks.holder('t440')?.by).toBe('bob');
+    releaseBob();
+    const release = await waiting;
+    expect(locks.holder('t440')?.by).toBe('scheduler');
+    release();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('NodeLocks with real timers', () => {
+  it('a short real timeout refuses and the process is not held open', async () => {
+    const locks = new NodeLocks();
+    locks.tryAcquire('t440', 'restart', 'alice');
+    const started = Date.now();
+    await expect(locks.acquire('t440', 'sync', 'scheduler', 30)).rejects.toThrow(/t440.*restart.*alice/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+  });
+});
