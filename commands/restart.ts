@@ -8,7 +8,7 @@ import { LIMITS, truncate } from '../src/bot/render/discord-format.js';
 import { renderRestartPlan, renderRestartResult } from '../src/bot/render/restart-plan.js';
 import { formatDuration } from '../src/config/duration.js';
 import type { Release } from '../src/fleet/node-locks.js';
-import { executeRestart, prepareRestarts, type RestartExecution } from '../src/fleet/operations/restart-node.js';
+import { prepareRestarts, rollingRestart } from '../src/fleet/operations/restart-node.js';
 
 /*
  * `/restart <node|all> [force] [raise_capacity]`: the plan first (token check, fixes,
@@ -75,25 +75,20 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
     }
     await context.audit.record({ actor: by, action: 'restart confirmation', target: label, outcome: 'confirmed', detail: `plan by ${actor.name}${force ? '; FORCED: ' + plans.flatMap((plan) => plan.risks).join('; ') : ''}` });
 
-    const results: RestartExecution[] = [];
-    for (const plan of plans) {
-      const prefix = nodes.length > 1 ? `(${results.length + 1}/${plans.length}) ` : '';
-      const progress = async (step: string) => {
-        await interaction.editReply({ content: truncate(`${CONFIRM_EMOJI} Confirmed by ${answer.by.name}. ${prefix}${plan.node}: ${step}`, LIMITS.content), embeds });
-      };
-      const execution = await executeRestart(context.fleetClient, context.locks, plan, answer.by.name, progress);
-      results.push(execution);
+    const { results, untouched } = await rollingRestart(context.fleetClient, context.locks, plans, answer.by.name, async (node, index, step) => {
+      const prefix = plans.length > 1 ? `(${index + 1}/${plans.length}) ` : '';
+      await interaction.editReply({ content: truncate(`${CONFIRM_EMOJI} Confirmed by ${answer.by.name}. ${prefix}${node}: ${step}`, LIMITS.content), embeds });
+    });
+    for (const [index, execution] of results.entries()) {
       await context.audit.record({
         actor: by,
         action: 'restart',
-        target: plan.node,
+        target: execution.node,
         outcome: execution.outcome === 'ready' ? 'ok' : 'failed',
-        detail: `${execution.message}${plan.verdict === 'forced' ? ' (forced)' : ''}`,
+        detail: `${execution.message}${plans[index]?.verdict === 'forced' ? ' (forced)' : ''}`,
       });
-      if (execution.outcome !== 'ready') break;
     }
     const failed = results.find((result) => result.outcome !== 'ready');
-    const untouched = plans.slice(results.length).map((plan) => plan.node);
     const summary = failed
       ? `❌ ${failed.node}: ${failed.message}.${untouched.length > 0 ? ` Stopped: ${untouched.join(', ')} left as ${untouched.length === 1 ? 'it was' : 'they were'}.` : ''}`
       : `✅ ${results.map((result) => `${result.node} ready`).join(', ')}. Confirmed by ${answer.by.name}.`;

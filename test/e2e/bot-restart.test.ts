@@ -141,6 +141,12 @@ describe('no-go and force', () => {
   });
 });
 
+test('/restart all plans every node, one at a time, and is a no-go while one node has no valid source', async () => {
+  const all = await plan({ node: 'all' });
+  expect(all.state.content).toBe('⛔ No-go for solo: nothing to confirm. Nothing was done.');
+  expect(all.state.embeds.map((embed) => embed.title)).toEqual(['Restart pc-a · plan', 'Restart t440 · plan', 'Restart solo · plan']);
+});
+
 describe('/capacity', () => {
   test('shows the suggestion; setting needs the ops role; an ops member sets it through the agent', async () => {
     const shown = await discord.slash('capacity', { options: { node: 't440' }, member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((s) => s.content.length > 0);

@@ -120,3 +120,23 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
         : `the restart command failed (exit ${restart.command.exitCode ?? restart.command.signal ?? 'none'}${restart.command.timedOut ? ', timed out' : ''})`;
   return { node, outcome: restart.outcome, message, fixMs, restart };
 }
+
+/**
+ * A rolling restart: one node at a time, in order, stopping at the first that does not come
+ * back ready; the rest are left as they were.
+ */
+export async function rollingRestart(
+  fleet: FleetClient,
+  locks: NodeLocks,
+  plans: readonly RestartPlan[],
+  by: string,
+  progress: (node: string, index: number, step: string) => Promise<void>,
+): Promise<{ results: RestartExecution[]; untouched: string[] }> {
+  const results: RestartExecution[] = [];
+  for (const [index, plan] of plans.entries()) {
+    const execution = await executeRestart(fleet, locks, plan, by, (step) => progress(plan.node, index, step));
+    results.push(execution);
+    if (execution.outcome !== 'ready') break;
+  }
+  return { results, untouched: plans.slice(results.length).map((plan) => plan.node) };
+}
