@@ -3,6 +3,7 @@ import type { BotContext } from '../src/bot/bot-context.js';
 import type { CommandModule } from '../src/bot/command-module.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
 import { hasOpsRole, inOpsGuild } from '../src/bot/preconditions.js';
+import { embedChars, LIMITS } from '../src/bot/render/discord-format.js';
 import { renderRefreshReport } from '../src/bot/render/refresh-report.js';
 import { renderStatusEmbeds } from '../src/bot/render/status-embeds.js';
 import { renderSyncReport, summarizeSync } from '../src/bot/render/sync-report.js';
@@ -85,7 +86,8 @@ async function refresh(interaction: ChatInputCommandInteraction, context: BotCon
   if (refreshed.length > 0 && context.fleetClient.nodeNames.length > 1) {
     const report = await syncTokens(context.fleetClient, context.locks, { from: node, to: 'all', profiles: refreshed, dryRun: false, by: interaction.user.username, waitForLocksMs: 15_000 });
     await context.audit.record({ actor: actor(interaction), action: 'tokens sync (after refresh)', target: `${node} → all`, outcome: syncOutcome(report), detail: summarizeSync(report) });
-    embeds.push(renderSyncReport(report));
+    // Both embeds share the message's 6000 characters.
+    embeds.push(renderSyncReport(report, LIMITS.messageEmbedChars - embedChars(embeds) - 100));
   }
   await interaction.editReply({ embeds });
 }

@@ -20,6 +20,9 @@ export interface AlertSink {
  * last posted lives in keyv, so a bot restart does not post it all again.
  */
 export class ChannelAlertSink implements AlertSink {
+  /** Raises of one key run one after another, so two at once cannot both post. */
+  private readonly queues = new Map<string, Promise<void>>();
+
   constructor(
     private readonly store: Keyv<number>,
     private readonly post: (text: string) => Promise<void>,
@@ -27,7 +30,18 @@ export class ChannelAlertSink implements AlertSink {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async raise(alert: RaisedAlert): Promise<void> {
+  raise(alert: RaisedAlert): Promise<void> {
+    const previous = this.queues.get(alert.key) ?? Promise.resolve();
+    const next = previous.then(() => this.raiseNow(alert));
+    const settled = next.catch(() => undefined);
+    this.queues.set(alert.key, settled);
+    void settled.then(() => {
+      if (this.queues.get(alert.key) === settled) this.queues.delete(alert.key);
+    });
+    return next;
+  }
+
+  private async raiseNow(alert: RaisedAlert): Promise<void> {
     const last = await this.store.get(alert.key);
     if (last !== undefined && this.now() - last < this.repeatEveryMs) return;
     const icon = alert.severity === 'critical' ? '🔴' : '🟡';

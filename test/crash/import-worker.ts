@@ -18,4 +18,5 @@ const requests = [fileA, fileB].map((file) => importRequestSchema.parse(JSON.par
 process.stdout.write('started\n');
 for (let i = 0; ; i++) {
   await importCredentials(context, env.TOKENOPS_AGENT_KEY, requests[i % 2]!);
+  process.stdout.write(`imported ${i}\n`);
 }

@@ -87,7 +87,10 @@ export async function refreshWithGrant(provider: OAuthProvider, refreshToken: st
     if (attempt > 0) await sleep(fullJitterDelay(attempt, options.backoff ?? { baseMs: 500, capMs: 5_000 }));
     const result = await once(provider, refreshToken, options.timeoutMs ?? 10_000, now);
     last = { ...result, attempts: attempt + 1 };
-    if (result.ok || result.terminal) return last;
+    // A 2xx, even a malformed one, means the provider took the grant and spent the
+    // single-use refresh token: sending it again would be a reuse.
+    const accepted = !result.ok && result.status !== null && result.status < 300;
+    if (result.ok || result.terminal || accepted) return last;
   }
   return last!;
 }

@@ -52,3 +52,29 @@ const SECRET_LIKE = /(?:sk-[A-Za-z0-9_-]{8,}|[A-Za-z0-9+_-]{32,}={0,2})/g;
 export function scrub(text: string): string {
   return text.replace(SECRET_LIKE, '[redacted]');
 }
+
+/** Lines joined up to `max` characters, whole lines only, saying how many were left out. */
+export function wholeLines(lines: readonly string[], max: number): string {
+  const kept: string[] = [];
+  let length = 0;
+  for (const [index, line] of lines.entries()) {
+    const more = `… and ${lines.length - index} more`;
+    if (length + line.length + 1 > max - more.length - 1) {
+      kept.push(more);
+      break;
+    }
+    kept.push(line);
+    length += line.length + 1;
+  }
+  return kept.join('\n');
+}
+
+/** Characters of embeds that count toward Discord's 6000 per message. */
+export function embedChars(embeds: ReadonlyArray<{ title?: string; description?: string; footer?: { text: string }; fields?: ReadonlyArray<{ name: string; value: string }> }>): number {
+  let total = 0;
+  for (const embed of embeds) {
+    total += (embed.title ?? '').length + (embed.description ?? '').length + (embed.footer?.text ?? '').length;
+    for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
+  }
+  return total;
+}

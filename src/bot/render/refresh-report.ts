@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
-import { code, relativeTime } from './discord-format.js';
+import { LIMITS, code, relativeTime, wholeLines } from './discord-format.js';
 
 const ICON: Record<RefreshResult['outcome'], string> = {
   refreshed: '✅',
@@ -36,7 +36,7 @@ export function renderRefreshReport(response: RefreshResponse): APIEmbed {
   const bad = response.results.some((result) => result.outcome === 'terminal' || result.outcome === 'failed' || result.outcome === 'no_provider');
   return {
     title: `Refresh on ${response.node}`,
-    description: response.results.map((result) => refreshLine(result, response.node)).join('\n'),
+    description: wholeLines(response.results.map((result) => refreshLine(result, response.node)), LIMITS.description),
     color: bad ? 0xe74c3c : 0x2ecc71,
   };
 }

@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import { severityRank, type FleetView, type NodeView, type ProfileCell } from '../../domain/fleet-view.js';
-import { COLOR, ICON, LIMITS, code, relativeTime, scrub, truncate } from './discord-format.js';
+import { COLOR, ICON, LIMITS, code, embedChars, relativeTime, scrub, truncate } from './discord-format.js';
 
 /*
  * `/tokens status` as embeds: a field per node (worst first), a line per profile under it.
@@ -110,7 +110,7 @@ export function renderStatusEmbeds(view: FleetView): APIEmbed[] {
   };
   let embeds = build();
   // The description grows with the collapsed lists: drop fields until the whole message fits.
-  while (fields.length > 0 && totalChars(embeds) > LIMITS.messageEmbedChars) {
+  while (fields.length > 0 && embedChars(embeds) > LIMITS.messageEmbedChars) {
     fields.pop();
     collapsedNodes.push(shownNodes.pop()!);
     embeds = build();
@@ -121,13 +121,4 @@ export function renderStatusEmbeds(view: FleetView): APIEmbed[] {
 /** Worst first; a node whose gateway is not ready ranks just above its token health. */
 function rank(node: NodeView): number {
   return severityRank(node.worst) + (node.reachable && !node.gateway?.ready ? 0.5 : 0);
-}
-
-function totalChars(embeds: APIEmbed[]): number {
-  let total = 0;
-  for (const embed of embeds) {
-    total += (embed.title ?? '').length + (embed.description ?? '').length + (embed.footer?.text ?? '').length;
-    for (const field of embed.fields ?? []) total += field.name.length + field.value.length;
-  }
-  return total;
 }

@@ -111,7 +111,7 @@ describe('ChannelAlertSink', () => {
     expect(posted).toHaveLength(1);
   });
 
-  // KNOWN BUG (src/alerts/alert-sink.ts:31-35): raise() reads, posts, then writes; two raises
+  // Regression (found by this test, fixed): raise() reads, posts, then writes; two raises
   // of one key that overlap (the periodic and the refresh-triggered sync both finding the same
   // rotation conflict, src/jobs/auto-sync.ts:137) both read "never posted" and both post.
   it('two overlapping raises of the same key post once', async () => {

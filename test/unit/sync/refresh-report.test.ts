@@ -113,7 +113,7 @@ describe('renderRefreshReport', () => {
     }
   });
 
-  // KNOWN BUG (src/bot/render/refresh-report.ts:39): the description is not truncated; 30 terminal lines
+  // Regression (found by this test, fixed): the description is not truncated; 30 terminal lines
   // (~170 chars each) pass 4096 and Discord rejects the whole reply with 400.
   it('stays within Discord limits for a node with many profiles', () => {
     const results = Array.from({ length: 30 }, (_, index) => result('terminal', { profileId: `openai-codex:ops-${index}@example.com`, error: 'invalid_grant' }));

@@ -279,7 +279,7 @@ describe('refreshWithGrant: retryable errors', () => {
     expect(JSON.stringify(result)).not.toContain('rotated-but-useless');
   });
 
-  // KNOWN BUG (src/agent/refresh/token-endpoint.ts:65 with :90): a 2xx answer means the
+  // Regression (found by this test, fixed): a 2xx answer means the
   // provider accepted the grant and, with single-use rotation (Anthropic, OpenAI Codex), has
   // already spent the old refresh token. Retrying it sends a reused token, which gets
   // invalid_grant / refresh_token_reused and may revoke the whole token family. A malformed
