@@ -5,6 +5,7 @@ import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
 import type { Logger } from '../logging/logger.js';
 import type { Client } from 'discord.js';
+import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
 import type { PendingPlans } from '../state/pending-plans.js';
 import type { StateStore } from '../state/state-store.js';
@@ -17,6 +18,7 @@ export interface BotContext {
   /** One mutation per node at a time, on the bot's side. */
   locks: NodeLocks;
   alerts: AlertSink;
+  alertStore: AlertStore;
   state: StateStore;
   audit: AuditLog;
   pendingPlans: PendingPlans;

@@ -1,9 +1,10 @@
 import { Events } from 'discord.js';
-import { ChannelAlertSink } from '../alerts/alert-sink.js';
 import { FleetClient } from '../fleet/fleet-client.js';
 import { NodeLocks } from '../fleet/node-locks.js';
 import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
+import { AlertChecks } from '../jobs/alert-checks.js';
 import { AutoSync } from '../jobs/auto-sync.js';
+import { AlertStore } from '../state/alert-store.js';
 import { createLogger } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
 import { PendingPlans, type PendingPlan } from '../state/pending-plans.js';
@@ -12,7 +13,7 @@ import type { BotContext } from './bot-context.js';
 import { CommandLoadError, loadCommands } from './command-loader.js';
 import { createDiscordClient, registerCommands } from './discord-client.js';
 import { createInteractionRouter } from './interaction-router.js';
-import { opsChannelPoster } from './ops-channel.js';
+import { opsChannelEditor, opsChannelPoster } from './ops-channel.js';
 import { expireLeftoverPlans } from './pending-plan-expiry.js';
 import { exitWith, loadBotSettingsOrExit } from './startup.js';
 
@@ -33,14 +34,20 @@ async function main(): Promise<void> {
   const notify = async (text: string) => {
     await post(text).catch(() => undefined);
   };
+  const locks = new NodeLocks();
+  const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
+  const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
+  const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post, edit: opsChannelEditor(client, env.OPS_CHANNEL_ID), logger });
   const context: BotContext = {
     env,
     fleet,
     fleetClient,
-    locks: new NodeLocks(),
-    alerts: new ChannelAlertSink(state.namespace<number>('alert-notices'), notify, fleet.alerts.repeatEvery),
+    locks,
+    // Conflicts and terminal refreshes found by sync become alerts at the next check, soon.
+    alerts: alertChecks,
+    alertStore,
     state,
-    audit: new AuditLog(state.namespace<AuditRecord>('audit')),
+    audit,
     pendingPlans: new PendingPlans(state.namespace<PendingPlan>('pending-plans')),
     client,
     logger,
@@ -62,6 +69,7 @@ async function main(): Promise<void> {
     await expireLeftoverPlans(context);
     events.start();
     if (fleet.sync.auto) autoSync.start();
+    alertChecks.start();
     logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
   });
 
@@ -74,6 +82,7 @@ async function main(): Promise<void> {
     force.unref();
     events.stop();
     await autoSync.stop().catch(() => undefined);
+    await alertChecks.stop().catch(() => undefined);
     await client.destroy().catch(() => undefined);
     await fleetClient.close().catch(() => undefined);
     await state.close().catch(() => undefined);

@@ -19,3 +19,12 @@ export function opsChannelPoster(client: Client, channelId: string, logger: Logg
     }
   };
 }
+
+/** Edits a message the bot posted in the ops channel. Throws when Discord is unreachable. */
+export function opsChannelEditor(client: Client, channelId: string) {
+  return async (messageId: string, content: string): Promise<void> => {
+    const channel = await client.channels.fetch(channelId);
+    if (!channel?.isTextBased()) throw new Error(`OPS_CHANNEL_ID ${channelId} is not a text channel`);
+    await channel.messages.edit(messageId, { content, allowedMentions: { parse: [] } });
+  };
+}

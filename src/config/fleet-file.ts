@@ -36,6 +36,7 @@ export const fleetFileSchema = z
         auto: z.boolean().default(true),
         every: durationSchema.default(6 * 3_600_000),
         onRefresh: z.boolean().default(true),
+        /** A follower's expiring token is replaced from a fresher owner by the alert check. */
         autoFix: z.boolean().default(true),
       })
       .prefault({}),

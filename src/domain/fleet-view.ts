@@ -41,6 +41,10 @@ export interface ProfileCell {
   /** Agent stores on this node hold different tokens for it. */
   agentsDisagree: boolean;
   reason?: string;
+  /** The node's last refresh of it failed for good (needs a new login). */
+  refreshError?: string;
+  /** Each agent store's copy, when they need telling apart (a rotation conflict in one store). */
+  copies: Array<{ agentId: string; fingerprint: string | null; expiresAt: string | null }>;
 }
 
 export interface NodeView {
@@ -90,9 +94,13 @@ function foldAgents(profiles: readonly ProfileStatus[], options: ViewOptions): M
         fingerprint: profile.fingerprint,
         agentsDisagree: false,
         ...(profile.reason ? { reason: profile.reason } : {}),
+        ...(profile.refreshError ? { refreshError: profile.refreshError } : {}),
+        copies: [{ agentId: profile.agentId, fingerprint: profile.fingerprint, expiresAt: profile.expiresAt }],
       });
       continue;
     }
+    existing.copies.push({ agentId: profile.agentId, fingerprint: profile.fingerprint, expiresAt: profile.expiresAt });
+    if (profile.refreshError) existing.refreshError = profile.refreshError;
     existing.agents.push(profile.agentId);
     if (existing.fingerprint !== profile.fingerprint) existing.agentsDisagree = true;
     if (severityRank(health) > severityRank(existing.health)) {
@@ -148,7 +156,7 @@ export function buildFleetView(checkedAt: string, results: readonly NodeResult<S
     for (const [profileId, byNode] of holders) {
       if (byNode.has(result.node) || !SYNCABLE.has(types.get(profileId) ?? '')) continue;
       const owner = ownerOf(profileId, options.owners);
-      profiles.push({ profileId, type: types.get(profileId) ?? null, health: 'missing', expiresAt: null, agents: [], fingerprint: null, tokenTag: null, owner, isOwner: false, divergesFromOwner: false, agentsDisagree: false });
+      profiles.push({ profileId, type: types.get(profileId) ?? null, health: 'missing', expiresAt: null, agents: [], fingerprint: null, tokenTag: null, owner, isOwner: false, divergesFromOwner: false, agentsDisagree: false, copies: [] });
     }
     profiles.sort((a, b) => severityRank(b.health) - severityRank(a.health) || a.profileId.localeCompare(b.profileId));
     const unreadableStores = (status.store.stores ?? []).filter((store) => !store.readable).map((store) => ({ agentId: store.agentId, reason: store.reason ?? 'unreadable' }));

@@ -79,8 +79,8 @@ test('npm run register registers the commands alone; the bot shuts down cleanly 
     const fleetFile = tempFleet(JSON.stringify(fleet));
     const register = await runToExit({ ...baseEnv(fleetFile), DISCORD_API_BASE: discord.apiBase, TOKENOPS_KEY_PC_A: key }, 'src/bot/register.ts');
     expect(register.code).toBe(0);
-    expect(register.lines).toEqual([`registered 4 commands in guild ${DEFAULT_GUILD_ID}: /audit, /capacity, /restart, /tokens`]);
-    expect(discord.registeredCommands.map((command) => command.name).sort()).toEqual(['audit', 'capacity', 'restart', 'tokens']);
+    expect(register.lines).toEqual([`registered 5 commands in guild ${DEFAULT_GUILD_ID}: /alerts, /audit, /capacity, /restart, /tokens`]);
+    expect(discord.registeredCommands.map((command) => command.name).sort()).toEqual(['alerts', 'audit', 'capacity', 'restart', 'tokens']);
 
     const bot = await startBot(discord, fleet, { TOKENOPS_KEY_PC_A: key });
     bot.proc.kill('SIGTERM');
