@@ -1,0 +1,339 @@
+import { describe, expect, it } from 'vitest';
+import { currentAlerts, decideNotification, emptyNodeState, nextNodeState, type ActiveAlert, type NodeAlertState } from '../../../src/domain/alerts.js';
+import type { StatusResponse } from '../../../src/protocol/agent-api.js';
+import type { NodeResult } from '../../../src/protocol/node-result.js';
+import { ANTHROPIC, CODEX, DAY, failed, fleetView, HOUR, MINUTE, NOW, nodeOf, only, OWNERS, profile, stateWith, status, THRESHOLDS } from './alert-fixtures.js';
+
+/*
+ * currentAlerts: the alerts a node has right now, from a fleet view built by buildFleetView
+ * over hand-made status answers. pc-a owns anthropic:* and openai-codex:*; t440 follows.
+ */
+
+function alertsFor(results: NodeResult<StatusResponse>[], node: string, previous: NodeAlertState = emptyNodeState(node), nowMs = NOW): ActiveAlert[] {
+  const view = fleetView(results, OWNERS, nowMs);
+  return currentAlerts(view, nodeOf(view, node), previous, THRESHOLDS, nowMs);
+}
+
+/** A healthy owner pc-a holding the given tokens (fingerprints differ per label). */
+function owner(profiles = [profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]): NodeResult<StatusResponse> {
+  return status('pc-a', { profiles });
+}
+
+function byCondition(alerts: readonly ActiveAlert[], condition: ActiveAlert['condition']): ActiveAlert[] {
+  return alerts.filter((alert) => alert.condition === condition);
+}
+
+describe('currentAlerts: token expiry', () => {
+  it('a healthy node has no alerts', () => {
+    expect(alertsFor([owner(), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })] })], 't440')).toEqual([]);
+  });
+
+  it('a token expiring within warnBefore (but not criticalBefore) is one warning', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 10 * HOUR })] })], 't440'));
+    expect(alert).toMatchObject({
+      key: `t440/token_expiring/${ANTHROPIC}`,
+      node: 't440',
+      profileId: ANTHROPIC,
+      condition: 'token_expiring',
+      severity: 'warning',
+      pending: false,
+      since: NOW,
+    });
+    expect(alert.summary).toContain(ANTHROPIC);
+    expect(alert.summary).toContain(`<t:${Math.floor((NOW + 10 * HOUR) / 1000)}:R>`);
+  });
+
+  it('the warnBefore edge: exactly warnBefore away warns, a millisecond more does not', () => {
+    expect(only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 24 * HOUR })] })], 't440')).severity).toBe('warning');
+    expect(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 24 * HOUR + 1 })] })], 't440')).toEqual([]);
+  });
+
+  it('a token expiring within criticalBefore is critical (still token_expiring)', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 90 * MINUTE })] })], 't440'));
+    expect(alert).toMatchObject({ condition: 'token_expiring', severity: 'critical', key: `t440/token_expiring/${ANTHROPIC}` });
+    // The edge counts as critical.
+    expect(only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 2 * HOUR })] })], 't440')).severity).toBe('critical');
+    expect(only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 2 * HOUR + 1 })] })], 't440')).severity).toBe('warning');
+  });
+
+  it('an expired token is critical token_expired, even with a refresh token, and at the exact expiry', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW - 2 * HOUR })] })], 't440'));
+    expect(alert).toMatchObject({ key: `t440/token_expired/${ANTHROPIC}`, condition: 'token_expired', severity: 'critical', profileId: ANTHROPIC });
+    expect(alert.summary).toContain('expired');
+    expect(only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW })] })], 't440')).condition).toBe('token_expired');
+  });
+
+  it('the fleet thresholds apply, not the health the agent reported', () => {
+    // The agent (its own 24 h threshold) says ok; the view applies the fleet clock and thresholds.
+    const alerts = alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 3 * HOUR, health: 'ok' })] })], 't440');
+    expect(only(alerts).severity).toBe('warning');
+  });
+
+  it('a `token` profile with an expiry alerts like an OAuth one', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile('anthropic:manual', { type: 'token', expires: NOW + HOUR })] })], 't440'));
+    expect(alert).toMatchObject({ condition: 'token_expiring', severity: 'critical', profileId: 'anthropic:manual' });
+  });
+
+  it('api_key profiles never alert, whatever their expiry says; a profile without expiry never alerts', () => {
+    const alerts = alertsFor(
+      [
+        status('t440', {
+          profiles: [
+            profile('openai:default', { type: 'api_key', expires: null, fingerprint: null }),
+            profile('google:default', { type: 'api_key', expires: NOW - DAY }),
+            profile('mistral:default', { type: 'api_key', expires: NOW + HOUR }),
+            profile('anthropic:manual', { type: 'token', expires: null }),
+          ],
+        }),
+      ],
+      't440',
+    );
+    expect(alerts).toEqual([]);
+  });
+
+  it('one alert per (node, condition, profile): several expiring profiles give one alert each', () => {
+    const alerts = alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR }), profile(CODEX, { expires: NOW - HOUR })] })], 't440');
+    expect(alerts.map((alert) => alert.key).sort()).toEqual([`t440/token_expired/${CODEX}`, `t440/token_expiring/${ANTHROPIC}`]);
+    expect(new Set(alerts.map((alert) => alert.key)).size).toBe(alerts.length);
+  });
+
+  it('copies of one profile in several agent stores fold into one alert naming the agents, from the worst copy', () => {
+    const alerts = alertsFor(
+      [
+        status('t440', {
+          profiles: [profile(ANTHROPIC, { agentId: 'main', expires: NOW + 20 * HOUR }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 30 * MINUTE, fingerprint: 'bbbbbbbbbbbb' })],
+        }),
+      ],
+      't440',
+    );
+    const alert = only(alerts);
+    expect(alert.severity).toBe('critical');
+    expect(alert.summary).toContain('main');
+    expect(alert.summary).toContain('coder');
+  });
+
+  it('a profile other nodes hold and this one lacks (missing) raises no token alert', () => {
+    const alerts = alertsFor([owner(), status('t440', { profiles: [] })], 't440');
+    expect(alerts).toEqual([]);
+  });
+});
+
+describe('currentAlerts: node-level conditions', () => {
+  it('an unreachable node is pending on the first failed check, and not pending on the second', () => {
+    const first = only(alertsFor([owner(), failed('t440', 'unreachable')], 't440', stateWith('t440', { failedChecks: 0 })));
+    expect(first).toMatchObject({ key: 't440/node_unreachable', node: 't440', condition: 'node_unreachable', severity: 'critical', pending: true });
+    expect(first.profileId).toBeUndefined();
+    expect(first.summary).toContain('ECONNREFUSED');
+    expect(first.action).toContain('t440');
+
+    const second = only(alertsFor([owner(), failed('t440', 'unreachable')], 't440', stateWith('t440', { failedChecks: 1, alerts: [first] })));
+    expect(second).toMatchObject({ key: 't440/node_unreachable', severity: 'critical', pending: false, since: NOW });
+  });
+
+  it('a timeout counts as unreachable', () => {
+    const alert = only(alertsFor([failed('t440', 'timeout', 'no answer within 3000 ms')], 't440'));
+    expect(alert.condition).toBe('node_unreachable');
+    expect(alert.summary).toContain('timeout');
+  });
+
+  it('an unauthorized answer is its own condition, pending first and then critical', () => {
+    const first = only(alertsFor([failed('t440', 'unauthorized', 'unauthorized')], 't440'));
+    expect(first).toMatchObject({ key: 't440/node_unauthorized', condition: 'node_unauthorized', severity: 'critical', pending: true });
+    expect(first.action).toContain('TOKENOPS_AGENT_KEY');
+    const second = only(alertsFor([failed('t440', 'unauthorized', 'unauthorized')], 't440', stateWith('t440', { failedChecks: 1 })));
+    expect(second.pending).toBe(false);
+  });
+
+  it('a gateway that is not ready is a warning; the summary tells not-ready from not-answering', () => {
+    const notReady = only(alertsFor([status('t440', { ready: false, gatewayReachable: true })], 't440'));
+    expect(notReady).toMatchObject({ key: 't440/gateway_not_ready', condition: 'gateway_not_ready', severity: 'warning', pending: false });
+    expect(notReady.action).toContain('/restart t440');
+    const down = only(alertsFor([status('t440', { ready: false, gatewayReachable: false })], 't440'));
+    expect(down.summary).not.toBe(notReady.summary);
+    expect(down.summary).toContain('does not answer');
+  });
+
+  it('an unreadable agent store is critical, one alert per store, its reason in the summary', () => {
+    const alerts = alertsFor(
+      [
+        status('t440', {
+          readable: false,
+          stores: [
+            { agentId: 'main', readable: true },
+            { agentId: 'coder', readable: false, reason: 'not valid JSON (line 3)' },
+          ],
+        }),
+      ],
+      't440',
+    );
+    const alert = only(alerts);
+    expect(alert).toMatchObject({ key: 't440/store_unreadable/coder', condition: 'store_unreadable', severity: 'critical' });
+    expect(alert.summary).toContain('coder');
+    expect(alert.summary).toContain('not valid JSON (line 3)');
+  });
+
+  it('a status saying only `readable: false` (the contract shape) is still a critical store alert', () => {
+    const alert = only(alertsFor([status('t440', { readable: false })], 't440'));
+    expect(alert).toMatchObject({ condition: 'store_unreadable', severity: 'critical' });
+  });
+
+  it('a refresh that failed for good is critical refresh_failed, beside the expiry alert', () => {
+    const alerts = alertsFor([status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW - HOUR, refreshError: 'invalid_grant' })] })], 'pc-a');
+    const refresh = only(byCondition(alerts, 'refresh_failed'));
+    expect(refresh).toMatchObject({ key: `pc-a/refresh_failed/${ANTHROPIC}`, profileId: ANTHROPIC, severity: 'critical' });
+    expect(refresh.summary).toContain('invalid_grant');
+    expect(refresh.action).toContain('log in again on pc-a');
+    expect(byCondition(alerts, 'token_expired')).toHaveLength(1);
+  });
+
+  it('a refresh error on a healthy token still alerts (the refresh token is dead)', () => {
+    const alerts = alertsFor([status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + 3 * DAY, refreshError: 'refresh_token_reused' })] })], 'pc-a');
+    expect(only(alerts).condition).toBe('refresh_failed');
+  });
+});
+
+describe('currentAlerts: rotation conflict', () => {
+  const OWNER_FP = 'f0000000000a';
+
+  it('a follower copy with another fingerprint and a later expiry than the owner is a critical conflict naming the agent', () => {
+    const alerts = alertsFor(
+      [
+        owner([profile(ANTHROPIC, { expires: NOW + 8 * HOUR + 0, fingerprint: OWNER_FP })]),
+        status('t440', { profiles: [profile(ANTHROPIC, { agentId: 'main', expires: NOW + 30 * HOUR, fingerprint: OWNER_FP }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 40 * HOUR, fingerprint: 'f0000000000b' })] }),
+      ],
+      't440',
+    );
+    const conflict = only(byCondition(alerts, 'rotation_conflict'));
+    expect(conflict).toMatchObject({ key: `t440/rotation_conflict/${ANTHROPIC}`, profileId: ANTHROPIC, severity: 'critical' });
+    expect(conflict.summary).toContain('agent coder');
+    expect(conflict.summary).not.toContain('main');
+    expect(conflict.summary).toContain('pc-a');
+    expect(conflict.action).toContain(`/tokens sync from:t440 to:pc-a profile:${ANTHROPIC}`);
+  });
+
+  it('an older, stale copy with another fingerprint is not a conflict (sync will replace it)', () => {
+    const alerts = alertsFor([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP })]), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 3 * HOUR, fingerprint: 'f0000000000b' })] })], 't440');
+    expect(byCondition(alerts, 'rotation_conflict')).toEqual([]);
+    // It is an expiring token instead.
+    expect(only(alerts).condition).toBe('token_expiring');
+  });
+
+  it('the same fingerprint as the owner is never a conflict, however the expiries read', () => {
+    const alerts = alertsFor([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP })]), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 40 * HOUR, fingerprint: OWNER_FP })] })], 't440');
+    expect(alerts).toEqual([]);
+  });
+
+  it('the owner itself never has a conflict; an unowned profile never has one', () => {
+    const results = [
+      owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP }), profile('google-gemini-cli:me@example.com', { expires: NOW + 30 * HOUR, fingerprint: 'c0000000000a' })]),
+      status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP }), profile('google-gemini-cli:me@example.com', { expires: NOW + 40 * HOUR, fingerprint: 'c0000000000b' })] }),
+    ];
+    expect(alertsFor(results, 'pc-a')).toEqual([]);
+    expect(alertsFor(results, 't440')).toEqual([]);
+  });
+
+  it('no conflict can be judged while the owner is unreachable', () => {
+    const alerts = alertsFor([failed('pc-a', 'unreachable'), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 40 * HOUR, fingerprint: 'f0000000000b' })] })], 't440');
+    expect(alerts).toEqual([]);
+  });
+
+  it('a follower holding the owner\'s freshest token is no conflict when another agent store on the owner lags behind', () => {
+    // pc-a's main store holds the fresh token the owner refreshed (and exports: the
+    // freshest copy); its "coder" store still has the previous one, expiring. t440 was
+    // synced from pc-a and holds exactly pc-a's fresh token: nobody refreshed outside the owner.
+    const alerts = alertsFor(
+      [
+        owner([profile(ANTHROPIC, { agentId: 'main', expires: NOW + 30 * HOUR, fingerprint: OWNER_FP }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 5 * HOUR, fingerprint: 'f00000000old' })]),
+        status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP })] }),
+      ],
+      't440',
+    );
+    expect(byCondition(alerts, 'rotation_conflict')).toEqual([]);
+  });
+});
+
+describe('currentAlerts: since and actions', () => {
+  it('`since` is carried over from the previous state for the same key, and is now for a new key', () => {
+    const results = [status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR }), profile(CODEX, { expires: NOW + 6 * HOUR })] })];
+    const earlier = NOW - 3 * HOUR;
+    const previous = stateWith('t440', {
+      alerts: [
+        { key: `t440/token_expiring/${ANTHROPIC}`, node: 't440', profileId: ANTHROPIC, condition: 'token_expiring', severity: 'warning', pending: false, since: earlier, summary: 'old', action: 'old' },
+        // Same profile, other condition: its `since` must not leak.
+        { key: `t440/refresh_failed/${CODEX}`, node: 't440', profileId: CODEX, condition: 'refresh_failed', severity: 'critical', pending: false, since: earlier - HOUR, summary: 'old', action: 'old' },
+      ],
+    });
+    const alerts = alertsFor(results, 't440', previous);
+    expect(alerts.find((alert) => alert.profileId === ANTHROPIC)?.since).toBe(earlier);
+    expect(alerts.find((alert) => alert.profileId === CODEX)?.since).toBe(NOW);
+  });
+
+  it('`since` of an unreachable node survives from its first failed check', () => {
+    const first = only(alertsFor([failed('t440', 'unreachable')], 't440', emptyNodeState('t440'), NOW));
+    const later = NOW + 5 * MINUTE;
+    const view = fleetView([failed('t440', 'unreachable')], OWNERS, later);
+    const second = only(currentAlerts(view, nodeOf(view, 't440'), stateWith('t440', { alerts: [first], failedChecks: 1 }), THRESHOLDS, later));
+    expect(second.since).toBe(NOW);
+  });
+
+  it('a follower whose owner holds a fresher token is told to sync from the owner, naming it', () => {
+    const alert = only(
+      alertsFor([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW - HOUR, fingerprint: 'f0000000000z' })] })], 't440'),
+    );
+    expect(alert.action).toContain('`/tokens sync from:pc-a to:t440 profile:anthropic:default`');
+    expect(alert.action).toContain('owner pc-a');
+  });
+
+  it('a follower whose owner holds nothing fresher is told to refresh on the owner', () => {
+    const alert = only(
+      alertsFor([owner([profile(ANTHROPIC, { expires: NOW + 5 * HOUR, fingerprint: 'f0000000000a' })]), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR, fingerprint: 'f0000000000a' })] })], 't440'),
+    );
+    expect(alert.action).toContain('`/tokens refresh node:pc-a profile:anthropic:default`');
+    expect(alert.action).toContain('the owner pc-a');
+    expect(alert.action).not.toContain('/tokens sync');
+  });
+
+  it('a follower whose owner is unreachable is told to refresh on the owner (not to sync from it)', () => {
+    const alert = only(alertsFor([failed('pc-a', 'unreachable'), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR })] })], 't440'));
+    expect(alert.action).toContain('/tokens refresh node:pc-a');
+  });
+
+  it('the owner\'s own expiring token says to refresh it there, then log in again', () => {
+    const alert = only(alertsFor([owner([profile(ANTHROPIC, { expires: NOW + 5 * HOUR })])], 'pc-a'));
+    expect(alert.action).toContain('`/tokens refresh node:pc-a profile:anthropic:default`');
+    expect(alert.action).toContain('log in again on pc-a');
+  });
+
+  it('a profile without an owner in the fleet file says so', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile('google-gemini-cli:me@example.com', { expires: NOW + 5 * HOUR })] })], 't440'));
+    expect(alert.action).toContain('no owner in the fleet file');
+    expect(alert.action).toContain('google-gemini-cli:me@example.com');
+    expect(alert.action).not.toContain('/tokens sync');
+  });
+
+  it('when the owner\'s token has expired too, the action does not send the follower to sync an expired token', () => {
+    // t440 expired at 06:12, pc-a's (later) one at 08:12: pc-a holds a "fresher" token, but
+    // a sync would carry an expired credential (the agent skips it: incoming_expired). The
+    // fix is on the owner: refresh there (or log in again), then it syncs here.
+    const alert = only(
+      alertsFor([owner([profile(ANTHROPIC, { expires: NOW - HOUR, fingerprint: 'f0000000000a' })]), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW - 3 * HOUR, fingerprint: 'f0000000000z' })] })], 't440'),
+    );
+    expect(alert.action).not.toContain('/tokens sync from:pc-a');
+    expect(alert.action).toContain('/tokens refresh node:pc-a');
+  });
+});
+
+describe('an unreachable node keeps what it had', () => {
+  it('a single failed check on a node with a posted token alert does not announce it resolved', () => {
+    // Check 1: t440's token is expiring, the alert is posted.
+    const token = only(alertsFor([owner(), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 90 * MINUTE, fingerprint: 'f0000000000a' })] })], 't440'));
+    const posted = stateWith('t440', { alerts: [token], messageId: 'm1', notifiedSeverity: 'critical', lastNotifiedAt: NOW, notifiedDigest: `${token.key}:critical` });
+    // Check 2, five minutes later: t440 does not answer once. Nothing about its token changed.
+    const later = NOW + 5 * MINUTE;
+    const view = fleetView([owner(), failed('t440', 'timeout', 'no answer within 3000 ms')], OWNERS, later);
+    const node = nodeOf(view, 't440');
+    const state = nextNodeState(posted, node, currentAlerts(view, node, posted, THRESHOLDS, later));
+    const { decision } = decideNotification(state, [], THRESHOLDS, later);
+    expect(decision.kind).not.toBe('resolve');
+  });
+});
