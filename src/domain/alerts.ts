@@ -70,10 +70,22 @@ function ownerCell(view: FleetView, cell: ProfileCell): ProfileCell | undefined 
 }
 
 /** What to do about a token that is expiring or expired on a node. */
-function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undefined): string {
+function latestExpiry(cell: ProfileCell): number | null {
+  const times = cell.copies.flatMap((copy) => (copy.expiresAt ? [Date.parse(copy.expiresAt)] : []));
+  return times.length > 0 ? Math.max(...times) : cell.expiresAt ? Date.parse(cell.expiresAt) : null;
+}
+
+function earliestExpiry(cell: ProfileCell): number | null {
+  const times = cell.copies.flatMap((copy) => (copy.expiresAt ? [Date.parse(copy.expiresAt)] : []));
+  return times.length > 0 ? Math.min(...times) : cell.expiresAt ? Date.parse(cell.expiresAt) : null;
+}
+
+function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undefined, nowMs: number): string {
   if (!cell.owner) return `no owner in the fleet file: renew ${cell.profileId} on ${node} by hand (\`openclaw models auth login\`)`;
   if (cell.isOwner) return `\`/tokens refresh node:${node} profile:${cell.profileId}\`; if that fails, log in again on ${node}`;
-  const fresher = owner?.expiresAt && (!cell.expiresAt || Date.parse(owner.expiresAt) > Date.parse(cell.expiresAt));
+  const ownerBest = owner ? latestExpiry(owner) : null;
+  const mine = earliestExpiry(cell);
+  const fresher = ownerBest !== null && ownerBest > nowMs && (mine === null || ownerBest > mine);
   return fresher
     ? `\`/tokens sync from:${cell.owner} to:${node} profile:${cell.profileId}\` (owner ${cell.owner} holds a fresher one)`
     : `\`/tokens refresh node:${cell.owner} profile:${cell.profileId}\` on the owner ${cell.owner}, then it syncs here`;
@@ -85,9 +97,11 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
   const alert = (fields: Omit<ActiveAlert, 'since' | 'pending'> & { pending?: boolean }): ActiveAlert => ({ pending: false, ...fields, since: since(fields.key) });
   if (!node.reachable) {
     const failed = previous.failedChecks + 1;
+    const kept = previous.alerts.filter((known) => known.condition !== 'node_unreachable' && known.condition !== 'node_unauthorized');
     const unauthorized = node.error?.kind === 'unauthorized';
     const condition = unauthorized ? 'node_unauthorized' : 'node_unreachable';
     return [
+      ...kept,
       alert({
         key: `${node.name}/${condition}`,
         node: node.name,
@@ -112,15 +126,18 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
       alerts.push(alert({ key: `${node.name}/refresh_failed/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'refresh_failed', severity: 'critical', summary: `refresh of ${cell.profileId} failed for good (${cell.refreshError})`, action: `log in again on ${node.name} (\`openclaw models auth login\`), then \`/tokens sync from:${node.name} to:all profile:${cell.profileId}\`` }));
     }
     // Any agent store holding another token than the owner's, and a newer one.
-    const rogue = !cell.isOwner && owner?.expiresAt && owner.fingerprint
-      ? cell.copies.filter((copy) => copy.fingerprint && copy.fingerprint !== owner.fingerprint && copy.expiresAt && Date.parse(copy.expiresAt) > Date.parse(owner.expiresAt!))
+    const ownerFingerprints = new Set(owner?.copies.map((copy) => copy.fingerprint).filter((fp): fp is string => fp !== null) ?? []);
+    const ownerLatest = owner ? latestExpiry(owner) : null;
+    const rogue = !cell.isOwner && ownerLatest !== null && ownerFingerprints.size > 0
+      ? cell.copies.filter((copy) => copy.fingerprint && !ownerFingerprints.has(copy.fingerprint) && copy.expiresAt && Date.parse(copy.expiresAt) > ownerLatest)
       : [];
     if (rogue.length > 0) {
       alerts.push(alert({ key: `${node.name}/rotation_conflict/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'rotation_conflict', severity: 'critical', summary: `${node.name} holds a newer ${cell.profileId} than its owner ${cell.owner} (agent ${rogue.map((copy) => copy.agentId).join(', ')}): someone refreshed outside the owner`, action: `if ${node.name}'s token works, \`/tokens sync from:${node.name} to:${cell.owner} profile:${cell.profileId}\` and stop whatever refreshes on ${node.name}; otherwise log in again on ${cell.owner}` }));
     }
     if (cell.type !== 'oauth' && cell.type !== 'token') continue;
-    if (!cell.expiresAt) continue;
-    const expires = Date.parse(cell.expiresAt);
+    const earliest = earliestExpiry(cell);
+    if (earliest === null) continue;
+    const expires = earliest;
     const health = classifyExpiry(expires, nowMs, thresholds.warnBeforeMs);
     if (health === 'ok') continue;
     const expired = health === 'expired';
@@ -133,7 +150,7 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
         condition: expired ? 'token_expired' : 'token_expiring',
         severity: critical ? 'critical' : 'warning',
         summary: `${cell.profileId} ${expired ? 'expired' : 'expires'} <t:${Math.floor(expires / 1000)}:R>${cell.agents.length > 1 ? ` (agents ${cell.agents.join(', ')})` : ''}`,
-        action: tokenAction(node.name, cell, owner),
+        action: tokenAction(node.name, cell, owner, nowMs),
       }),
     );
   }

@@ -97,19 +97,28 @@ describe('currentAlerts: token expiry', () => {
     expect(new Set(alerts.map((alert) => alert.key)).size).toBe(alerts.length);
   });
 
-  it('copies of one profile in several agent stores fold into one alert naming the agents, from the worst copy', () => {
+  it('copies of one profile in several agent stores fold into one alert naming the agents', () => {
     const alerts = alertsFor(
-      [
-        status('t440', {
-          profiles: [profile(ANTHROPIC, { agentId: 'main', expires: NOW + 20 * HOUR }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 30 * MINUTE, fingerprint: 'bbbbbbbbbbbb' })],
-        }),
-      ],
+      [status('t440', { profiles: [profile(ANTHROPIC, { agentId: 'main', expires: NOW + 20 * HOUR }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW - HOUR, fingerprint: 'bbbbbbbbbbbb' })] })],
       't440',
     );
     const alert = only(alerts);
-    expect(alert.severity).toBe('critical');
+    // The worst copy (expired) decides.
+    expect(alert).toMatchObject({ condition: 'token_expired', severity: 'critical' });
     expect(alert.summary).toContain('main');
     expect(alert.summary).toContain('coder');
+  });
+
+  it('the copy that expires first decides the severity, whatever order the agent stores come in', () => {
+    // Both copies are "expiring" for the view; one of them dies in 30 minutes. The alert must
+    // say critical whether the agent lists main or coder first.
+    const soon = profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 30 * MINUTE, fingerprint: 'bbbbbbbbbbbb' });
+    const later = profile(ANTHROPIC, { agentId: 'main', expires: NOW + 20 * HOUR });
+    const soonFirst = only(alertsFor([status('t440', { profiles: [soon, later] })], 't440'));
+    const laterFirst = only(alertsFor([status('t440', { profiles: [later, soon] })], 't440'));
+    expect(soonFirst.severity).toBe('critical');
+    expect(laterFirst.severity).toBe('critical');
+    expect(laterFirst.summary).toContain(`<t:${Math.floor((NOW + 30 * MINUTE) / 1000)}:R>`);
   });
 
   it('a profile other nodes hold and this one lacks (missing) raises no token alert', () => {
