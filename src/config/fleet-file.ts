@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { decodeNodeKey, MIN_KEY_BYTES } from '../protocol/node-key.js';
 import { nodeNameSchema, type ConfigResult } from './agent-env.js';
 import { durationSchema } from './duration.js';
+import { scheduleSchema } from './schedule.js';
 import { formatIssues } from './format-issues.js';
 
 /** `anthropic:*`, `openai-codex:*`, or an exact profile id; `*` matches any run of characters. */
@@ -24,7 +25,7 @@ export const fleetFileSchema = z
     owners: z.record(ownerPatternSchema, z.string()).default({}),
     alerts: z
       .strictObject({
-        checkEvery: durationSchema.default(5 * 60_000),
+        checkEvery: scheduleSchema.default(5 * 60_000),
         warnBefore: durationSchema.default(24 * 3_600_000),
         criticalBefore: durationSchema.default(2 * 3_600_000),
         repeatEvery: durationSchema.default(4 * 3_600_000),
