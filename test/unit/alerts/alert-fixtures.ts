@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import type { ActiveAlert, AlertThresholds, NodeAlertState } from '../../../src/domain/alerts.js';
 import { emptyNodeState } from '../../../src/domain/alerts.js';
 import { buildFleetView, type FleetView, type NodeView } from '../../../src/domain/fleet-view.js';
-import { statusResponseSchema, type ProfileStatus, type StatusResponse } from '../../../src/protocol/agent-api.js';
+import type { ProfileStatus, StatusResponse } from '../../../src/protocol/agent-api.js';
+import { okResult, status as botStatus } from '../bot/status-fixtures.js';
 import type { NodeErrorKind, NodeResult } from '../../../src/protocol/node-result.js';
 
 /*
@@ -58,32 +59,9 @@ export interface StatusSpec {
   stores?: Array<{ agentId: string; readable: boolean; reason?: string }>;
 }
 
+/** The bot tests' status fixture (checked against the API schema), at this file's clock. */
 export function status(node: string, spec: StatusSpec = {}): NodeResult<StatusResponse> {
-  const value: StatusResponse = {
-    node,
-    checkedAt: iso(NOW),
-    store: {
-      kind: 'auth-profiles-json',
-      readable: spec.readable ?? true,
-      ...(spec.stores
-        ? {
-            stores: spec.stores.map((store) => ({
-              agentId: store.agentId,
-              path: `agents/${store.agentId}/agent/auth-profiles.json`,
-              layout: store.readable ? ('split' as const) : null,
-              readable: store.readable,
-              ...(store.reason !== undefined ? { reason: store.reason } : {}),
-            })),
-          }
-        : {}),
-    },
-    profiles: spec.profiles ?? [],
-    gateway: { url: 'http://127.0.0.1:18789', reachable: spec.gatewayReachable ?? true, ready: spec.ready ?? true },
-    capacity: { maxConcurrent: 4, agentCount: 15 },
-  };
-  const parsed = statusResponseSchema.safeParse(value);
-  expect(parsed.success, parsed.success ? '' : JSON.stringify(parsed.error.issues)).toBe(true);
-  return { node, ok: true, value, ms: 10 };
+  return okResult({ ...botStatus(node, spec), checkedAt: iso(NOW) }, 10);
 }
 
 export function failed(node: string, kind: NodeErrorKind, message = 'cannot connect (ECONNREFUSED)'): NodeResult<StatusResponse> {
