@@ -6,19 +6,20 @@ import { durationSchema } from './duration.js';
  * When a job runs: a duration (`5m`, every five minutes) or a cron expression
  * (`*\/5 * * * *`, five fields, or six with seconds), checked by croner itself.
  */
-export const scheduleSchema = z.union([
-  durationSchema,
-  z
-    .string()
-    .trim()
-    .refine((text) => text.split(/\s+/).length >= 5, 'expected a duration (5m) or a cron expression (*/5 * * * *)')
-    .refine((text) => {
-      try {
-        new Cron(text, { paused: true }).stop();
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'not a valid cron expression'),
-]);
+export const scheduleSchema = z.string().transform((text, ctx): number | string => {
+  const trimmed = text.trim();
+  if (trimmed.split(/\s+/).length >= 5) {
+    try {
+      new Cron(trimmed, { paused: true }).stop();
+      return trimmed;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `not a valid cron expression (${(error as Error).message})` });
+      return z.NEVER;
+    }
+  }
+  const duration = durationSchema.safeParse(trimmed);
+  if (duration.success) return duration.data;
+  ctx.addIssue({ code: 'custom', message: 'expected a duration such as 5m, or a cron expression such as */5 * * * *' });
+  return z.NEVER;
+});
 export type Schedule = z.infer<typeof scheduleSchema>;
