@@ -45,8 +45,11 @@ export npm_config_audit=false
 export npm_config_fund=false
 export npm_config_loglevel="${npm_config_loglevel:-warn}"
 export npm_config_progress=false
-# Belt and braces against install steps that fetch binaries from elsewhere
-# (none of the pinned versions needs them; see the report in scripts/openclaw/README).
+# Belt and braces against install steps that fetch binaries from elsewhere. Install
+# scripts are skipped anyway (--ignore-scripts below): npm 11.19 already blocks
+# unapproved dependency scripts by default, older npm would run them (tree-sitter-bash
+# node-gyp-build, koffi cnoke --prebuild, openclaw's postinstall cleanup), and none of
+# them is needed to run the CLI or the gateway.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export PUPPETEER_SKIP_DOWNLOAD=1
 export SHARP_IGNORE_GLOBAL_LIBVIPS=1
@@ -92,7 +95,8 @@ install_openclaw() {
   echo '{"name":"tokenops-openclaw-cache","private":true}' > "$prefix/package.json"
   # Node 24 first on PATH: npm itself and openclaw's postinstall run under it.
   PATH="$(dirname "$NODE_BIN"):$PATH" \
-    npm install --prefix "$prefix" --save-exact --no-package-lock "openclaw@$version" >&2
+    npm install --prefix "$prefix" --save-exact --no-package-lock --ignore-scripts \
+      "openclaw@$version" >&2
   [ -f "$(openclaw_entry "$version")" ] || { log "openclaw $version: entry point missing"; exit 1; }
   local got
   got="$("$NODE_BIN" -e 'process.stdout.write(require(process.argv[1]).version)' \
