@@ -111,7 +111,7 @@ export class NodeWatcher extends EventEmitter<{ event: [AgentEvent] }> {
     this.syncWatches(
       new Set([
         path.join(env.OPENCLAW_STATE_DIR, 'agents'),
-        ...snapshot.stores.map(({ store }) => path.dirname(path.join(env.OPENCLAW_STATE_DIR, store.displayPath))),
+        ...snapshot.stores.map(({ store }) => store.directory),
       ]),
     );
     const next = observe(snapshot.profiles, snapshot.storeStatuses);

@@ -32,7 +32,8 @@ export const profileStatusSchema = z.object({
 });
 export type ProfileStatus = z.infer<typeof profileStatusSchema>;
 
-export const storeKindSchema = z.enum(['auth-profiles-json']);
+/** Which era of OpenClaw store: JSON files (≤ 2026.6.1), per-agent SQLite (2026.6.5), the shared state database (2026.9). */
+export const storeKindSchema = z.enum(['auth-profiles-json', 'openclaw-agent-sqlite', 'openclaw-state-sqlite']);
 export type StoreKind = z.infer<typeof storeKindSchema>;
 
 export const storeFileStatusSchema = z.object({

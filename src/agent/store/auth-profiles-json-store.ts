@@ -18,6 +18,7 @@ type Parsed = { ok: true; document: Record<string, unknown> & { profiles: Record
 export class AuthProfilesJsonStore implements CredentialStore {
   readonly kind = 'auth-profiles-json' as const;
   readonly displayPath: string;
+  readonly directory: string;
 
   constructor(
     readonly agentId: string,
@@ -25,6 +26,7 @@ export class AuthProfilesJsonStore implements CredentialStore {
     private readonly stateDir: string,
   ) {
     this.displayPath = path.relative(stateDir, file);
+    this.directory = path.dirname(file);
   }
 
   private async readText(): Promise<{ ok: true; text: string; bytes: Buffer } | { ok: false; reason: string }> {

@@ -34,6 +34,8 @@ export interface CredentialStore {
   readonly agentId: string;
   /** Relative to the state dir, for messages and status. */
   readonly displayPath: string;
+  /** The directory whose changes mean this store may have changed (for the watcher). */
+  readonly directory: string;
   read(): Promise<StoreRead>;
   /** Read-modify-write under the store's lock; throws StoreInvalidError or LockBusyError. */
   update<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>>;

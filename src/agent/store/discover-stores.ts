@@ -1,19 +1,54 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { agentIdSchema } from '../../domain/profile.js';
 import { AUTH_PROFILES_FILE, AuthProfilesJsonStore } from './auth-profiles-json-store.js';
 import type { CredentialStore } from './credential-store.js';
+import { openclawStateLock } from './openclaw-state-lock.js';
+import { AGENT_SQLITE, SqliteDocumentStore, STATE_SQLITE } from './sqlite-document-store.js';
 
-/** Every agent's store under `<state>/agents/*\/agent/`, `main` first, then by name. */
+export const AGENT_DATABASE = 'openclaw-agent.sqlite';
+export const STATE_DATABASE = path.join('state', 'openclaw.sqlite');
+
+/**
+ * Whether OpenClaw 2026.9 keeps the shared auth store in the state database: its row
+ * `auth.sharedStore` says `{"location":"state-db"}` once a shared write (or `doctor --fix`)
+ * moved it there; until then the shared store is main's agent database.
+ */
+function sharedStoreInStateDb(file: string): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, timeout: 2000 });
+    const row = db.prepare("SELECT value_json AS value FROM config_machine_state WHERE state_key = 'auth.sharedStore'").get() as { value: string } | undefined;
+    return row !== undefined && (JSON.parse(row.value) as { location?: string }).location === 'state-db';
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+/**
+ * Every credential store on the node, whatever the OpenClaw era: the shared state database
+ * first (2026.9, when it holds the store), then each agent's store, `main` first — its
+ * SQLite database when there is one (a SQLite-era OpenClaw ignores a leftover
+ * auth-profiles.json), else its auth-profiles.json.
+ */
 export async function discoverStores(stateDir: string): Promise<CredentialStore[]> {
+  const stores: CredentialStore[] = [];
+  const stateDb = path.join(stateDir, STATE_DATABASE);
+  if (existsSync(stateDb) && sharedStoreInStateDb(stateDb)) {
+    stores.push(new SqliteDocumentStore('shared', stateDb, stateDir, STATE_SQLITE, openclawStateLock(stateDb)));
+  }
   let entries: string[];
   try {
     entries = await readdir(path.join(stateDir, 'agents'));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return stores;
     throw error;
   }
-  const stores: CredentialStore[] = [];
+  const agentStores: CredentialStore[] = [];
   for (const agentId of entries.filter((name) => agentIdSchema.safeParse(name).success)) {
     const agentDir = path.join(stateDir, 'agents', agentId, 'agent');
     let files: string[];
@@ -22,9 +57,9 @@ export async function discoverStores(stateDir: string): Promise<CredentialStore[
     } catch {
       continue;
     }
-    if (files.includes(AUTH_PROFILES_FILE)) {
-      stores.push(new AuthProfilesJsonStore(agentId, path.join(agentDir, AUTH_PROFILES_FILE), stateDir));
-    }
+    if (files.includes(AGENT_DATABASE)) agentStores.push(new SqliteDocumentStore(agentId, path.join(agentDir, AGENT_DATABASE), stateDir, AGENT_SQLITE));
+    else if (files.includes(AUTH_PROFILES_FILE)) agentStores.push(new AuthProfilesJsonStore(agentId, path.join(agentDir, AUTH_PROFILES_FILE), stateDir));
   }
-  return stores.sort((a, b) => (a.agentId === 'main' ? -1 : b.agentId === 'main' ? 1 : a.agentId.localeCompare(b.agentId)));
+  agentStores.sort((a, b) => (a.agentId === 'main' ? -1 : b.agentId === 'main' ? 1 : a.agentId.localeCompare(b.agentId)));
+  return [...stores, ...agentStores];
 }

@@ -1,0 +1,149 @@
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { formatIssues } from '../../config/format-issues.js';
+import { authProfilesDocumentSchema } from '../../domain/profile.js';
+import type { StoreKind } from '../../protocol/agent-api.js';
+import { pruneBackups, writeBackup } from './atomic-file.js';
+import { StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
+import { parseJsonQuietly } from './json-text.js';
+import { BACKUP_DIR } from './auth-profiles-json-store.js';
+import { LockBusyError } from './sidecar-lock.js';
+
+/*
+ * OpenClaw's SQLite-era credential stores: the same `{version, profiles}` document, kept
+ * as compact JSON in one row of a key/value table. 2026.6.5 keeps it per agent
+ * (`openclaw-agent.sqlite`, table `auth_profile_store`, row `primary`); 2026.9 also in the
+ * shared state database (`state/openclaw.sqlite`, table `config_machine_state`, row
+ * `authProfiles.store`). OpenClaw writes inside `BEGIN IMMEDIATE` with a busy timeout and
+ * takes no lock file; so do we: the transaction is the lock, every other row and column is
+ * left as it was, and the row's update time is bumped as OpenClaw bumps it. The database
+ * stays in WAL mode.
+ */
+
+export interface SqliteRowLocation {
+  kind: StoreKind;
+  table: string;
+  keyColumn: string;
+  valueColumn: string;
+  updatedColumn: string;
+  key: string;
+}
+
+export const AGENT_SQLITE: SqliteRowLocation = { kind: 'openclaw-agent-sqlite', table: 'auth_profile_store', keyColumn: 'store_key', valueColumn: 'store_json', updatedColumn: 'updated_at', key: 'primary' };
+export const STATE_SQLITE: SqliteRowLocation = { kind: 'openclaw-state-sqlite', table: 'config_machine_state', keyColumn: 'state_key', valueColumn: 'value_json', updatedColumn: 'updated_at_ms', key: 'authProfiles.store' };
+
+/** A cross-process lock OpenClaw takes around shared-state writes; acquire returns its release. */
+export type ExternalLock = (waitMs: number) => Promise<() => void>;
+
+export class SqliteDocumentStore implements CredentialStore {
+  readonly kind: StoreKind;
+  readonly displayPath: string;
+  readonly directory: string;
+
+  constructor(
+    readonly agentId: string,
+    readonly file: string,
+    private readonly stateDir: string,
+    private readonly location: SqliteRowLocation,
+    private readonly externalLock?: ExternalLock,
+  ) {
+    this.kind = location.kind;
+    this.displayPath = `${path.relative(stateDir, file)}#${location.table}/${location.key}`;
+    this.directory = path.dirname(file);
+  }
+
+  private open(readonly: boolean, busyMs: number): Database.Database {
+    const db = new Database(this.file, { readonly, fileMustExist: true, timeout: busyMs });
+    return db;
+  }
+
+  private async checkFile(): Promise<string | null> {
+    try {
+      const info = await lstat(this.file);
+      if (info.isSymbolicLink()) return 'is a symbolic link; tokenops does not follow links in a state dir';
+      if (!info.isFile()) return 'is not a regular file';
+      return null;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'database is missing' : `cannot be read (${(error as NodeJS.ErrnoException).code})`;
+    }
+  }
+
+  private selectRow(db: Database.Database): string | undefined {
+    const { table, keyColumn, valueColumn, key } = this.location;
+    // OpenClaw creates its tables when it first opens the database: none yet means empty.
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+    if (!exists) return undefined;
+    const row = db.prepare(`SELECT ${valueColumn} AS value FROM ${table} WHERE ${keyColumn} = ?`).get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  private parse(text: string | undefined): { ok: true; document: Record<string, unknown> & { profiles: Record<string, unknown> } } | { ok: false; reason: string } {
+    // No row yet: an empty store, as OpenClaw starts.
+    if (text === undefined) return { ok: true, document: { version: 1, profiles: {} } };
+    const json = parseJsonQuietly(text);
+    if (!json.ok) return json;
+    const parsed = authProfilesDocumentSchema.safeParse(json.value);
+    if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error.issues).join('; ') };
+    return { ok: true, document: json.value as Record<string, unknown> & { profiles: Record<string, unknown> } };
+  }
+
+  async read(): Promise<StoreRead> {
+    const problem = await this.checkFile();
+    if (problem) return { ok: false, reason: problem };
+    let db: Database.Database | undefined;
+    try {
+      db = this.open(true, 2000);
+      const parsed = this.parse(this.selectRow(db));
+      return parsed.ok ? { ok: true, profiles: parsed.document.profiles, layout: null } : parsed;
+    } catch (error) {
+      return { ok: false, reason: `database cannot be read (${(error as { code?: string }).code ?? 'error'})` };
+    } finally {
+      db?.close();
+    }
+  }
+
+  async update<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
+    const problem = await this.checkFile();
+    if (problem) throw new StoreInvalidError(this.displayPath, problem);
+    const release = this.externalLock ? await this.externalLock(options.lockWaitMs) : () => undefined;
+    const db = this.open(false, options.lockWaitMs);
+    let open = false;
+    try {
+      db.pragma('journal_mode = WAL');
+      // The write lock first, then the read: nobody writes between our read and our write.
+      db.exec('BEGIN IMMEDIATE');
+      open = true;
+      const before = this.selectRow(db);
+      const parsed = this.parse(before);
+      if (!parsed.ok) throw new StoreInvalidError(this.displayPath, parsed.reason);
+      const { write, result } = await mutate(parsed.document.profiles);
+      if (!write || options.dryRun) {
+        db.exec('ROLLBACK');
+        open = false;
+        return { result, written: false };
+      }
+      let backup: string | undefined;
+      if (before !== undefined) {
+        const backupDir = path.join(path.dirname(this.file), BACKUP_DIR);
+        const base = `${path.basename(this.file)}.${this.location.table}.${this.location.key}`;
+        backup = await writeBackup(backupDir, base, before, Date.now());
+        await pruneBackups(backupDir, base, options.backupsKeep);
+      }
+      const { table, keyColumn, valueColumn, updatedColumn, key } = this.location;
+      db.prepare(
+        `INSERT INTO ${table} (${keyColumn}, ${valueColumn}, ${updatedColumn}) VALUES (?, ?, ?) ON CONFLICT(${keyColumn}) DO UPDATE SET ${valueColumn} = excluded.${valueColumn}, ${updatedColumn} = excluded.${updatedColumn}`,
+      ).run(key, JSON.stringify(parsed.document), Date.now());
+      db.exec('COMMIT');
+      open = false;
+      return { result, written: true, ...(backup ? { backup: path.relative(this.stateDir, backup) } : {}) };
+    } catch (error) {
+      if (open) db.exec('ROLLBACK');
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockBusyError(this.displayPath, null, options.lockWaitMs);
+      throw error;
+    } finally {
+      db.close();
+      release();
+    }
+  }
+}
