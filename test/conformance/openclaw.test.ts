@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { discoverStores } from '../../src/agent/store/discover-stores.js';
+import { AgentClient } from '../../src/fleet/agent-client.js';
+import { capacityResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
+import { seal } from '../../src/protocol/sealing.js';
+import { capturedOutput, killAllSpawned, startAgent } from '../support/processes.js';
+import { HOUR, newNodeKeyHex, secret } from '../support/state-dir.js';
+import { OPENCLAW_CACHE, openclawHome, VERSIONS } from './openclaw-cli.js';
+
+/*
+ * tokenops against the real OpenClaw, one pinned version of each store era. Profiles are
+ * made with OpenClaw's own CLI (paste-token) and, for OAuth, written through our adapter;
+ * then our agent's status must agree with `openclaw models status --json`, and credentials
+ * our agent imports must be what OpenClaw then reads.
+ */
+
+afterAll(() => killAllSpawned());
+
+if (!existsSync(path.join(OPENCLAW_CACHE, 'manifest.json'))) throw new Error(`no OpenClaw install in ${OPENCLAW_CACHE}: run scripts/openclaw/install.sh (npm run test:openclaw does)`);
+
+const expectedKind = { '2026.6.1': 'auth-profiles-json', '2026.6.5': 'openclaw-agent-sqlite', '2026.9.6': 'openclaw-agent-sqlite' } as const;
+
+describe.each(VERSIONS)('openclaw %s', (version) => {
+  test('status agrees with `openclaw models status --json`; an import is what OpenClaw reads next; a capacity change shows in both', async () => {
+    const oc = openclawHome(version);
+    const token = `sk-ant-oat01-${secret('conformance').replace(/[^a-zA-Z0-9]/g, '')}${'x'.repeat(60)}`;
+    const pasted = await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '12h'], `${token}\n`);
+    expect(pasted.code, pasted.stderr).toBe(0);
+
+    // OAuth profiles written through our own adapter, into the store OpenClaw created.
+    const stores = await discoverStores(oc.stateDir);
+    expect(stores.map((store) => store.kind)).toContain(expectedKind[version]);
+    const main = stores.find((store) => store.agentId === 'main')!;
+    const now = Date.now();
+    const live = { type: 'oauth', provider: 'openai-codex', access: secret('oc-codex-access'), refresh: secret('oc-codex-refresh'), expires: now + 9 * 24 * HOUR, accountId: 'acc' };
+    const dead = { type: 'oauth', provider: 'anthropic', access: secret('oc-anthropic-access'), refresh: secret('oc-anthropic-refresh'), expires: now - 2 * HOUR };
+    await main.update((profiles) => {
+      profiles['openai-codex:ops@example.com'] = live;
+      profiles['anthropic:default'] = dead;
+      return { write: true, result: null };
+    }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
+
+    const keyHex = newNodeKeyHex();
+    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: `${process.execPath} ${path.join(process.cwd(), 'test/conformance/openclaw-config-set.mjs')} ${version}` });
+    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 120_000 });
+    try {
+      const ours = statusResponseSchema.parse(await client.request('GET', '/v1/status'));
+      const theirs = await oc.modelsStatus();
+      const byId = (id: string) => ({ ours: ours.profiles.find((p) => p.profileId === id), theirs: theirs.find((p) => p.profileId === id) });
+      for (const id of ['anthropic:manual', 'openai-codex:ops@example.com']) {
+        const { ours: mine, theirs: openclaw } = byId(id);
+        expect(openclaw, `${id} missing in OpenClaw's status`).toBeDefined();
+        expect(mine?.type).toBe(openclaw?.type);
+        expect(Date.parse(mine!.expiresAt!)).toBe(openclaw?.expiresAt);
+        expect(mine?.health).toBe(openclaw?.status);
+      }
+      // A difference on purpose: an expired OAuth access token with a refresh token is
+      // `expired` to us whatever OpenClaw says, because a restart reloads it as it is.
+      const difference = byId('anthropic:default');
+      expect(difference.ours?.health).toBe('expired');
+      expect(difference.theirs?.expiresAt).toBe(dead.expires);
+
+      // Our import (fresher credentials) is what OpenClaw reads next.
+      const fresh = { access: secret('oc-fresh-access'), refresh: secret('oc-fresh-refresh'), expires: now + 8 * HOUR };
+      const sealed = seal(Buffer.from(keyHex, 'hex'), 'import:oc', { node: 'pc-a', exportedAt: new Date().toISOString(), credentials: [{ profileId: 'anthropic:default', type: 'oauth', provider: 'anthropic', sourceAgentId: 'main', fields: fresh }] });
+      const imported = await client.call('POST', '/v1/import', { sealed });
+      expect(imported.status).toBe(200);
+      const after = await oc.modelsStatus();
+      expect(after.find((p) => p.profileId === 'anthropic:default')?.expiresAt).toBe(fresh.expires);
+      expect(after.find((p) => p.profileId === 'anthropic:manual')?.expiresAt).toBe(byId('anthropic:manual').theirs?.expiresAt);
+
+      // maxConcurrent through `openclaw config set`: in `openclaw config get` and in our status.
+      const set = capacityResponseSchema.parse(await client.request('POST', '/v1/capacity', { maxConcurrent: 12 }, 120_000));
+      expect(set.changed?.to).toBe(12);
+      const got = await oc.run(['config', 'get', 'agents.defaults.maxConcurrent']);
+      expect(got.stdout.trim()).toMatch(/12/);
+      expect(statusResponseSchema.parse(await client.request('GET', '/v1/status')).capacity.maxConcurrent).toBe(12);
+    } finally {
+      await agent.stop();
+    }
+    expect(capturedOutput.join('\n')).not.toContain(token);
+  }, 300_000);
+});
