@@ -20,7 +20,9 @@ afterAll(() => killAllSpawned());
 
 if (!existsSync(path.join(OPENCLAW_CACHE, 'manifest.json'))) throw new Error(`no OpenClaw install in ${OPENCLAW_CACHE}: run scripts/openclaw/install.sh (npm run test:openclaw does)`);
 
-const expectedKind = { '2026.6.1': 'auth-profiles-json', '2026.6.5': 'openclaw-agent-sqlite', '2026.9.6': 'openclaw-agent-sqlite' } as const;
+// 2026.9.6 moves the shared store into the state database on its first shared write
+// (paste-token here), since the state dir holds no legacy store to migrate.
+const expectedKind = { '2026.6.1': 'auth-profiles-json', '2026.6.5': 'openclaw-agent-sqlite', '2026.9.6': 'openclaw-state-sqlite' } as const;
 
 describe.each(VERSIONS)('openclaw %s', (version) => {
   test('status agrees with `openclaw models status --json`; an import is what OpenClaw reads next; a capacity change shows in both', async () => {
@@ -32,7 +34,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     // OAuth profiles written through our own adapter, into the store OpenClaw created.
     const stores = await discoverStores(oc.stateDir);
     expect(stores.map((store) => store.kind)).toContain(expectedKind[version]);
-    const main = stores.find((store) => store.agentId === 'main')!;
+    const main = stores.find((store) => store.kind === expectedKind[version])!;
     const now = Date.now();
     const live = { type: 'oauth', provider: 'openai-codex', access: secret('oc-codex-access'), refresh: secret('oc-codex-refresh'), expires: now + 9 * 24 * HOUR, accountId: 'acc' };
     const dead = { type: 'oauth', provider: 'anthropic', access: secret('oc-anthropic-access'), refresh: secret('oc-anthropic-refresh'), expires: now - 2 * HOUR };
