@@ -1,11 +1,12 @@
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { discoverStores } from '../../src/agent/store/discover-stores.js';
 import { AgentClient } from '../../src/fleet/agent-client.js';
-import { capacityResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
+import { capacityResponseSchema, restartResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
-import { capturedOutput, killAllSpawned, startAgent } from '../support/processes.js';
+import { capturedOutput, freePort, killAllSpawned, startAgent } from '../support/processes.js';
 import { HOUR, newNodeKeyHex, secret } from '../support/state-dir.js';
 import { OPENCLAW_CACHE, openclawHome, VERSIONS } from './openclaw-cli.js';
 
@@ -58,9 +59,11 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
         expect(Date.parse(mine!.expiresAt!)).toBe(openclaw?.expiresAt);
         expect(mine?.health).toBe(openclaw?.status);
       }
-      // A difference on purpose: an expired OAuth access token with a refresh token is
-      // `expired` to us whatever OpenClaw says, because a restart reloads it as it is.
+      // Where a difference would be on purpose: an expired OAuth access token with a refresh
+      // token is `expired` to us whatever OpenClaw says, because a restart reloads it as it
+      // is. The three pinned versions say `expired` too (printed), so there is none today.
       const difference = byId('anthropic:default');
+      console.log(`openclaw ${version}: an expired OAuth access token with a refresh token is "${difference.theirs?.status}" to OpenClaw, "${difference.ours?.health}" to tokenops`);
       expect(difference.ours?.health).toBe('expired');
       expect(difference.theirs?.expiresAt).toBe(dead.expires);
 
@@ -83,5 +86,46 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
       await agent.stop();
     }
     expect(capturedOutput.join('\n')).not.toContain(token);
+  }, 300_000);
+
+  test('our restart path restarts a real gateway, waits for its real /readyz, and the synced tokens are what it runs with', async () => {
+    const oc = openclawHome(version);
+    const port = await freePort();
+    const supervisor = path.join(process.cwd(), 'test/conformance/gateway-supervisor.mjs');
+    const run = (command: string) => spawnSync(process.execPath, [supervisor, command, version, oc.root, String(port)], { encoding: 'utf8' });
+    expect(run('start').status).toBe(0);
+    const keyHex = newNodeKeyHex();
+    const agent = await startAgent({
+      TOKENOPS_NODE: 'oc',
+      TOKENOPS_AGENT_KEY: keyHex,
+      OPENCLAW_STATE_DIR: oc.stateDir,
+      TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`,
+      TOKENOPS_RESTART_CMD: `${process.execPath} ${supervisor} restart ${version} ${oc.root} ${port}`,
+      TOKENOPS_READY_DEADLINE: '90s',
+    });
+    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
+    try {
+      // A profile made by OpenClaw, then fresher credentials synced in by us.
+      const pasted = await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'y'.repeat(90)}\n`);
+      expect(pasted.code, pasted.stderr).toBe(0);
+      const synced = `sk-ant-oat01-${secret('oc-synced').replace(/[^a-zA-Z0-9]/g, '')}${'z'.repeat(40)}`;
+      const expires = Date.now() + 20 * HOUR;
+      const sealed = seal(Buffer.from(keyHex, 'hex'), 'import:oc', { node: 'pc-a', exportedAt: new Date().toISOString(), credentials: [{ profileId: 'anthropic:manual', type: 'token', provider: 'anthropic', sourceAgentId: 'main', fields: { token: synced, expires } }] });
+      expect((await client.call('POST', '/v1/import', { sealed })).status).toBe(200);
+      const pidBefore = readFileSync(path.join(oc.root, 'gateway.pid'), 'utf8');
+      const restart = restartResponseSchema.parse(await client.request('POST', '/v1/restart', {}, 180_000));
+      console.log(`openclaw ${version}: restart ${restart.outcome}, command ${restart.command.durationMs} ms, ready after ${restart.readyAfterMs} ms`);
+      expect(restart.outcome).toBe('ready');
+      expect(readFileSync(path.join(oc.root, 'gateway.pid'), 'utf8')).not.toBe(pidBefore);
+      expect(restart.gateway.ready).toBe(true);
+      // After the restart, the store holds what we synced (the gateway did not rewrite it).
+      const stores = await discoverStores(oc.stateDir);
+      const held = await Promise.all(stores.map((store) => store.read()));
+      expect(held.some((read) => read.ok && (read.profiles['anthropic:manual'] as { token?: string } | undefined)?.token === synced)).toBe(true);
+      expect((await oc.modelsStatus()).find((profile) => profile.profileId === 'anthropic:manual')?.expiresAt).toBe(expires);
+    } finally {
+      await agent.stop();
+      run('stop');
+    }
   }, 300_000);
 });
