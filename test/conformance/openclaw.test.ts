@@ -128,4 +128,31 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
       run('stop');
     }
   }, 300_000);
+
+  test("while our agent holds a store's lock, an OpenClaw write waits and does not clobber ours", async () => {
+    const oc = openclawHome(version);
+    expect((await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'a'.repeat(90)}\n`)).code).toBe(0);
+    const store = (await discoverStores(oc.stateDir)).find((candidate) => candidate.kind === expectedKind[version])!;
+    const ours = { type: 'oauth', provider: 'openai-codex', access: secret('oc-lock-access'), refresh: secret('oc-lock-refresh'), expires: Date.now() + 9 * 24 * HOUR };
+    const theirToken = `sk-ant-oat01-${'b'.repeat(90)}`;
+    let theirs: Promise<{ code: number | null; stderr: string }> | undefined;
+    const started = Date.now();
+    await store.update(async (profiles) => {
+      profiles['openai-codex:ops@example.com'] = ours;
+      // OpenClaw writes while we hold the lock (and have read the store).
+      theirs = oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '3h'], `${theirToken}\n`);
+      // Longer than the CLI takes to reach its write (about 7 s to start on these machines).
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      return { write: true, result: null };
+    }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
+    const result = await theirs!;
+    console.log(`openclaw ${version}: its write waited for our lock and finished ${Date.now() - started} ms after we took it (exit ${result.code})`);
+    expect(result.code, result.stderr).toBe(0);
+    const after = await store.read();
+    expect(after.ok).toBe(true);
+    if (!after.ok) return;
+    // Both writes are there: ours was not clobbered, theirs was not lost.
+    expect(after.profiles['openai-codex:ops@example.com']).toMatchObject({ access: ours.access });
+    expect((after.profiles['anthropic:manual'] as { token?: string }).token).toBe(theirToken);
+  }, 300_000);
 });
