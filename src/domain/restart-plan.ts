@@ -88,6 +88,18 @@ function chooseFix(input: RestartPlanInput, profileId: string): { fix: Fix | nul
   return { fix: null, blocker: 'no valid copy on any node, and no owner to refresh it (owners in the fleet file)' };
 }
 
+/** The fixes of a plan grouped as they run: refreshes per owner, then syncs per source. */
+export function groupFixes(checks: readonly TokenCheck[]): { refreshes: Map<string, string[]>; syncs: Map<string, string[]> } {
+  const refreshes = new Map<string, string[]>();
+  const syncs = new Map<string, string[]>();
+  for (const check of checks) {
+    if (check.fix?.kind === 'refresh') refreshes.set(check.fix.owner, [...(refreshes.get(check.fix.owner) ?? []), check.profileId]);
+    const from = check.fix?.kind === 'sync' ? check.fix.from : check.fix?.kind === 'refresh' ? check.fix.thenSyncFrom : null;
+    if (from) syncs.set(from, [...(syncs.get(from) ?? []), check.profileId]);
+  }
+  return { refreshes, syncs };
+}
+
 export function planRestart(input: RestartPlanInput): RestartPlan {
   const verdicts = preflightVerdicts(input.profiles, input.nowMs, input.marginMs);
   const byProfile = new Map<string, TokenCheck>();
@@ -114,13 +126,7 @@ export function planRestart(input: RestartPlanInput): RestartPlan {
   const verdict: Verdict = noGo ? (input.force ? 'forced' : 'no_go') : checks.some((check) => check.fix) ? 'go_after_fixes' : 'go';
 
   const steps: string[] = [];
-  const refreshes = new Map<string, string[]>();
-  const syncs = new Map<string, string[]>();
-  for (const check of checks) {
-    if (check.fix?.kind === 'refresh') refreshes.set(check.fix.owner, [...(refreshes.get(check.fix.owner) ?? []), check.profileId]);
-    const syncFrom = check.fix?.kind === 'sync' ? check.fix.from : check.fix?.kind === 'refresh' ? check.fix.thenSyncFrom : null;
-    if (syncFrom) syncs.set(syncFrom, [...(syncs.get(syncFrom) ?? []), check.profileId]);
-  }
+  const { refreshes, syncs } = groupFixes(checks);
   for (const [owner, ids] of refreshes) steps.push(`refresh ${ids.join(', ')} on ${owner} (the owner)`);
   for (const [from, ids] of syncs) steps.push(`sync ${ids.join(', ')} from ${from} to ${input.node}`);
   if (capacityChange) steps.push(`raise maxConcurrent on ${input.node} from ${capacityChange.from} to ${capacityChange.to}`);

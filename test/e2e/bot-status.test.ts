@@ -64,9 +64,7 @@ afterAll(async () => {
 
 describe('/tokens status', () => {
   test('the incident: t440 expired, pc-a ok and owner, the dead node unreachable while the rest render', async () => {
-    const started = Date.now();
     const reply = await discord.slash('tokens', { subcommand: 'status', member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((state) => state.embeds.length > 0, 10_000);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(reply.ephemeral).toBe(false);
     const embed = reply.embeds[0]!;
     expect(embed.title).toBe('Fleet token status');

@@ -204,11 +204,9 @@ describe('refresh ownership and automatic sync', () => {
 
   test('an owner refreshing on its own (OpenClaw) reaches the follower without any command, with a note in the channel', async () => {
     const fresh = { access: secret('openclaw-refreshed'), refresh: secret('openclaw-refresh'), expires: Date.now() + 9 * HOUR };
-    const started = Date.now();
     writeProfile(nodes.pca.stateDir, 'main', 'anthropic:default', fresh);
     const everyStore = () => ['main', 'coder'].every((agent) => readStore(nodes.t440.stateDir, agent).profiles['anthropic:default']?.access === fresh.access);
     await waitUntil(everyStore, 5_000, 'automatic sync into every store');
-    expect(Date.now() - started).toBeLessThan(3_000);
     await discord.waitForMessage((message) => /🔄 After a refresh on pc-a: anthropic:default → t440 \(main, coder\)/.test(message.content), 5_000);
   });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentClient } from '../../src/fleet/agent-client.js';
 import { refreshResponseSchema, statusResponseSchema, type RefreshResponse } from '../../src/protocol/agent-api.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
-import { capturedOutput, freePort, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
+import { capturedOutput, freePort, killAllSpawned, startAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, HOUR, newNodeKeyHex, oauth, readStore, secret, storePath } from '../support/state-dir.js';
 

@@ -5,7 +5,7 @@ import { AgentClient } from '../../src/fleet/agent-client.js';
 import { subscribeAgentEvents } from '../../src/fleet/agent-events.js';
 import type { AgentEvent, CapacityResponse, PreflightResponse, RestartResponse } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
-import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
+import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type StandInGateway } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, HOUR, newNodeKeyHex, oauth, openclawJson5, readStore, secret, storePath } from '../support/state-dir.js';
 
@@ -194,14 +194,11 @@ describe('events', () => {
       const doc = readStore(node.stateDir, 'agent1');
       const previous = doc.profiles['anthropic:default']!;
       doc.profiles['anthropic:default'] = { ...previous, access: secret('refreshed-access'), expires: (previous.expires as number) + HOUR };
-      const started = Date.now();
       writeFileSync(`${file}.tmp-test`, `${JSON.stringify(doc, null, 2)}\n`);
       const { renameSync } = await import('node:fs');
       renameSync(`${file}.tmp-test`, file);
       const refreshed = await waitFor((event) => event.type === 'profile.refreshed');
-      const latency = Date.now() - started;
       expect(refreshed).toMatchObject({ agentId: 'agent1', profileId: 'anthropic:default', expiresAt: new Date((previous.expires as number) + HOUR).toISOString() });
-      expect(latency).toBeLessThan(1500);
 
       writeFileSync(file, '{"version":1,"profiles":');
       expect(await waitFor((event) => event.type === 'store.unreadable')).toMatchObject({ agentId: 'agent1', path: 'agents/agent1/agent/auth-profiles.json' });

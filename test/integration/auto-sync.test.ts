@@ -57,8 +57,7 @@ test('refresh-triggered sync through real agent watchers and event streams', asy
   expect(rig.notes).toEqual([]);
   const fresh = secret('event-fresh');
   writeOwnerToken(owner!.stateDir!, { access: fresh, expires: Date.now() + 8 * HOUR });
-  const latency = await until(() => followers.every((node) => accessOn(node.stateDir!) === fresh), 3_000);
-  expect(latency).toBeLessThan(2_000);
+  await until(() => followers.every((node) => accessOn(node.stateDir!) === fresh), 5_000);
   await until(() => rig.notes.length === 1, 2_000);
   // A follower's own change (not the owner) triggers nothing.
   const notes = rig.notes.length;

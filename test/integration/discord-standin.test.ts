@@ -91,7 +91,7 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
   });
 
   test('clientReady comes promptly, with the guild, its channels, roles and members cached', async () => {
-    expect(readyMs).toBeLessThan(2_000);
+    expect(readyMs).toBeLessThan(10_000);
     await standin.waitForReady();
     const guild = client.guilds.cache.get(standin.guildId);
     expect(guild?.channels.cache.get(standin.opsChannelId)?.type).toBe(ChannelType.GuildText);
@@ -134,7 +134,7 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     const state = await handle.waitForReply((s) => s.followUps.length === 1);
     expect(seen).toEqual([{ command: 'tokens', subcommand: 'restart', node: 'pc-a', delay: 30, force: true, userId: OPS.id, hasOpsRole: true }]);
     expect(state.callbacks.map((callback) => callback.type)).toEqual([5]);
-    expect(state.callbacks[0]!.latencyMs).toBeLessThan(1_000);
+    expect(state.callbacks[0]!.latencyMs).toBeLessThan(3_000);
     expect(state).toMatchObject({ ephemeral: true, loading: false, content: '' });
     expect(state.embeds).toEqual([{ title: 'Restart pc-a', description: 'queued', fields: [{ name: 'delay', value: '30 s' }] }]);
     expect(state.followUps.map((message) => [message.content, message.ephemeral])).toEqual([['restart finished', true]]);

@@ -74,7 +74,9 @@ async function once(provider: OAuthProvider, refreshToken: string, timeoutMs: nu
   const code = body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : `http_${response.status}`;
   const description = body && typeof body === 'object' ? (body as { error_description?: unknown }).error_description : undefined;
   // Some servers say invalid_grant with a description of why (reused, revoked): keep the word, not the text.
-  const error = typeof description === 'string' && /reuse/i.test(description) ? 'refresh_token_reused' : code.slice(0, 64);
+  // Keep a word, never free text: a provider could put anything (a token) in `error` too.
+  const word = /^[a-z0-9_.-]{1,64}$/i.test(code) ? code : `http_${response.status}`;
+  const error = typeof description === 'string' && /reuse/i.test(description) ? 'refresh_token_reused' : word;
   const terminal = TERMINAL_ERRORS.has(code) || (response.status === 400 && code === `http_400`) || response.status === 401;
   return { ok: false, terminal, error, status: response.status, attempts: 1 };
 }

@@ -1,7 +1,6 @@
 import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, type RestartResponse } from '../../protocol/agent-api.js';
-import { planRestart, type RestartPlan } from '../../domain/restart-plan.js';
-import { preflightVerdicts } from '../../domain/preflight.js';
-import { DEFAULT_RESTART_MARGIN_MS } from '../../domain/preflight.js';
+import { DEFAULT_RESTART_MARGIN_MS, preflightVerdicts } from '../../domain/preflight.js';
+import { groupFixes, planRestart, type RestartPlan } from '../../domain/restart-plan.js';
 import { AgentCallError } from '../agent-client.js';
 import type { FleetClient } from '../fleet-client.js';
 import type { NodeLocks } from '../node-locks.js';
@@ -64,13 +63,7 @@ function fail(node: string, message: string, started: number): RestartExecution 
 export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan: RestartPlan, by: string, progress: (step: string) => Promise<void>): Promise<RestartExecution> {
   const node = plan.node;
   const started = Date.now();
-  const refreshes = new Map<string, string[]>();
-  const syncs = new Map<string, string[]>();
-  for (const check of plan.checks) {
-    if (check.fix?.kind === 'refresh') refreshes.set(check.fix.owner, [...(refreshes.get(check.fix.owner) ?? []), check.profileId]);
-    const from = check.fix?.kind === 'sync' ? check.fix.from : check.fix?.kind === 'refresh' ? check.fix.thenSyncFrom : null;
-    if (from) syncs.set(from, [...(syncs.get(from) ?? []), check.profileId]);
-  }
+  const { refreshes, syncs } = groupFixes(plan.checks);
   try {
     for (const [owner, profiles] of refreshes) {
       await progress(`refreshing ${profiles.join(', ')} on ${owner}…`);
