@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # System packages the test suites need, from Debian: redis-server (keyv on Redis, several
-# bot replicas). Idempotent; run as root (CI is) or with sudo.
+# bot replicas) and systemd (its systemd-analyze verifies the units in deploy/).
+# Idempotent; run as root (CI is) or with sudo.
 set -euo pipefail
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 if ((${#need[@]} == 0)); then
   echo "test dependencies present"
   exit 0

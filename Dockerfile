@@ -1,0 +1,49 @@
+# tokenops Discord bot in a container (the node agent is not meant for one: it belongs
+# beside its OpenClaw gateway, as the user service in deploy/).
+#
+#   docker build -t tokenops-bot .
+#   docker run -d --name tokenops-bot --restart unless-stopped \
+#     --env-file /etc/tokenops/bot.env \
+#     -v /etc/tokenops/fleet.json:/etc/tokenops/fleet.json:ro \
+#     -v tokenops-state:/var/lib/tokenops \
+#     tokenops-bot
+#
+# Secrets (DISCORD_TOKEN, the nodes' keys) come only from the environment at run time
+# (--env-file, mode 0600 on the host); nothing secret is baked into the image. The SQLite
+# state lives in the volume. See docs/install-bot.md.
+
+# ---- build: production dependencies; better-sqlite3 is compiled here -----------------------
+FROM node:20-bookworm-slim AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /opt/tokenops
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+# The sources run through tsx (a production dependency): no build step.
+COPY tsconfig.json ./
+COPY bin ./bin
+COPY src ./src
+COPY commands ./commands
+
+# ---- run: the same base without compilers ----------------------------------------------------
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    TOKENOPS_FLEET=/etc/tokenops/fleet.json \
+    TOKENOPS_STATE=sqlite:///var/lib/tokenops/tokenops.sqlite
+# The code is root-owned and read-only to the bot; only the state dir belongs to it.
+COPY --from=build /opt/tokenops /opt/tokenops
+RUN mkdir -p /var/lib/tokenops /etc/tokenops \
+ && chown node:node /var/lib/tokenops \
+ && chmod 0700 /var/lib/tokenops
+VOLUME ["/var/lib/tokenops"]
+# The image's unprivileged `node` user (uid 1000), never root.
+USER node
+# The state dir as working dir: the bot's optional ./.env is looked for there, not in the code.
+WORKDIR /var/lib/tokenops
+# The bot handles SIGTERM itself (closes Discord, the streams and the state store).
+# To only register the slash commands (the bot also does it at every start):
+#   docker run --rm --env-file /etc/tokenops/bot.env -v /etc/tokenops/fleet.json:/etc/tokenops/fleet.json:ro \
+#     tokenops-bot /opt/tokenops/node_modules/.bin/tsx /opt/tokenops/src/bot/register.ts
+CMD ["node", "/opt/tokenops/bin/tokenops-bot.js"]
