@@ -27,7 +27,11 @@ export interface OpenClawHome {
   root: string;
   stateDir: string;
   env: Record<string, string>;
+  /** OpenClaw's bundled code, for scripts that call its own functions. */
+  dist: string;
   run(args: string[], stdin?: string, timeoutMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  /** A script of ours on OpenClaw's Node, in this home's environment. */
+  runScript(script: string, args: string[], timeoutMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }>;
   modelsStatus(): Promise<OAuthStatusEntry[]>;
 }
 
@@ -48,10 +52,10 @@ export function openclawHome(version: string): OpenClawHome {
   const stateDir = path.join(root, 'state');
   for (const dir of ['home', 'state', 'tmp']) mkdirSync(path.join(root, dir), { recursive: true });
   writeFileSync(path.join(stateDir, 'openclaw.json'), JSON.stringify({ update: { checkOnStart: false }, logging: { file: path.join(stateDir, 'logs', 'gateway.log') } }, null, 2));
-  const env = { PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`, HOME: path.join(root, 'home'), OPENCLAW_STATE_DIR: stateDir, TMPDIR: path.join(root, 'tmp'), NO_COLOR: '1' };
-  const run = (args: string[], stdin?: string, timeoutMs = 90_000) =>
+  const env = { PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`, HOME: path.join(root, 'home'), OPENCLAW_STATE_DIR: stateDir, TMPDIR: path.join(root, 'tmp'), NO_COLOR: '1', ...(process.env.OPENCLAW_DEBUG ? { OPENCLAW_DEBUG: process.env.OPENCLAW_DEBUG } : {}) };
+  const runNode = (argv: string[], stdin?: string, timeoutMs = 90_000) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(node, [entry, ...args], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(node, argv, { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -63,12 +67,15 @@ export function openclawHome(version: string): OpenClawHome {
       });
       child.stdin.end(stdin ?? '');
     });
+  const run = (args: string[], stdin?: string, timeoutMs?: number) => runNode([entry, ...args], stdin, timeoutMs);
   return {
     version,
     root,
     stateDir,
     env,
+    dist: path.join(path.dirname(entry), 'dist'),
     run,
+    runScript: (script, args, timeoutMs) => runNode([script, ...args], undefined, timeoutMs),
     async modelsStatus() {
       const result = await run(['models', 'status', '--json']);
       if (result.code !== 0) throw new Error(`openclaw ${version} models status failed (${result.code}): ${result.stderr.slice(-500)}`);

@@ -156,11 +156,106 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     expect((after.profiles['anthropic:manual'] as { token?: string }).token).toBe(theirToken);
   }, 300_000);
 
+  test('while a real OpenClaw holds the store, our import waits for it and writes on top; past our lock wait it gives up and writes nothing', async () => {
+    const oc = openclawHome(version);
+    expect((await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'e'.repeat(90)}\n`)).code).toBe(0);
+    const store = (await discoverStores(oc.stateDir)).find((candidate) => candidate.kind === expectedKind[version])!;
+    const [firstAccess, refusedAccess, waitedAccess] = [secret('oc-held-0'), secret('oc-held-refused'), secret('oc-held-1')];
+    await store.update((profiles) => {
+      profiles['openai-codex:ops@example.com'] = { type: 'oauth', provider: 'openai-codex', access: firstAccess, refresh: secret('oc-held-r0'), expires: Date.now() + HOUR };
+      return { write: true, result: null };
+    }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
+    const keyHex = newNodeKeyHex();
+    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_LOCK_WAIT: '6s' });
+    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 60_000 });
+    const holder = path.join(process.cwd(), 'test/conformance/openclaw-holds-lock.mjs');
+    const agentDir = path.join(oc.stateDir, 'agents', 'main', 'agent');
+    // OpenClaw takes its own write path and holds it; resolves once it is held.
+    const openclawHolds = async (profileId: string, token: string, holdMs: number) => {
+      const marker = path.join(oc.root, `held-${profileId.replace(/\W/g, '-')}`);
+      const done = oc.runScript(holder, [oc.dist, agentDir, profileId, token, String(holdMs), marker], 120_000);
+      while (!existsSync(marker)) {
+        const early = await Promise.race([done, new Promise((resolve) => setTimeout(() => resolve(undefined), 100))]);
+        if (early) throw new Error(`OpenClaw's write ended before it held the store: ${JSON.stringify(early)}`);
+      }
+      return { heldAt: Number(readFileSync(marker, 'utf8')), done };
+    };
+    const importCodex = (access: string) => {
+      const sealed = seal(Buffer.from(keyHex, 'hex'), 'import:oc', { node: 'pc-a', exportedAt: new Date().toISOString(), credentials: [{ profileId: 'openai-codex:ops@example.com', type: 'oauth', provider: 'openai-codex', sourceAgentId: 'main', fields: { access, refresh: secret('oc-held-refresh'), expires: Date.now() + 3 * HOUR } }] });
+      return client.call('POST', '/v1/import', { sealed });
+    };
+    const codexAccess = async () => {
+      const read = await store.read();
+      return read.ok ? { codex: (read.profiles['openai-codex:ops@example.com'] as { access?: string }).access, profiles: read.profiles } : undefined;
+    };
+    try {
+      // Held longer than our lock wait (6 s): we give up with lock_busy and write nothing.
+      const longHold = await openclawHolds('anthropic:long-hold', `sk-ant-oat01-${'f'.repeat(90)}`, 15_000);
+      const refused = await importCodex(refusedAccess);
+      expect(refused.status).toBe(409);
+      expect((refused.body as { error: { code: string } }).error.code).toBe('lock_busy');
+      const longResult = await longHold.done;
+      expect(longResult.code, longResult.stderr).toBe(0);
+      const afterLong = await codexAccess();
+      expect(afterLong?.codex).toBe(firstAccess);
+      expect((afterLong?.profiles['anthropic:long-hold'] as { token?: string }).token).toBe(`sk-ant-oat01-${'f'.repeat(90)}`);
+
+      // Held for less than our lock wait: we wait, then write on top of OpenClaw's write.
+      const shortHold = await openclawHolds('anthropic:short-hold', `sk-ant-oat01-${'g'.repeat(90)}`, 2_500);
+      const imported = await importCodex(waitedAccess);
+      const answeredAt = Date.now();
+      const shortResult = await shortHold.done;
+      expect(shortResult.code, shortResult.stderr).toBe(0);
+      expect(imported.status, JSON.stringify(imported.body)).toBe(200);
+      const releasedAt = (JSON.parse(shortResult.stdout.trim().split('\n').at(-1)!) as { releasedAt: number }).releasedAt;
+      console.log(`openclaw ${version}: OpenClaw held its store ${releasedAt - shortHold.heldAt} ms; our import answered ${answeredAt - releasedAt} ms after it let go`);
+      const afterShort = await codexAccess();
+      // Neither write lost: OpenClaw's profile and our fresher token are both there.
+      expect(afterShort?.codex).toBe(waitedAccess);
+      expect((afterShort?.profiles['anthropic:short-hold'] as { token?: string }).token).toBe(`sk-ant-oat01-${'g'.repeat(90)}`);
+      expect((await oc.modelsStatus()).map((profile) => profile.profileId)).toEqual(expect.arrayContaining(['anthropic:short-hold', 'openai-codex:ops@example.com']));
+    } finally {
+      await agent.stop();
+    }
+  }, 300_000);
+
+  test.runIf(version === '2026.9.6')("writing an agent database, our agent holds a lease that OpenClaw counts as live, and OpenClaw reads the write after it", async () => {
+    const oc = openclawHome(version);
+    expect((await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'h'.repeat(90)}\n`)).code).toBe(0);
+    // OpenClaw itself writes main's own agent database (beside the shared store).
+    const agentDir = path.join(oc.stateDir, 'agents', 'main', 'agent');
+    const holder = path.join(process.cwd(), 'test/conformance/openclaw-holds-lock.mjs');
+    const made = await oc.runScript(holder, [oc.dist, agentDir, 'anthropic:agent-local', `sk-ant-oat01-${'i'.repeat(90)}`, '0', path.join(oc.root, 'made'), 'agent']);
+    expect(made.code, made.stderr).toBe(0);
+    const store = (await discoverStores(oc.stateDir)).find((candidate) => candidate.kind === 'openclaw-agent-sqlite' && candidate.agentId === 'main');
+    expect(store, 'main has its own agent database').toBeDefined();
+    const leasesScript = path.join(process.cwd(), 'test/conformance/openclaw-agent-leases.mjs');
+    const liveLeases = async () => {
+      const result = await oc.runScript(leasesScript, [oc.dist]);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { owner_pid: number; path: string; agent_id: string }[];
+    };
+    const ours = { type: 'oauth', provider: 'openai-codex', access: secret('oc-lease-access'), refresh: secret('oc-lease-refresh'), expires: Date.now() + 9 * 24 * HOUR };
+    let during: { owner_pid: number; path: string; agent_id: string }[] = [];
+    await store!.update(async (profiles) => {
+      during = await liveLeases();
+      profiles['openai-codex:lease@example.com'] = ours;
+      return { write: true, result: null };
+    }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
+    console.log(`openclaw ${version}: live agent-database leases while we wrote: ${JSON.stringify(during.map((lease) => ({ agent: lease.agent_id, pid: lease.owner_pid === process.pid ? 'ours' : lease.owner_pid })))}`);
+    expect(during).toEqual([expect.objectContaining({ owner_pid: process.pid, agent_id: 'main', path: path.join(agentDir, 'openclaw-agent.sqlite') })]);
+    expect(await liveLeases()).toEqual([]);
+    // OpenClaw opens the database again after our write and reads both its profile and ours.
+    const status = await oc.modelsStatus();
+    expect(status.map((profile) => profile.profileId)).toEqual(expect.arrayContaining(['anthropic:agent-local', 'openai-codex:lease@example.com']));
+    expect(status.find((profile) => profile.profileId === 'openai-codex:lease@example.com')?.expiresAt).toBe(ours.expires);
+  }, 300_000);
+
   // 2026.9.6 is left out: once in three runs its paste-token itself failed ("[state-migrations]
   // Legacy state migration warnings", exit 1) while our imports wrote its state database; the
   // store was intact, but a test that fails one run in three would make CI a coin toss.
   // Investigating that is open work (see the issue's note).
-  test.skipIf(version === '2026.9.6')('while OpenClaw writes, our imports go on: no write of either side is lost', async () => {
+  test.skipIf(version === '2026.9.6' && !process.env.OC_RACE_ALL)('while OpenClaw writes, our imports go on: no write of either side is lost', async () => {
     const oc = openclawHome(version);
     expect((await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'c'.repeat(90)}\n`)).code).toBe(0);
     const store = (await discoverStores(oc.stateDir)).find((candidate) => candidate.kind === expectedKind[version])!;

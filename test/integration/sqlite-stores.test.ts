@@ -1,13 +1,17 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import Database from 'better-sqlite3';
+import { discoverStores } from '../../src/agent/store/discover-stores.js';
 import { stateLockFile } from '../../src/agent/store/openclaw-state-lock.js';
+import { processStartTime } from '../../src/agent/store/process-starttime.js';
+import { LockBusyError } from '../../src/agent/store/sidecar-lock.js';
 import { AgentClient } from '../../src/fleet/agent-client.js';
 import { importResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
-import { agentDatabase, readRow, stateDatabase } from '../support/openclaw-sqlite.js';
+import { agentDatabase, quarantineDatabase, readRow, stateDatabase } from '../support/openclaw-sqlite.js';
 import { capturedOutput, killAllSpawned, startAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { HOUR, newNodeKeyHex, oauth } from '../support/state-dir.js';
@@ -117,5 +121,83 @@ describe('2026.9: the shared store in the state database', () => {
     } finally {
       await node.agent.stop();
     }
+  });
+
+  describe("an agent database is leased while we write it, as OpenClaw 2026.9 leases its opens", () => {
+    const update = { lockWaitMs: 5000, dryRun: false, backupsKeep: 3 };
+    const setUp = () => {
+      const stateDir = mkdtempSync(path.join(os.tmpdir(), 'tokenops-lease-'));
+      const stateDb = stateDatabase(stateDir, { version: 1, profiles: {} }, undefined, { sharedInStateDb: false });
+      const agentDb = agentDatabase(stateDir, 'Worker-1', { version: 1, profiles: { 'anthropic:default': oauth('anthropic', HOUR) } }, undefined, { strict: true });
+      return { stateDir, stateDb, agentDb };
+    };
+    const leases = (stateDb: string) => {
+      const db = new Database(stateDb, { readonly: true });
+      try {
+        return db.prepare('SELECT agent_id, path, owner_pid, owner_start_time FROM agent_database_leases').all();
+      } finally {
+        db.close();
+      }
+    };
+
+    test('the lease row names the database, our pid and start time while we write, and is gone after; the integrity proof of that file is dropped, others kept', async () => {
+      const { stateDir, stateDb, agentDb } = setUp();
+      const file = statSync(agentDb, { bigint: true });
+      quarantineDatabase(stateDir, [
+        { path: realpathSync(agentDb), dev: String(file.dev), ino: String(file.ino) },
+        { path: '/elsewhere/openclaw-agent.sqlite', dev: '1', ino: '2' },
+      ]);
+      const store = (await discoverStores(stateDir)).find((candidate) => candidate.agentId === 'Worker-1')!;
+      let during: unknown[] = [];
+      await store.update((profiles) => {
+        during = leases(stateDb);
+        profiles['anthropic:default'] = oauth('anthropic', 5 * HOUR);
+        return { write: true, result: null };
+      }, update);
+      expect(during).toEqual([{ agent_id: 'worker-1', path: agentDb, owner_pid: process.pid, owner_start_time: processStartTime(process.pid) }]);
+      expect(leases(stateDb)).toEqual([]);
+      const proofs = readRow(path.join(stateDir, 'state', 'openclaw-quarantine.sqlite'), 'SELECT group_concat(path) AS paths FROM agent_integrity_verifications');
+      expect(proofs).toEqual({ paths: '/elsewhere/openclaw-agent.sqlite' });
+    });
+
+    test('while OpenClaw maintenance holds its lease, the write is refused with a message naming it, and nothing changes', async () => {
+      const { stateDir, stateDb, agentDb } = setUp();
+      const db = new Database(stateDb);
+      db.prepare("INSERT INTO state_leases VALUES ('core:agent-database-maintenance', 'global', 'doctor', ?, ?, NULL, ?, ?)").run(Date.now() + 60_000, Date.now(), Date.now(), Date.now());
+      db.close();
+      const before = readRow(agentDb, "SELECT store_json FROM auth_profile_store WHERE store_key = 'primary'");
+      const store = (await discoverStores(stateDir)).find((candidate) => candidate.agentId === 'Worker-1')!;
+      const attempt = store.update((profiles) => {
+        profiles['anthropic:default'] = oauth('anthropic', 5 * HOUR);
+        return { write: true, result: null };
+      }, update);
+      await expect(attempt).rejects.toThrow(/OpenClaw is maintaining its agent databases .*openclaw-agent\.sqlite was not written/);
+      await expect(attempt).rejects.toBeInstanceOf(LockBusyError);
+      expect(readRow(agentDb, "SELECT store_json FROM auth_profile_store WHERE store_key = 'primary'")).toEqual(before);
+      expect(leases(stateDb)).toEqual([]);
+    });
+
+    test('an expired maintenance lease does not stop us, and a state database without lease tables (before 2026.9) gets no lease', async () => {
+      const { stateDir, stateDb } = setUp();
+      const db = new Database(stateDb);
+      db.prepare("INSERT INTO state_leases VALUES ('core:agent-database-maintenance', 'global', 'doctor', ?, ?, NULL, ?, ?)").run(Date.now() - 1000, Date.now(), Date.now(), Date.now());
+      db.close();
+      const store = (await discoverStores(stateDir)).find((candidate) => candidate.agentId === 'Worker-1')!;
+      const outcome = await store.update((profiles) => {
+        profiles['anthropic:default'] = oauth('anthropic', 5 * HOUR);
+        return { write: true, result: null };
+      }, update);
+      expect(outcome.written).toBe(true);
+
+      const older = mkdtempSync(path.join(os.tmpdir(), 'tokenops-lease-'));
+      const olderStateDb = stateDatabase(older, { version: 1, profiles: {} }, undefined, { sharedInStateDb: false, leases: false });
+      agentDatabase(older, 'main', { version: 1, profiles: { 'anthropic:default': oauth('anthropic', HOUR) } });
+      const olderStore = (await discoverStores(older))[0]!;
+      expect((await olderStore.update((profiles) => {
+        profiles['anthropic:default'] = oauth('anthropic', 5 * HOUR);
+        return { write: true, result: null };
+      }, update)).written).toBe(true);
+      expect(readRow(olderStateDb, "SELECT count(*) AS n FROM sqlite_master WHERE name = 'agent_database_leases'")).toEqual({ n: 0 });
+    });
   });
 });

@@ -26,7 +26,23 @@ export function agentDatabase(stateDir: string, agentId: string, document: unkno
   return file;
 }
 
-export function stateDatabase(stateDir: string, document: unknown, state?: unknown, options: { sharedInStateDb?: boolean } = {}): string {
+/** 2026.9.6's lease tables (its `openclaw-state-db` schema), where it registers agent-database opens. */
+const LEASE_TABLES = `
+  CREATE TABLE IF NOT EXISTS state_leases (scope TEXT NOT NULL, lease_key TEXT NOT NULL, owner TEXT NOT NULL, expires_at INTEGER, heartbeat_at INTEGER, payload_json TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (scope, lease_key)) STRICT;
+  CREATE TABLE IF NOT EXISTS agent_database_leases (lease_id TEXT PRIMARY KEY, agent_id TEXT NOT NULL, path TEXT NOT NULL, owner_pid INTEGER NOT NULL, owner_start_time INTEGER, opened_at INTEGER NOT NULL) STRICT;`;
+
+/** 2026.9.6's integrity proofs for agent databases (`state/openclaw-quarantine.sqlite`). */
+export function quarantineDatabase(stateDir: string, proofs: { path: string; dev: string; ino: string }[]): string {
+  const file = path.join(stateDir, 'state', 'openclaw-quarantine.sqlite');
+  const db = new Database(file);
+  db.exec('CREATE TABLE IF NOT EXISTS agent_integrity_verifications (path TEXT NOT NULL PRIMARY KEY, dev TEXT NOT NULL, ino TEXT NOT NULL, app_version TEXT NOT NULL, verified_at INTEGER NOT NULL, clean_close INTEGER NOT NULL CHECK (clean_close IN (0, 1))) STRICT');
+  const put = db.prepare("INSERT INTO agent_integrity_verifications VALUES (?, ?, ?, '2026.9.6', 1771000000000, 1)");
+  for (const proof of proofs) put.run(proof.path, proof.dev, proof.ino);
+  db.close();
+  return file;
+}
+
+export function stateDatabase(stateDir: string, document: unknown, state?: unknown, options: { sharedInStateDb?: boolean; leases?: boolean } = {}): string {
   const dir = path.join(stateDir, 'state');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, 'openclaw.sqlite');
@@ -34,6 +50,7 @@ export function stateDatabase(stateDir: string, document: unknown, state?: unkno
   db.pragma('journal_mode = WAL');
   db.exec('CREATE TABLE IF NOT EXISTS config_machine_state (state_key TEXT NOT NULL PRIMARY KEY, value_json TEXT NOT NULL, updated_at_ms INTEGER NOT NULL) STRICT');
   db.exec('CREATE TABLE IF NOT EXISTS agent_databases (agent_id TEXT NOT NULL PRIMARY KEY, path TEXT NOT NULL, schema_version INTEGER, last_seen_at INTEGER, size_bytes INTEGER) STRICT');
+  if (options.leases ?? true) db.exec(LEASE_TABLES);
   const put = db.prepare('INSERT INTO config_machine_state VALUES (?, ?, 1771000000000)');
   if (options.sharedInStateDb ?? true) put.run('auth.sharedStore', JSON.stringify({ location: 'state-db' }));
   put.run('authProfiles.store', JSON.stringify(document));

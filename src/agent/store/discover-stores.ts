@@ -5,7 +5,9 @@ import Database from 'better-sqlite3';
 import { agentIdSchema } from '../../domain/profile.js';
 import { AUTH_PROFILES_FILE, AuthProfilesJsonStore } from './auth-profiles-json-store.js';
 import type { CredentialStore } from './credential-store.js';
+import { leasesAgentDatabases, openclawAgentLease } from './openclaw-agent-lease.js';
 import { openclawStateLock } from './openclaw-state-lock.js';
+import { keepOpen } from './sqlite-anchor.js';
 import { AGENT_SQLITE, SqliteDocumentStore, STATE_SQLITE } from './sqlite-document-store.js';
 
 export const AGENT_DATABASE = 'openclaw-agent.sqlite';
@@ -38,6 +40,7 @@ function sharedStoreInStateDb(file: string): boolean {
 export async function discoverStores(stateDir: string): Promise<CredentialStore[]> {
   const stores: CredentialStore[] = [];
   const stateDb = path.join(stateDir, STATE_DATABASE);
+  keepOpen(stateDb);
   if (existsSync(stateDb) && sharedStoreInStateDb(stateDb)) {
     stores.push(new SqliteDocumentStore('shared', stateDb, stateDir, STATE_SQLITE, openclawStateLock(stateDb)));
   }
@@ -49,6 +52,7 @@ export async function discoverStores(stateDir: string): Promise<CredentialStore[
     throw error;
   }
   const agentStores: CredentialStore[] = [];
+  const leased = leasesAgentDatabases(stateDb);
   for (const agentId of entries.filter((name) => agentIdSchema.safeParse(name).success)) {
     const agentDir = path.join(stateDir, 'agents', agentId, 'agent');
     let files: string[];
@@ -57,7 +61,11 @@ export async function discoverStores(stateDir: string): Promise<CredentialStore[
     } catch {
       continue;
     }
-    if (files.includes(AGENT_DATABASE)) agentStores.push(new SqliteDocumentStore(agentId, path.join(agentDir, AGENT_DATABASE), stateDir, AGENT_SQLITE));
+    if (files.includes(AGENT_DATABASE)) {
+      const file = path.join(agentDir, AGENT_DATABASE);
+      // OpenClaw 2026.9 leases an agent database while it has it open; so do we, for a write.
+      agentStores.push(new SqliteDocumentStore(agentId, file, stateDir, AGENT_SQLITE, leased ? openclawAgentLease(stateDb, agentId, file, openclawStateLock(stateDb)) : undefined));
+    }
     else if (files.includes(AUTH_PROFILES_FILE)) agentStores.push(new AuthProfilesJsonStore(agentId, path.join(agentDir, AUTH_PROFILES_FILE), stateDir));
   }
   agentStores.sort((a, b) => (a.agentId === 'main' ? -1 : b.agentId === 'main' ? 1 : a.agentId.localeCompare(b.agentId)));

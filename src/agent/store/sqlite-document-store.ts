@@ -33,8 +33,11 @@ export interface SqliteRowLocation {
 export const AGENT_SQLITE: SqliteRowLocation = { kind: 'openclaw-agent-sqlite', table: 'auth_profile_store', keyColumn: 'store_key', valueColumn: 'store_json', updatedColumn: 'updated_at', key: 'primary' };
 export const STATE_SQLITE: SqliteRowLocation = { kind: 'openclaw-state-sqlite', table: 'config_machine_state', keyColumn: 'state_key', valueColumn: 'value_json', updatedColumn: 'updated_at_ms', key: 'authProfiles.store' };
 
-/** A cross-process lock OpenClaw takes around shared-state writes; acquire returns its release. */
-export type ExternalLock = (waitMs: number) => Promise<() => void>;
+/**
+ * What OpenClaw takes around a write besides the transaction (its cross-process state lock,
+ * an agent-database lease); acquiring returns the release, which must not throw.
+ */
+export type ExternalLock = (waitMs: number) => Promise<() => void | Promise<void>>;
 
 export class SqliteDocumentStore implements CredentialStore {
   readonly kind: StoreKind;
@@ -143,7 +146,7 @@ export class SqliteDocumentStore implements CredentialStore {
       throw error;
     } finally {
       db.close();
-      release();
+      await release();
     }
   }
 }

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { processStartTime } from './process-starttime.js';
+import { LockBusyError } from './sidecar-lock.js';
+import type { ExternalLock } from './sqlite-document-store.js';
+
+/*
+ * OpenClaw 2026.9 registers every open of an agent database in the shared state database
+ * (`agent_database_leases`: lease id, agent id, path, pid, process start time, opened at),
+ * so that its maintenance (`doctor --fix`, schema migrations, agent deletion) never
+ * rebuilds or moves a database that someone has open; while maintenance runs it holds the
+ * `core:agent-database-maintenance` row of `state_leases`, and nobody may open an agent
+ * database. Our agent writes an agent database for a moment, and registers that moment
+ * the same way (its dist: `openclaw-agent-db-lease-*.mjs`):
+ *   - claim: under OpenClaw's state lock and a write transaction on the state database,
+ *     refuse while maintenance holds its lease, else insert our lease row;
+ *   - release: delete the row and forget OpenClaw's integrity proof for the file
+ *     (`agent_integrity_verifications` in `state/openclaw-quarantine.sqlite`), as OpenClaw
+ *     does when a lease ends without a clean close, so it verifies the file again rather
+ *     than trusting a proof taken before our write.
+ * A lease left behind by a crash names a dead pid (or a reused one with another start
+ * time), which OpenClaw treats as stale and removes.
+ */
+
+const MAINTENANCE_SCOPE = 'core:agent-database-maintenance';
+const MAINTENANCE_KEY = 'global';
+const QUARANTINE_DATABASE = 'openclaw-quarantine.sqlite';
+
+export class AgentDatabaseMaintenanceError extends LockBusyError {
+  constructor(databaseFile: string, waitedMs: number) {
+    super(databaseFile, null, waitedMs);
+    this.message = `OpenClaw is maintaining its agent databases (openclaw doctor --fix or a migration holds its maintenance lease); ${path.basename(databaseFile)} was not written, retry when it is done`;
+  }
+}
+
+function hasTable(db: Database.Database, table: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
+}
+
+/** Whether this state database is of an OpenClaw that leases its agent databases (2026.9 on). */
+export function leasesAgentDatabases(stateDatabase: string): boolean {
+  if (!existsSync(stateDatabase)) return false;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(stateDatabase, { readonly: true, fileMustExist: true, timeout: 2000 });
+    return hasTable(db, 'agent_database_leases');
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
+}
+
+function canonical(file: string): string {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
+/**
+ * The lease around one write of an agent database, as an ExternalLock: acquiring claims
+ * the lease (waiting up to waitMs for OpenClaw's state lock), the returned function ends it.
+ */
+export function openclawAgentLease(stateDatabase: string, agentId: string, agentDatabase: string, stateLock: ExternalLock): ExternalLock {
+  // Leases whose release failed (the state database stayed busy): ended with the next claim,
+  // because a row naming our live pid would hold off OpenClaw's maintenance until we exit.
+  const unreleased = new Set<string>();
+  const inStateTransaction = async <T>(waitMs: number, work: (db: Database.Database) => T): Promise<T> => {
+    const release = await stateLock(waitMs);
+    const db = new Database(stateDatabase, { fileMustExist: true, timeout: waitMs });
+    try {
+      const run = db.transaction(() => work(db));
+      return run.immediate();
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockBusyError(stateDatabase, null, waitMs);
+      throw error;
+    } finally {
+      db.close();
+      release();
+    }
+  };
+
+  return async (waitMs) => {
+    const leaseId = randomUUID();
+    const leasePath = path.resolve(agentDatabase);
+    await inStateTransaction(waitMs, (db) => {
+      const maintenance = hasTable(db, 'state_leases')
+        ? db.prepare('SELECT 1 FROM state_leases WHERE scope = ? AND lease_key = ? AND expires_at > ?').get(MAINTENANCE_SCOPE, MAINTENANCE_KEY, Date.now())
+        : undefined;
+      if (maintenance) throw new AgentDatabaseMaintenanceError(agentDatabase, 0);
+      for (const old of unreleased) db.prepare('DELETE FROM agent_database_leases WHERE lease_id = ?').run(old);
+      unreleased.clear();
+      db.prepare('INSERT INTO agent_database_leases (lease_id, agent_id, path, owner_pid, owner_start_time, opened_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        leaseId,
+        agentId.toLowerCase(),
+        leasePath,
+        process.pid,
+        processStartTime(process.pid),
+        Date.now(),
+      );
+    });
+    return async () => {
+      try {
+        await inStateTransaction(Math.max(waitMs, 10_000), (db) => {
+          db.prepare('DELETE FROM agent_database_leases WHERE lease_id = ?').run(leaseId);
+        });
+      } catch {
+        unreleased.add(leaseId);
+      }
+      try {
+        forgetIntegrityProof(path.join(path.dirname(stateDatabase), QUARANTINE_DATABASE), agentDatabase, Math.max(waitMs, 10_000));
+      } catch {
+        // OpenClaw re-verifies an agent database whose lease ended uncleanly anyway; a busy
+        // quarantine store only costs it the shortcut, never our committed write.
+      }
+    };
+  };
+}
+
+function forgetIntegrityProof(quarantineDatabase: string, agentDatabase: string, waitMs: number): void {
+  if (!existsSync(quarantineDatabase)) return;
+  const db = new Database(quarantineDatabase, { fileMustExist: true, timeout: waitMs });
+  try {
+    if (!hasTable(db, 'agent_integrity_verifications')) return;
+    const file = statSync(agentDatabase, { bigint: true, throwIfNoEntry: false });
+    db.transaction(() => {
+      db.prepare('DELETE FROM agent_integrity_verifications WHERE path = ?').run(canonical(agentDatabase));
+      if (file) db.prepare('DELETE FROM agent_integrity_verifications WHERE dev = ? AND ino = ?').run(String(file.dev), String(file.ino));
+    }).immediate();
+  } finally {
+    db.close();
+  }
+}
