@@ -1,6 +1,6 @@
 import { AgentClient } from '../src/fleet/agent-client.js';
 import { startBot } from '../test/support/bot-process.js';
-import { DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../test/support/discord-standin/index.js';
+import { DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../src/standin/discord/index.js';
 import { fleetFor, startAgentFarm, type FarmNode } from '../test/support/agent-farm.js';
 import { killAllSpawned } from '../test/support/processes.js';
 

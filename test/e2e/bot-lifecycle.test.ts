@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { startBot, TEST_BOT_TOKEN } from '../support/bot-process.js';
-import { DEFAULT_APPLICATION_ID, DEFAULT_GUILD_ID, DEFAULT_OPS_CHANNEL_ID, DEFAULT_OPS_ROLE_ID, DiscordStandin } from '../support/discord-standin/index.js';
+import { DEFAULT_APPLICATION_ID, DEFAULT_GUILD_ID, DEFAULT_OPS_CHANNEL_ID, DEFAULT_OPS_ROLE_ID, DiscordStandin } from '../../src/standin/discord/index.js';
 import { killAllSpawned, spawnTs } from '../support/processes.js';
 import { newNodeKeyHex } from '../support/state-dir.js';
 

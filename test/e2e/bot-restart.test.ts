@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBot, type RunningBot } from '../support/bot-process.js';
-import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../support/discord-standin/index.js';
-import type { InteractionState } from '../support/discord-standin/types.js';
+import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
+import type { InteractionState } from '../../src/standin/discord/types.js';
 import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, readStore } from '../support/state-dir.js';

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBot, type RunningBot } from '../support/bot-process.js';
-import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin, OTHER_GUILD_ID } from '../support/discord-standin/index.js';
+import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin, OTHER_GUILD_ID } from '../../src/standin/discord/index.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, storePath } from '../support/state-dir.js';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentClient } from '../../src/fleet/agent-client.js';
 import type { RestartResponse } from '../../src/protocol/agent-api.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
-import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../support/discord-standin/index.js';
+import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';

@@ -21,7 +21,7 @@ import {
   type User,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin, OTHER_GUILD_ID } from '../support/discord-standin/index.js';
+import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin, OTHER_GUILD_ID } from '../../src/standin/discord/index.js';
 
 const TOKEN = 'standin.bot.token-not-a-secret';
 const OPS = DEFAULT_OPS_MEMBER;

@@ -1,47 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DEFAULT_APPLICATION_ID, DEFAULT_GUILD_ID, DEFAULT_OPS_CHANNEL_ID, DEFAULT_OPS_ROLE_ID, type DiscordStandin } from './discord-standin/index.js';
-import { spawnTs, type Spawned } from './processes.js';
+import { startBot as startLocalBot, type RunningBot } from '../../src/demo/local-bot.js';
+import type { DiscordStandin } from '../../src/standin/discord/index.js';
 import { plantedSecrets } from './state-dir.js';
 
-export interface RunningBot extends Spawned {
-  stateUrl: string;
-  fleetFile: string;
-}
+export type { RunningBot } from '../../src/demo/local-bot.js';
 
 /** A bot token for tests: planted, so the secret scans look for it too. */
 export const TEST_BOT_TOKEN = `test-bot-token.${'x'.repeat(10)}.${Math.random().toString(36).slice(2)}`;
 plantedSecrets.add(TEST_BOT_TOKEN);
 
-/**
- * The real bot process (`src/bot/main.ts`) against the local Discord stand-in, with a fleet
- * file and state of its own; resolves once its commands are registered.
- */
-export async function startBot(
-  standin: DiscordStandin,
-  fleet: Record<string, unknown>,
-  env: Record<string, string>,
-  options: { stateUrl?: string; dir?: string } = {},
-): Promise<RunningBot> {
-  const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tokenops-bot-'));
-  const fleetFile = path.join(dir, 'fleet.json');
-  writeFileSync(fleetFile, JSON.stringify(fleet, null, 2));
-  const stateUrl = options.stateUrl ?? `sqlite://${path.join(dir, 'state.sqlite')}`;
-  const registrations = standin.commandRegistrations.length;
-  const bot = spawnTs('src/bot/main.ts', [], {
-    DISCORD_TOKEN: TEST_BOT_TOKEN,
-    DISCORD_CLIENT_ID: DEFAULT_APPLICATION_ID,
-    DISCORD_GUILD_ID: DEFAULT_GUILD_ID,
-    OPS_CHANNEL_ID: DEFAULT_OPS_CHANNEL_ID,
-    OPS_ROLE_ID: DEFAULT_OPS_ROLE_ID,
-    DISCORD_API_BASE: standin.apiBase,
-    TOKENOPS_FLEET: fleetFile,
-    TOKENOPS_STATE: stateUrl,
-    TOKENOPS_LOG_LEVEL: 'debug',
-    ...env,
-  });
-  await bot.waitFor(/"msg":"guild commands registered"/, 20_000);
-  await standin.waitFor(() => standin.commandRegistrations.length > registrations || undefined, 5_000, 'command registration');
-  return { ...bot, stateUrl, fleetFile };
+/** The real bot against the local Discord stand-in, with the planted test token. */
+export function startBot(standin: DiscordStandin, fleet: Record<string, unknown>, env: Record<string, string>, options: { stateUrl?: string; dir?: string } = {}): Promise<RunningBot> {
+  return startLocalBot(standin, fleet, env, { ...options, botToken: TEST_BOT_TOKEN });
 }

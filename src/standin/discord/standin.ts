@@ -292,7 +292,7 @@ export class DiscordStandin {
   }
 
   /** The channel as readable text (invocations, authors, content, embeds, files, reactions); for demos and failures. */
-  transcript(channelId: string = this.opsChannelId, options: { includeEphemeral?: boolean } = {}): string {
+  transcript(channelId: string = this.opsChannelId, options: { includeEphemeral?: boolean; versions?: boolean } = {}): string {
     const channel = this.guild.channels.find((candidate) => candidate.id === channelId);
     return renderTranscript({
       channelName: channel?.name ?? channelId,
@@ -302,6 +302,7 @@ export class DiscordStandin {
       reactionsOn: (id) => this.reactionsOn(id),
       nameOf: (userId) => this.guild.members.get(userId)?.username ?? this.dmChannels.get(userId)?.username ?? userId,
       ...(options.includeEphemeral === undefined ? {} : { includeEphemeral: options.includeEphemeral }),
+      ...(options.versions === undefined ? {} : { versions: options.versions }),
     });
   }
 

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { buildStateDir, openclawJson5 } from './openclaw-state-dir.js';
+
+/*
+ * The incident, as two state dirs: t440 runs 15 agents with maxConcurrent 4, and every one
+ * of them holds the same Anthropic token, which expired two hours ago; main also holds an
+ * older copy of the Codex login that runs out in three hours. pc-a, the owner of both
+ * accounts, holds fresh ones. All values are fake and new on every run.
+ */
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const T440_AGENTS = ['main', 'research', 'coder', 'writer', 'reviewer', 'planner', 'ops', 'support', 'triage', 'docs', 'tester', 'data', 'infra', 'release', 'scout'];
+
+/** Every fake secret written, so the demo can show that none of them leaked. */
+export const incidentSecrets: string[] = [];
+
+function fake(prefix: string): string {
+  const value = `${prefix}-demo-${randomBytes(16).toString('hex')}`;
+  incidentSecrets.push(value);
+  return value;
+}
+
+function oauth(provider: string, expires: number, extra: Record<string, unknown> = {}) {
+  return { type: 'oauth', provider, access: fake(`${provider}-access`), refresh: fake(`${provider}-refresh`), expires, ...extra };
+}
+
+export interface IncidentStateDirs {
+  'pc-a': string;
+  t440: string;
+}
+
+export function buildIncident(root: string, now = Date.now()): IncidentStateDirs {
+  const pcA = buildStateDir({
+    dir: path.join(root, 'pc-a'),
+    layout: 'split',
+    agents: {
+      main: {
+        profiles: {
+          'anthropic:default': oauth('anthropic', now + 7 * HOUR),
+          'openai-codex:ops@example.com': oauth('openai-codex', now + 9 * DAY, { accountId: 'acct-demo' }),
+        },
+      },
+    },
+    openclawJson5: openclawJson5(['main'], 8),
+  });
+  const expiredAnthropic = oauth('anthropic', now - 2 * HOUR);
+  const olderCodex = oauth('openai-codex', now + 3 * HOUR, { accountId: 'acct-demo' });
+  const t440 = buildStateDir({
+    dir: path.join(root, 't440'),
+    layout: 'legacy',
+    agents: Object.fromEntries(
+      T440_AGENTS.map((agent) => [agent, { profiles: agent === 'main' ? { 'anthropic:default': expiredAnthropic, 'openai-codex:ops@example.com': olderCodex } : { 'anthropic:default': expiredAnthropic } }]),
+    ),
+    openclawJson5: openclawJson5(T440_AGENTS, 4),
+  });
+  return { 'pc-a': pcA, t440 };
+}

@@ -1,0 +1,47 @@
+import { expect, test } from 'vitest';
+import { spawnTs } from '../support/processes.js';
+
+/*
+ * `npm run demo`, as a newcomer runs it: the incident played through the real bot on the
+ * local Discord, checked step by step in the transcript it prints.
+ */
+
+test('npm run demo plays the incident and exits 0; the transcript shows every step, and no secret', async () => {
+  const demo = spawnTs('src/demo/main.ts', [], {});
+  const code = await demo.exited;
+  const out = demo.output.join('\n');
+  expect(code, out).toBe(0);
+  const transcript = out.slice(out.indexOf('── #ops ──'));
+  const order = [
+    /tokenops \(BOT\):\n {2}🔴 \*\*t440\*\*: \d alerts[\s\S]*❌ anthropic:default expired 2 hours ago/,
+    /ops-alice used \/tokens status\n[\s\S]*❌ t440 · gateway NOT ready · 15 agents \/ max 4:\n.*❌ `anthropic:default` · expired 2 hours ago/,
+    /ops-alice used \/restart node:t440 raise_capacity:true\n[\s\S]*⏳ React ✅ to run it/,
+    /→ \*\*sync from pc-a first\*\*/,
+    /15 agents reconnect at once: expected burst 8–10 against maxConcurrent 4\. It is raised to 12/,
+    /✅ Confirmed by ops-alice\. t440: syncing anthropic:default from pc-a…/,
+    /✅ t440 ready\. Confirmed by ops-alice\.\n[\s\S]*\*\*Restart t440 · done\*\*/,
+    /ops-alice used \/tokens sync from:pc-a to:t440\n[\s\S]*✅ `openai-codex:ops@example\.com` → main · in 3 hours → in 9 days/,
+    /✅ \*\*t440\*\*: all alerts resolved\./,
+    /\*\*Audit log · latest \d+\*\*[\s\S]*\*\*restart\*\* t440 · ok · ops-alice/,
+  ];
+  let from = 0;
+  for (const step of order) {
+    const match = step.exec(transcript.slice(from));
+    expect(match, `${step} after position ${from} of:\n${transcript}`).not.toBeNull();
+    from += match!.index + match![0].length;
+  }
+  // Only ops-alice's ✅ counted; plain-bob's is ignored (no ops role).
+  expect(transcript).toMatch(/reactions: ✅ tokenops, plain-bob, ops-alice/);
+  expect(transcript).not.toContain('Confirmed by plain-bob');
+  expect(out).toMatch(/^✓ \/audit:/m);
+  expect(out).toMatch(/^✓ no secret in a log or a Discord payload: \d+ tokens and keys looked for in \d+ log lines and \d+ payloads: 0 found/m);
+  expect(out).not.toMatch(/^✗/m);
+  // The demo's tokens are `<provider>-<kind>-demo-<32 hex>` and its keys 64 hex: none printed, nor in any log.
+  expect(out).not.toMatch(/-demo-[0-9a-f]{32}|\b[0-9a-f]{64}\b/);
+}, 180_000);
+
+test('a mistyped option is a usage error (exit 2) that says what is wrong', async () => {
+  const demo = spawnTs('src/demo/main.ts', ['--keeep'], {});
+  expect(await demo.exited).toBe(2);
+  expect(demo.output.join('\n')).toMatch(/demo: Unknown option '--keeep'[\s\S]*usage: npm run demo/);
+});
