@@ -20,6 +20,8 @@ test('npm run demo plays the incident and exits 0; the transcript shows every st
     /15 agents reconnect at once: expected burst 8–10 against maxConcurrent 4\. It is raised to 12/,
     /✅ Confirmed by ops-alice\. t440: syncing anthropic:default from pc-a…/,
     /✅ t440 ready\. Confirmed by ops-alice\.\n[\s\S]*\*\*Restart t440 · done\*\*/,
+    // Token health after the restart, one line per token: the 15 agents' copy on one line.
+    /Token health after:\n.*✅ `anthropic:default` \(main, coder, data, docs, infra, ops, planner, release, research, reviewer, scout, support, tester, triage, writer\) · /,
     /ops-alice used \/tokens sync from:pc-a to:t440\n[\s\S]*✅ `openai-codex:ops@example\.com` → main · in 3 hours → in 9 days/,
     /✅ \*\*t440\*\*: all alerts resolved\./,
     /\*\*Audit log · latest \d+\*\*[\s\S]*\*\*restart\*\* t440 · ok · ops-alice/,

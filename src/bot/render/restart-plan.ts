@@ -48,9 +48,18 @@ export function renderRestartResult(execution: RestartExecution): APIEmbed {
   }
   const fields = [{ name: 'Timings', value: timings.join(' · ') }];
   if (restart) {
-    const health = restart.profiles
-      .filter((profile) => profile.type === 'oauth')
-      .map((profile) => `${profile.health === 'expired' || profile.health === 'invalid' ? '❌' : '✅'} ${code(profile.profileId)} (${profile.agentId}) · ${profile.health}${profile.expiresAt ? ` · ${relativeTime(profile.expiresAt)}` : ''}`);
+    // One line per token, as the plan has it: 15 agents holding one copy are one line.
+    const lines = new Map<string, { agents: string[]; text: (agents: string[]) => string }>();
+    for (const profile of restart.profiles.filter((candidate) => candidate.type === 'oauth')) {
+      const key = `${profile.profileId}\u0000${profile.health}\u0000${profile.expiresAt ?? ''}`;
+      const line = lines.get(key) ?? {
+        agents: [],
+        text: (agents: string[]) => `${profile.health === 'expired' || profile.health === 'invalid' ? '❌' : '✅'} ${code(profile.profileId)} (${agents.join(', ')}) · ${profile.health}${profile.expiresAt ? ` · ${relativeTime(profile.expiresAt)}` : ''}`,
+      };
+      line.agents.push(profile.agentId);
+      lines.set(key, line);
+    }
+    const health = [...lines.values()].map((line) => line.text(line.agents));
     fields.push({ name: 'Token health after', value: truncate(health.join('\n') || 'no OAuth profiles', LIMITS.fieldValue) });
     if (restart.outcome === 'command_failed' && restart.command.outputTail.length > 0) {
       fields.push({ name: 'Last lines of the restart command', value: truncate(`\`\`\`\n${restart.command.outputTail.join('\n').replaceAll('```', "'''")}\n\`\`\``, LIMITS.fieldValue) });
