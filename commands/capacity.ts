@@ -2,7 +2,9 @@ import { SlashCommandBuilder } from 'discord.js';
 import type { CommandModule } from '../src/bot/command-module.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
 import { inOpsGuild, opsRoleToSet } from '../src/bot/preconditions.js';
-import { capacityResponseSchema, type CapacityResponse } from '../src/protocol/agent-api.js';
+import { readCapacity, setCapacity } from '../src/fleet/operations/capacity.js';
+import type { CapacityResponse } from '../src/protocol/agent-api.js';
+import type { AuditActor } from '../src/state/audit-log.js';
 
 function describe(response: CapacityResponse): string {
   const { capacity, blastRadius } = response;
@@ -28,22 +30,12 @@ const capacity: CommandModule = {
     const node = context.fleetClient.node(interaction.options.getString('node', true)).name;
     const value = interaction.options.getInteger('max_concurrent');
     if (value === null) {
-      const response = await context.fleetClient.call(node, 'GET', '/v1/capacity', capacityResponseSchema);
-      await interaction.editReply({ content: describe(response) });
+      await interaction.editReply({ content: describe(await readCapacity(context.fleetClient, node)) });
       return;
     }
-    const actor = { via: 'discord' as const, id: interaction.user.id, name: interaction.user.username };
-    const release = context.locks.tryAcquire(node, 'capacity change', interaction.user.username);
-    try {
-      const response = await context.fleetClient.call(node, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent: value }, 60_000);
-      await context.audit.record({ actor, action: 'capacity set', target: node, outcome: 'ok', detail: `maxConcurrent ${response.changed?.from} → ${response.changed?.to}` });
-      await interaction.editReply({ content: `✅ maxConcurrent on ${node}: ${response.changed?.from} → ${response.changed?.to}. The gateway picks it up on its next restart.\n${describe(response)}` });
-    } catch (error) {
-      await context.audit.record({ actor, action: 'capacity set', target: node, outcome: 'failed', detail: (error as Error).message });
-      throw error;
-    } finally {
-      release();
-    }
+    const actor: AuditActor = { via: 'discord', id: interaction.user.id, name: interaction.user.username };
+    const response = await setCapacity(context, actor, node, value);
+    await interaction.editReply({ content: `✅ maxConcurrent on ${node}: ${response.changed?.from} → ${response.changed?.to}. The gateway picks it up on its next restart.\n${describe(response)}` });
   },
 
   async autocomplete(interaction, context) {

@@ -8,7 +8,9 @@ import { LIMITS, truncate } from '../src/bot/render/discord-format.js';
 import { renderRestartPlan, renderRestartResult } from '../src/bot/render/restart-plan.js';
 import { formatDuration } from '../src/config/duration.js';
 import type { Release } from '../src/fleet/node-locks.js';
+import { noGoPlans, restartAudit, restartTarget } from '../src/fleet/operations/restart-audit.js';
 import { prepareRestarts, rollingRestart } from '../src/fleet/operations/restart-node.js';
+import type { AuditActor } from '../src/state/audit-log.js';
 
 /*
  * `/restart <node|all> [force] [raise_capacity]`: the plan first (token check, fixes,
@@ -22,34 +24,33 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
   const force = interaction.options.getBoolean('force') ?? false;
   const raiseCapacity = interaction.options.getBoolean('raise_capacity') ?? false;
   const nodes = target === 'all' ? context.fleetClient.nodeNames : [context.fleetClient.node(target).name];
-  const actor = { via: 'discord' as const, id: interaction.user.id, name: interaction.user.username };
-  const label = `${target}${force ? ' (force)' : ''}`;
+  const actor: AuditActor = { via: 'discord', id: interaction.user.id, name: interaction.user.username };
+  const label = restartTarget(target, force);
 
   // One mutation per node: held from the plan until the end (pending counts as running).
-  const releases: Release[] = [];
+  let release: Release;
   try {
-    for (const node of nodes) releases.push(context.locks.tryAcquire(node, `restart (${interaction.user.username}'s plan)`, interaction.user.username));
+    release = context.locks.tryAcquireAll(nodes, `restart (${interaction.user.username}'s plan)`, interaction.user.username);
   } catch (error) {
-    for (const release of releases) release();
-    await context.audit.record({ actor, action: 'restart', target: label, outcome: 'refused', detail: (error as Error).message });
+    await context.audit.record(restartAudit.refused(actor, label, (error as Error).message));
     throw error;
   }
 
   try {
     const plans = await prepareRestarts(context.fleetClient, nodes, { force, raiseCapacity });
     const embeds = plans.slice(0, LIMITS.embedsPerMessage).map(renderRestartPlan);
-    const noGo = plans.filter((plan) => plan.verdict === 'no_go');
+    const noGo = noGoPlans(plans);
     const expiresAt = Math.floor((Date.now() + context.env.CONFIRM_TIMEOUT) / 1000);
     const waiting = `⏳ ${nodes.length > 1 ? `Rolling restart of ${nodes.length} nodes, one at a time. ` : ''}React ${CONFIRM_EMOJI} to run it (ops role), ${CANCEL_EMOJI} to cancel. Expires <t:${expiresAt}:R>.`;
     if (noGo.length > 0) {
       await interaction.editReply({ content: `⛔ No-go for ${noGo.map((plan) => plan.node).join(', ')}: nothing to confirm. Nothing was done.`, embeds });
-      await context.audit.record({ actor, action: 'restart', target: label, outcome: 'refused', detail: `no-go: ${noGo.flatMap((plan) => plan.checks.filter((check) => check.blocker).map((check) => `${check.profileId}: ${check.blocker}`)).join('; ')}` });
+      await context.audit.record(restartAudit.noGo(actor, label, plans));
       return;
     }
     await interaction.editReply({ content: waiting, embeds });
     const message: Message = await interaction.fetchReply();
     await context.pendingPlans.add({ messageId: message.id, channelId: message.channelId, nodes, requestedBy: { id: actor.id, name: actor.name }, createdAt: new Date().toISOString() });
-    await context.audit.record({ actor, action: 'restart plan', target: label, outcome: 'planned', detail: plans.map((plan) => `${plan.node}: ${plan.verdict}; ${plan.steps.join(' → ')}`).join(' | ') });
+    await context.audit.record(restartAudit.planned(actor, label, plans));
     // Listen before offering the reactions: a quick ✅ must not slip past.
     const answering = awaitConfirmation(context.client, {
       messageId: message.id,
@@ -64,30 +65,22 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
     await context.pendingPlans.remove(message.id);
     if (answer.result === 'expired') {
       await interaction.editReply({ content: `⌛ Expired: no ${CONFIRM_EMOJI} from an ops member within ${formatDuration(context.env.CONFIRM_TIMEOUT)}. Nothing was done.`, embeds });
-      await context.audit.record({ actor, action: 'restart', target: label, outcome: 'expired', detail: 'no confirmation in time' });
+      await context.audit.record(restartAudit.expired(actor, label));
       return;
     }
-    const by = { via: 'discord' as const, id: answer.by.id, name: answer.by.name };
+    const by: AuditActor = { via: 'discord', id: answer.by.id, name: answer.by.name };
     if (answer.result === 'cancelled') {
       await interaction.editReply({ content: `${CANCEL_EMOJI} Cancelled by ${answer.by.name}. Nothing was done.`, embeds });
-      await context.audit.record({ actor: by, action: 'restart', target: label, outcome: 'cancelled', detail: `plan by ${actor.name}` });
+      await context.audit.record(restartAudit.cancelled(by, label, actor.name));
       return;
     }
-    await context.audit.record({ actor: by, action: 'restart confirmation', target: label, outcome: 'confirmed', detail: `plan by ${actor.name}${force ? '; FORCED: ' + plans.flatMap((plan) => plan.risks).join('; ') : ''}` });
+    await context.audit.record(restartAudit.confirmed(by, label, plans, { planBy: actor.name, force }));
 
     const { results, untouched } = await rollingRestart(context.fleetClient, context.locks, plans, answer.by.name, async (node, index, step) => {
       const prefix = plans.length > 1 ? `(${index + 1}/${plans.length}) ` : '';
       await interaction.editReply({ content: truncate(`${CONFIRM_EMOJI} Confirmed by ${answer.by.name}. ${prefix}${node}: ${step}`, LIMITS.content), embeds });
     });
-    for (const [index, execution] of results.entries()) {
-      await context.audit.record({
-        actor: by,
-        action: 'restart',
-        target: execution.node,
-        outcome: execution.outcome === 'ready' ? 'ok' : 'failed',
-        detail: `${execution.message}${plans[index]?.verdict === 'forced' ? ' (forced)' : ''}`,
-      });
-    }
+    for (const [index, execution] of results.entries()) await context.audit.record(restartAudit.executed(by, execution, plans[index]));
     const failed = results.find((result) => result.outcome !== 'ready');
     const summary = failed
       ? `❌ ${failed.node}: ${failed.message}.${untouched.length > 0 ? ` Stopped: ${untouched.join(', ')} left as ${untouched.length === 1 ? 'it was' : 'they were'}.` : ''}`
@@ -95,7 +88,7 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
     const resultEmbeds = results.map(renderRestartResult);
     await interaction.editReply({ content: truncate(summary, LIMITS.content), embeds: [...resultEmbeds, ...embeds].slice(0, LIMITS.embedsPerMessage) });
   } finally {
-    for (const release of releases) release();
+    release();
   }
 }
 

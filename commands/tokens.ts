@@ -6,46 +6,38 @@ import { hasOpsRole, inOpsGuild } from '../src/bot/preconditions.js';
 import { embedChars, LIMITS } from '../src/bot/render/discord-format.js';
 import { renderRefreshReport } from '../src/bot/render/refresh-report.js';
 import { renderStatusEmbeds } from '../src/bot/render/status-embeds.js';
-import { renderSyncReport, summarizeSync } from '../src/bot/render/sync-report.js';
-import { buildFleetView, selectNodes } from '../src/domain/fleet-view.js';
-import { fleetStatus } from '../src/fleet/operations/fleet-status.js';
-import { refreshOnOwner } from '../src/fleet/operations/refresh-on-owner.js';
-import { syncOutcome, syncTokens } from '../src/fleet/operations/sync-tokens.js';
+import { renderSyncReport } from '../src/bot/render/sync-report.js';
+import { auditedRefresh, syncAfterRefresh } from '../src/fleet/operations/audited-refresh.js';
+import { auditedSync } from '../src/fleet/operations/audited-sync.js';
+import { fleetStatusView } from '../src/fleet/operations/fleet-status.js';
+import type { AuditActor } from '../src/state/audit-log.js';
 
 const nodeOption = (name: string, description: string, required = false) => (option: import('discord.js').SlashCommandStringOption) =>
   option.setName(name).setDescription(description).setAutocomplete(true).setMaxLength(63).setRequired(required);
 const profileOption = (option: import('discord.js').SlashCommandStringOption) =>
   option.setName('profile').setDescription('Only this profile, e.g. anthropic:default').setMaxLength(256);
 
-function actor(interaction: ChatInputCommandInteraction) {
-  return { via: 'discord' as const, id: interaction.user.id, name: interaction.user.username };
+function actor(interaction: ChatInputCommandInteraction): AuditActor {
+  return { via: 'discord', id: interaction.user.id, name: interaction.user.username };
 }
 
 /** `/tokens status`: every node's credentials at a glance (anyone in the guild). */
 async function status(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
-  const node = interaction.options.getString('node');
-  if (node) context.fleetClient.node(node);
-  // The whole fleet is asked even for one node: grouping and owner checks need the others.
-  const report = await fleetStatus(context.fleetClient);
-  const view = buildFleetView(report.checkedAt, report.results, { owners: context.fleet.owners, warnBeforeMs: context.fleet.alerts.warnBefore, nowMs: context.now() });
-  await interaction.editReply({ embeds: renderStatusEmbeds(node ? selectNodes(view, [node]) : view) });
+  const node = interaction.options.getString('node') ?? undefined;
+  const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs: context.now() });
+  await interaction.editReply({ embeds: renderStatusEmbeds(view) });
 }
 
 /** `/tokens sync from to [profile] [dry_run]`: copy valid credentials between nodes (ops role). */
 async function sync(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
-  const from = interaction.options.getString('from', true);
-  const to = interaction.options.getString('to', true);
   const profile = interaction.options.getString('profile');
-  const dryRun = interaction.options.getBoolean('dry_run') ?? false;
-  const target = `${from} → ${to}${profile ? ` (${profile})` : ''}`;
-  try {
-    const report = await syncTokens(context.fleetClient, context.locks, { from, to, ...(profile ? { profiles: [profile] } : {}), dryRun, by: interaction.user.username });
-    await context.audit.record({ actor: actor(interaction), action: dryRun ? 'tokens sync (dry run)' : 'tokens sync', target, outcome: syncOutcome(report), detail: summarizeSync(report) });
-    await interaction.editReply({ embeds: [renderSyncReport(report)] });
-  } catch (error) {
-    await context.audit.record({ actor: actor(interaction), action: 'tokens sync', target, outcome: 'refused', detail: (error as Error).message });
-    throw error;
-  }
+  const report = await auditedSync(context, actor(interaction), {
+    from: interaction.options.getString('from', true),
+    to: interaction.options.getString('to', true),
+    ...(profile ? { profiles: [profile] } : {}),
+    dryRun: interaction.options.getBoolean('dry_run') ?? false,
+  });
+  await interaction.editReply({ embeds: [renderSyncReport(report)] });
 }
 
 /**
@@ -56,23 +48,7 @@ async function sync(interaction: ChatInputCommandInteraction, context: BotContex
 async function refresh(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const node = interaction.options.getString('node', true);
   const profile = interaction.options.getString('profile');
-  const target = `${node}${profile ? ` (${profile})` : ''}`;
-  let response;
-  try {
-    response = await refreshOnOwner(context.fleetClient, context.locks, { node, ...(profile ? { profile } : {}), by: interaction.user.username });
-  } catch (error) {
-    await context.audit.record({ actor: actor(interaction), action: 'tokens refresh', target, outcome: 'refused', detail: (error as Error).message });
-    throw error;
-  }
-  const refreshed = response.results.filter((result) => result.outcome === 'refreshed' || result.outcome === 'already_refreshed').map((result) => result.profileId);
-  const failed = response.results.filter((result) => result.outcome === 'terminal' || result.outcome === 'failed');
-  await context.audit.record({
-    actor: actor(interaction),
-    action: 'tokens refresh',
-    target,
-    outcome: failed.length === 0 ? 'ok' : refreshed.length > 0 ? 'partial' : 'failed',
-    detail: response.results.map((result) => `${result.profileId}: ${result.outcome}${result.error ? ` (${result.error})` : ''}`).join('; '),
-  });
+  const response = await auditedRefresh(context, actor(interaction), { node, ...(profile ? { profile } : {}) });
   for (const result of response.results.filter((candidate) => candidate.outcome === 'terminal')) {
     await context.alerts.raise({
       key: `refresh-terminal:${node}:${result.profileId}`,
@@ -83,12 +59,9 @@ async function refresh(interaction: ChatInputCommandInteraction, context: BotCon
     });
   }
   const embeds = [renderRefreshReport(response)];
-  if (refreshed.length > 0 && context.fleetClient.nodeNames.length > 1) {
-    const report = await syncTokens(context.fleetClient, context.locks, { from: node, to: 'all', profiles: refreshed, dryRun: false, by: interaction.user.username, waitForLocksMs: 15_000 });
-    await context.audit.record({ actor: actor(interaction), action: 'tokens sync (after refresh)', target: `${node} → all`, outcome: syncOutcome(report), detail: summarizeSync(report) });
-    // Both embeds share the message's 6000 characters.
-    embeds.push(renderSyncReport(report, LIMITS.messageEmbedChars - embedChars(embeds) - 100));
-  }
+  const report = await syncAfterRefresh(context, actor(interaction), node, response);
+  // Both embeds share the message's 6000 characters.
+  if (report) embeds.push(renderSyncReport(report, LIMITS.messageEmbedChars - embedChars(embeds) - 100));
   await interaction.editReply({ embeds });
 }
 

@@ -27,7 +27,7 @@ function oauth(provider: string, expires: number, extra: Record<string, unknown>
   return { type: 'oauth', provider, access: fake(`${provider}-access`), refresh: fake(`${provider}-refresh`), expires, ...extra };
 }
 
-export interface IncidentStateDirs {
+export interface IncidentStateDirs extends Record<string, string> {
   'pc-a': string;
   t440: string;
 }

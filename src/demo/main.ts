@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { DiscordStandin } from '../standin/discord/index.js';
 import { buildIncident, incidentSecrets } from './incident.js';
 import { startBot, type RunningBot } from './local-bot.js';
-import { killAllSpawned, observeOutput, ROOT, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from './local-processes.js';
+import { startLocalFleet, type LocalFleet } from './local-fleet.js';
+import { killAllSpawned, observeOutput, ROOT } from './local-processes.js';
 import { playIncident } from './play-incident.js';
 
 /*
@@ -40,15 +41,13 @@ const root = args.dir ? path.resolve(args.dir) : args.keep ? path.join(ROOT, 'da
 rmSync(root, { recursive: true, force: true });
 mkdirSync(root, { recursive: true, mode: 0o700 });
 
-const gateways: StandInGateway[] = [];
-const agents: RunningAgent[] = [];
+let localFleet: LocalFleet | undefined;
 let bot: RunningBot | undefined;
 let discord: DiscordStandin | undefined;
 
 async function shutdown(): Promise<void> {
   await bot?.stop();
-  for (const agent of agents) await agent.stop();
-  for (const gateway of gateways) await gateway.stop();
+  await localFleet?.stop();
   await discord?.close();
   killAllSpawned();
 }
@@ -61,29 +60,12 @@ let exitCode = 1;
 try {
   progress(`state dirs of the incident in ${path.relative(process.cwd(), root) || root}`);
   const states = buildIncident(path.join(root, 'nodes'));
-  const keys: Record<string, string> = {};
-  const nodes = [];
-  for (const [name, stateDir] of Object.entries(states)) {
-    const gateway = await startStandInGateway(stateDir, 300);
-    gateways.push(gateway);
-    const key = randomBytes(32).toString('hex');
-    const agent = await startAgent({
-      TOKENOPS_NODE: name,
-      TOKENOPS_AGENT_KEY: key,
-      OPENCLAW_STATE_DIR: stateDir,
-      TOKENOPS_GATEWAY_URL: gateway.url,
-      TOKENOPS_RESTART_CMD: gateway.restartCmd,
-      TOKENOPS_CONFIG_SET_CMD: gateway.configSetCmd,
-      TOKENOPS_READY_DEADLINE: '15s',
-    });
-    agents.push(agent);
-    const keyEnv = `TOKENOPS_KEY_${name.toUpperCase().replace(/-/g, '_')}`;
-    keys[keyEnv] = key;
-    nodes.push({ name, url: agent.url, keyEnv });
-    progress(`node ${name}: agent ${agent.url}, stand-in gateway ${gateway.url}`);
-  }
+  const local = await startLocalFleet(states, { gatewayReadyDelayMs: 300, readyDeadline: '15s' });
+  localFleet = local;
+  const keys = local.keys;
+  for (const node of Object.values(local.nodes)) progress(`node ${node.name}: agent ${node.agent.url}, stand-in gateway ${node.gateway.url}`);
   const fleet = {
-    nodes,
+    nodes: local.fleetNodes,
     owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
     alerts: { checkEvery: '2s', warnBefore: '6h', criticalBefore: '1h', repeatEvery: '4h' },
     // People act in this story; automatic syncs would fix t440 before anyone looked.

@@ -24,6 +24,11 @@ export function worstOf(values: Iterable<Severity>): Severity {
   return worst;
 }
 
+/** Worst first: a node whose gateway is not ready ranks just above its token health. */
+export function nodeUrgency(node: Pick<NodeView, 'worst' | 'reachable' | 'gateway'>): number {
+  return severityRank(node.worst) + (node.reachable && !node.gateway?.ready ? 0.5 : 0);
+}
+
 export interface ProfileCell {
   profileId: string;
   type: string | null;

@@ -111,3 +111,15 @@ export function planStoreImport(
   }
   return { plans, updated };
 }
+
+/** A target's plans, one per profile and outcome, with the agents whose stores agree on it. */
+export function foldPlans(plans: ReadonlyArray<{ agentId: string; plan: ProfilePlan }>): Array<{ plan: ProfilePlan; agents: string[] }> {
+  const groups = new Map<string, { plan: ProfilePlan; agents: string[] }>();
+  for (const { agentId, plan } of plans) {
+    const key = `${plan.profileId}\0${plan.action}\0${plan.reason}`;
+    const group = groups.get(key) ?? { plan, agents: [] };
+    group.agents.push(agentId);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}

@@ -36,6 +36,20 @@ export class NodeLocks {
     };
   }
 
+  /** Every node or none: a refusal on one releases those already taken. */
+  tryAcquireAll(nodes: readonly string[], operation: string, by: string): Release {
+    const releases: Release[] = [];
+    try {
+      for (const node of nodes) releases.push(this.tryAcquire(node, operation, by));
+    } catch (error) {
+      for (const release of releases) release();
+      throw error;
+    }
+    return () => {
+      for (const release of releases) release();
+    };
+  }
+
   async acquire(node: string, operation: string, by: string, timeoutMs: number): Promise<Release> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {

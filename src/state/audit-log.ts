@@ -21,6 +21,8 @@ export const auditRecordSchema = z.object({
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export type AuditEntry = Omit<AuditRecord, 'id' | 'at'>;
+/** Who did it: a Discord member, a person at the CLI, or a scheduled job. */
+export type AuditActor = AuditRecord['actor'];
 
 const KEEP = 5000;
 const PRUNE_EVERY = 100;

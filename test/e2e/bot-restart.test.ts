@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import type { InteractionState } from '../../src/standin/discord/types.js';
-import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
+import { capturedOutput, killAllSpawned, type RunningAgent, type StandInGateway } from '../support/processes.js';
+import { startLocalFleet } from '../../src/demo/local-fleet.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, readStore } from '../support/state-dir.js';
+import { newNodeKeyHex, readStore, restartFleetStates } from '../support/state-dir.js';
 
 /*
  * `/restart` as the ops channel lives it: the plan, reactions from the right and the wrong
@@ -21,27 +22,16 @@ let fleet: Record<string, unknown>;
 let fleetEnv: Record<string, string>;
 let botDir: string;
 
-const fifteen = Array.from({ length: 15 }, (_, i) => (i === 0 ? 'main' : `agent${i}`));
 
 beforeAll(async () => {
-  const now = Date.now();
-  states['pc-a'] = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', 7 * HOUR, {}, now), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, {}, now) } } }, openclawJson5: openclawJson5(['main'], 8) });
-  states.t440 = buildStateDir({
-    layout: 'legacy',
-    agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, {}, now) } }, agent1: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now) } } },
-    openclawJson5: openclawJson5(fifteen, 4),
-  });
-  states.solo = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'google-gemini-cli:solo@example.com': oauth('google-gemini-cli', -HOUR, {}, now) } } }, openclawJson5: openclawJson5(['main'], 4) });
-  fleetEnv = {};
-  const nodes = [];
-  for (const name of ['pc-a', 't440', 'solo']) {
-    gateways[name] = await startStandInGateway(states[name]!, 150);
-    const keyHex = newNodeKeyHex();
-    agents[name] = await startAgent({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: states[name]!, TOKENOPS_GATEWAY_URL: gateways[name]!.url, TOKENOPS_RESTART_CMD: gateways[name]!.restartCmd, TOKENOPS_CONFIG_SET_CMD: gateways[name]!.configSetCmd, TOKENOPS_READY_DEADLINE: '5s' });
-    const keyEnv = `TOKENOPS_KEY_${name.toUpperCase().replace('-', '_')}`;
-    fleetEnv[keyEnv] = keyHex;
-    nodes.push({ name, url: agents[name]!.url, keyEnv });
+  Object.assign(states, restartFleetStates());
+  const local = await startLocalFleet(states, { newKey: newNodeKeyHex });
+  for (const node of Object.values(local.nodes)) {
+    gateways[node.name] = node.gateway;
+    agents[node.name] = node.agent;
   }
+  fleetEnv = { ...local.keys };
+  const nodes = local.fleetNodes;
   fleet = { nodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, sync: { auto: false } };
   discord = await DiscordStandin.start();
   bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' });

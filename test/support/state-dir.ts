@@ -41,7 +41,7 @@ export function apiKey(provider: string) {
 
 export { agentDir, buildStateDir, openclawJson5, storePath } from '../../src/demo/openclaw-state-dir.js';
 export type { AgentStoreSpec, Layout, StateDirSpec } from '../../src/demo/openclaw-state-dir.js';
-import { agentDir, storePath } from '../../src/demo/openclaw-state-dir.js';
+import { agentDir, buildStateDir, openclawJson5, storePath } from '../../src/demo/openclaw-state-dir.js';
 
 export function readStore(stateDir: string, agentId: string): { version: number; profiles: Record<string, Record<string, unknown>> } & Record<string, unknown> {
   return JSON.parse(readFileSync(storePath(stateDir, agentId), 'utf8'));
@@ -59,4 +59,22 @@ export function newNodeKeyHex(): string {
   const key = randomBytes(32).toString('hex');
   plantedSecrets.add(key);
   return key;
+}
+
+/**
+ * The restart tests' fleet: pc-a fresh and the owner; t440 with 15 agents on maxConcurrent
+ * 4 and an Anthropic token expired 2 h ago (main and agent1 hold it); solo, whose only
+ * token has expired and exists nowhere else (a no-go).
+ */
+export function restartFleetStates(now = Date.now()): { 'pc-a': string; t440: string; solo: string } {
+  const fifteen = Array.from({ length: 15 }, (_, i) => (i === 0 ? 'main' : `agent${i}`));
+  return {
+    'pc-a': buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', 7 * HOUR, {}, now), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, {}, now) } } }, openclawJson5: openclawJson5(['main'], 8) }),
+    t440: buildStateDir({
+      layout: 'legacy',
+      agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * DAY, {}, now) } }, agent1: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now) } } },
+      openclawJson5: openclawJson5(fifteen, 4),
+    }),
+    solo: buildStateDir({ layout: 'split', agents: { main: { profiles: { 'google-gemini-cli:solo@example.com': oauth('google-gemini-cli', -HOUR, {}, now) } } }, openclawJson5: openclawJson5(['main'], 4) }),
+  };
 }

@@ -1,5 +1,6 @@
 import type { ActiveAlert, NotifyDecision } from '../../domain/alerts.js';
-import { LIMITS, scrub, truncate, wholeLines } from './discord-format.js';
+import { scrub } from '../../domain/scrub-secrets.js';
+import { LIMITS, truncate, wholeLines } from './discord-format.js';
 
 const ICON = { warning: '⚠️', critical: '❌' } as const;
 

@@ -46,13 +46,6 @@ export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Agent-provided text may quote a credential by mistake: anything token-shaped is cut out. */
-// No "/" in the run: file paths are long too, while tokens carry long runs without one.
-const SECRET_LIKE = /(?:sk-[A-Za-z0-9_-]{8,}|[A-Za-z0-9+_-]{32,}={0,2})/g;
-export function scrub(text: string): string {
-  return text.replace(SECRET_LIKE, '[redacted]');
-}
-
 /** Lines joined up to `max` characters, whole lines only, saying how many were left out. */
 export function wholeLines(lines: readonly string[], max: number): string {
   const kept: string[] = [];

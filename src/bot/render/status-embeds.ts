@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord.js';
-import { severityRank, type FleetView, type NodeView, type ProfileCell } from '../../domain/fleet-view.js';
-import { COLOR, ICON, LIMITS, code, embedChars, relativeTime, scrub, truncate } from './discord-format.js';
+import { nodeUrgency, type FleetView, type NodeView, type ProfileCell } from '../../domain/fleet-view.js';
+import { scrub } from '../../domain/scrub-secrets.js';
+import { COLOR, ICON, LIMITS, code, embedChars, relativeTime, truncate } from './discord-format.js';
 
 /*
  * `/tokens status` as embeds: a field per node (worst first), a line per profile under it.
@@ -69,7 +70,7 @@ function summary(view: FleetView): string {
 }
 
 export function renderStatusEmbeds(view: FleetView): APIEmbed[] {
-  const nodes = [...view.nodes].sort((a, b) => rank(b) - rank(a) || a.name.localeCompare(b.name));
+  const nodes = [...view.nodes].sort((a, b) => nodeUrgency(b) - nodeUrgency(a) || a.name.localeCompare(b.name));
   const manyProfiles = nodes.reduce((sum, node) => sum + node.profiles.length, 0) > 40;
   const fields: Array<{ name: string; value: string }> = [];
   const collapsedNodes: NodeView[] = [];
@@ -116,9 +117,4 @@ export function renderStatusEmbeds(view: FleetView): APIEmbed[] {
     embeds = build();
   }
   return embeds;
-}
-
-/** Worst first; a node whose gateway is not ready ranks just above its token health. */
-function rank(node: NodeView): number {
-  return severityRank(node.worst) + (node.reachable && !node.gateway?.ready ? 0.5 : 0);
 }

@@ -1,15 +1,9 @@
 import type { APIEmbed } from 'discord.js';
 import type { ProfilePlan } from '../../protocol/agent-api.js';
-import { syncOutcome, type SyncReport } from '../../fleet/operations/sync-tokens.js';
-import { LIMITS, code, relativeTime, scrub, truncate, wholeLines } from './discord-format.js';
-
-const SKIP_WORDS: Record<string, string> = {
-  unchanged: 'already the same token',
-  target_newer: 'target already holds a newer one',
-  not_newer: 'not newer than what the target holds',
-  incoming_expired: 'source copy expired',
-  type_mismatch: 'a different profile type on the target',
-};
+import { scrub } from '../../domain/scrub-secrets.js';
+import { foldPlans } from '../../domain/sync-plan.js';
+import { skipReasonText, syncOutcome, type SyncReport } from '../../fleet/operations/sync-tokens.js';
+import { LIMITS, code, relativeTime, truncate, wholeLines } from './discord-format.js';
 
 const OUTCOME_COLOR = { ok: 0x2ecc71, planned: 0x5865f2, partial: 0xf1c40f, failed: 0xe74c3c } as const;
 
@@ -19,19 +13,13 @@ function expiry(iso: string | null): string {
 
 /** One line per profile on a target, its stores folded together when they agree. */
 function profileLines(plans: Array<{ agentId: string; plan: ProfilePlan }>, dryRun: boolean): string[] {
-  const groups = new Map<string, { plan: ProfilePlan; agents: string[] }>();
-  for (const { agentId, plan } of plans) {
-    const key = `${plan.profileId}\0${plan.action}\0${plan.reason}`;
-    const group = groups.get(key) ?? { plan, agents: [] };
-    group.agents.push(agentId);
-    groups.set(key, group);
-  }
-  return [...groups.values()].map(({ plan, agents }) => {
+  const groups = foldPlans(plans);
+  return groups.map(({ plan, agents }) => {
     if (plan.action === 'update') {
       const forced = plan.reason === 'forced' ? ' · ⚠️ forced' : '';
       return `${dryRun ? '📝' : '✅'} ${code(plan.profileId)} → ${agents.join(', ')} · ${expiry(plan.fromExpiresAt)} → ${expiry(plan.toExpiresAt)}${forced}`;
     }
-    return `⏭ ${code(plan.profileId)} (${agents.join(', ')}): ${SKIP_WORDS[plan.reason] ?? plan.reason}`;
+    return `⏭ ${code(plan.profileId)} (${agents.join(', ')}): ${skipReasonText(plan.reason)}`;
   });
 }
 
@@ -96,15 +84,4 @@ export function renderSyncReport(report: SyncReport, budget: number = LIMITS.mes
     });
   }
   return { title, description, color: OUTCOME_COLOR[syncOutcome(report)], fields };
-}
-
-/** One line for audit records and channel notes: what changed where. */
-export function summarizeSync(report: SyncReport): string {
-  return report.targets
-    .map((target) => {
-      if (!target.ok) return `${target.node}: ${target.error.code === 'busy' ? 'busy' : target.error.kind}`;
-      const updated = new Set(target.value.stores.flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => plan.profileId)));
-      return `${target.node}: ${updated.size === 0 ? 'nothing to change' : `${report.dryRun ? 'would update' : 'updated'} ${[...updated].join(', ')}`}`;
-    })
-    .join('; ');
 }

@@ -24,7 +24,9 @@ export async function refreshOnOwner(fleet: FleetClient, locks: NodeLocks, reque
   if (request.profile) {
     const owner = ownerOf(request.profile, owners);
     if (!owner) throw new OperationRefusedError(`${request.profile} has no owner in the fleet file (owners), so no node refreshes it by command. Add an owner pattern first.`);
-    if (owner !== node) throw new OperationRefusedError(`${node} does not own ${request.profile}: only ${owner} refreshes it (the owner), ${node} receives it by sync. Use /tokens refresh node:${owner}.`);
+    if (owner !== node) {
+      throw new OperationRefusedError(`${node} does not own ${request.profile}: only ${owner} refreshes it (the owner), ${node} receives it by sync. Use /tokens refresh node:${owner}.`, { kind: 'not_owner', node, profileId: request.profile, owner });
+    }
     profiles = [request.profile];
   } else {
     let status;

@@ -14,16 +14,21 @@ export interface RestartOptions {
   marginMs?: number;
 }
 
-/** Plans for each node, from one look at the whole fleet (every node's status at once). */
-export async function prepareRestarts(fleet: FleetClient, nodes: readonly string[], options: RestartOptions): Promise<RestartPlan[]> {
+export type RestartPlanResult = { node: string; ok: true; plan: RestartPlan } | { node: string; ok: false; reason: string };
+
+/**
+ * A plan for each node, or why there is none (its agent did not answer), from one look at
+ * the whole fleet (every node's status at once): the other nodes are the fixes' sources.
+ */
+export async function planRestarts(fleet: FleetClient, nodes: readonly string[], options: RestartOptions): Promise<RestartPlanResult[]> {
   for (const node of nodes) fleet.node(node);
   const report = await fleetStatus(fleet);
   const answered = report.results.flatMap((result) => (result.ok ? [{ node: result.node, status: result.value }] : []));
-  return nodes.map((node) => {
+  return nodes.map((node): RestartPlanResult => {
     const target = report.results.find((result) => result.node === node);
-    if (!target?.ok) throw new OperationRefusedError(`${node} did not answer (${target && !target.ok ? `${target.error.kind}: ${target.error.message}` : 'no answer'}); a restart needs its agent.`);
+    if (!target?.ok) return { node, ok: false, reason: `${node} did not answer (${target && !target.ok ? `${target.error.kind}: ${target.error.message}` : 'no answer'}); a restart needs its agent.` };
     const status = target.value;
-    return planRestart({
+    const plan = planRestart({
       node,
       profiles: status.profiles,
       unreadableStores: (status.store.stores ?? []).filter((store) => !store.readable).map((store) => store.path),
@@ -36,6 +41,15 @@ export async function prepareRestarts(fleet: FleetClient, nodes: readonly string
       raiseCapacity: options.raiseCapacity,
       restartCommand: "the agent's TOKENOPS_RESTART_CMD",
     });
+    return { node, ok: true, plan };
+  });
+}
+
+/** Plans for each node; a node whose agent did not answer refuses the whole restart. */
+export async function prepareRestarts(fleet: FleetClient, nodes: readonly string[], options: RestartOptions): Promise<RestartPlan[]> {
+  return (await planRestarts(fleet, nodes, options)).map((result) => {
+    if (!result.ok) throw new OperationRefusedError(result.reason);
+    return result.plan;
   });
 }
 

@@ -29,6 +29,8 @@ export interface SyncRequest {
   waitForLocksMs?: number;
   /** Nodes whose lock the caller already holds for this very operation (a restart's fixes). */
   locksHeld?: readonly string[];
+  /** Told as each target has answered: progress for a sync to many nodes. */
+  onTargetDone?: (result: NodeResult<ImportResponse>) => void;
 }
 
 export interface SyncReport {
@@ -76,27 +78,32 @@ export async function syncTokens(fleet: FleetClient, locks: NodeLocks, request: 
     // Static keys are never synced; saying so here would only hide the real reason.
     const reasons = skippedAtSource.filter((skip) => !skip.reason.endsWith('are not synced'));
     const why = reasons.length > 0 ? reasons.map((skip) => `${skip.profileId}: ${skip.reason}`).join('; ') : `${source.name} holds no credentials to sync`;
-    throw new OperationRefusedError(`nothing to sync from ${source.name}: ${why}. Refresh on the owner first (/tokens refresh).`);
+    throw new OperationRefusedError(`nothing to sync from ${source.name}: ${why}. Refresh on the owner first (/tokens refresh).`, { kind: 'nothing_to_sync', source: source.name, skipped: reasons });
   }
   const bundle: CredentialBundle = { ...opened.data, credentials };
 
-  const results = await Promise.all(
-    targets.map(async (target): Promise<NodeResult<ImportResponse>> => {
-      const started = Date.now();
-      let release: Release | undefined;
-      try {
-        if (!request.dryRun && !request.locksHeld?.includes(target)) {
-          release = request.waitForLocksMs === undefined ? locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
-        }
-        const node = fleet.node(target);
-        const value = await fleet.call(target, 'POST', '/v1/import', importResponseSchema, { sealed: seal(node.key, `import:${target}`, bundle), dryRun: request.dryRun, force: request.force ?? false }, 30_000);
-        return { node: target, ok: true, value, ms: Date.now() - started };
-      } catch (error) {
-        if (error instanceof OperationRefusedError) return { node: target, ok: false, error: { kind: 'http_error', code: 'busy', message: error.message }, ms: Date.now() - started };
-        return { node: target, ok: false, error: describeError(error), ms: Date.now() - started };
-      } finally {
-        release?.();
+  const importInto = async (target: string): Promise<NodeResult<ImportResponse>> => {
+    const started = Date.now();
+    let release: Release | undefined;
+    try {
+      if (!request.dryRun && !request.locksHeld?.includes(target)) {
+        release = request.waitForLocksMs === undefined ? locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
       }
+      const node = fleet.node(target);
+      const value = await fleet.call(target, 'POST', '/v1/import', importResponseSchema, { sealed: seal(node.key, `import:${target}`, bundle), dryRun: request.dryRun, force: request.force ?? false }, 30_000);
+      return { node: target, ok: true, value, ms: Date.now() - started };
+    } catch (error) {
+      if (error instanceof OperationRefusedError) return { node: target, ok: false, error: { kind: 'http_error', code: 'busy', message: error.message }, ms: Date.now() - started };
+      return { node: target, ok: false, error: describeError(error), ms: Date.now() - started };
+    } finally {
+      release?.();
+    }
+  };
+  const results = await Promise.all(
+    targets.map(async (target) => {
+      const result = await importInto(target);
+      request.onTargetDone?.(result);
+      return result;
     }),
   );
   return { from: source.name, dryRun: request.dryRun, force: request.force ?? false, exported: exported.profiles, skippedAtSource, targets: results };
@@ -122,4 +129,34 @@ export function syncChanges(report: SyncReport): Array<{ node: string; profileId
     for (const [profileId, agents] of byProfile) changes.push({ node: target.node, profileId, agents });
   }
   return changes;
+}
+
+/** Profiles one target wrote (or would write, dry). */
+export function updatedProfiles(response: ImportResponse): string[] {
+  const written = response.stores.filter((store) => store.outcome === 'written' || store.outcome === 'planned');
+  return [...new Set(written.flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => plan.profileId)))];
+}
+
+/** One line for audit records and channel notes: what changed where. */
+export function summarizeSync(report: SyncReport): string {
+  return report.targets
+    .map((target) => {
+      if (!target.ok) return `${target.node}: ${target.error.code === 'busy' ? 'busy' : target.error.kind}`;
+      const updated = new Set(target.value.stores.flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => plan.profileId)));
+      return `${target.node}: ${updated.size === 0 ? 'nothing to change' : `${report.dryRun ? 'would update' : 'updated'} ${[...updated].join(', ')}`}`;
+    })
+    .join('; ');
+}
+
+const SKIP_REASON_TEXT: Record<string, string> = {
+  unchanged: 'already the same token',
+  target_newer: 'target already holds a newer one',
+  not_newer: 'not newer than what the target holds',
+  incoming_expired: 'source copy expired',
+  type_mismatch: 'a different profile type on the target',
+};
+
+/** Why a target kept what it had, in words (a reason we do not know is shown as is). */
+export function skipReasonText(reason: string): string {
+  return SKIP_REASON_TEXT[reason] ?? reason;
 }

@@ -212,3 +212,23 @@ describe('NodeLocks with real timers', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
   });
 });
+
+describe('NodeLocks.tryAcquireAll (a rolling restart holds every node from the plan on)', () => {
+  it('takes every node, and one release frees them all', () => {
+    const locks = new NodeLocks();
+    const release = locks.tryAcquireAll(['pc-a', 't440'], 'restart', 'alice');
+    expect([locks.holder('pc-a')?.by, locks.holder('t440')?.by]).toEqual(['alice', 'alice']);
+    release();
+    expect([locks.holder('pc-a'), locks.holder('t440')]).toEqual([undefined, undefined]);
+  });
+
+  it('one busy node: refused, and the nodes taken before it are let go', () => {
+    const locks = new NodeLocks();
+    locks.tryAcquire('t440', 'tokens sync', 'bob');
+    const error = refusal(() => locks.tryAcquireAll(['pc-a', 't440', 'solo'], 'restart', 'alice'));
+    expect(error.message).toMatch(/^t440 is busy: tokens sync by bob/);
+    expect(locks.holder('pc-a')).toBeUndefined();
+    expect(locks.holder('solo')).toBeUndefined();
+    expect(locks.holder('t440')?.by).toBe('bob');
+  });
+});

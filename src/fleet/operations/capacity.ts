@@ -1,0 +1,29 @@
+import { capacityResponseSchema, type CapacityResponse } from '../../protocol/agent-api.js';
+import type { AuditActor } from '../../state/audit-log.js';
+import type { FleetClient } from '../fleet-client.js';
+import type { OperationContext } from './operation-context.js';
+
+/** A node's agents against maxConcurrent, the expected reconnect burst and a suggestion. */
+export async function readCapacity(fleet: FleetClient, node: string): Promise<CapacityResponse> {
+  return fleet.call(fleet.node(node).name, 'GET', '/v1/capacity', capacityResponseSchema);
+}
+
+/**
+ * Sets `agents.defaults.maxConcurrent` through the agent (`openclaw config set`), one
+ * mutation on the node at a time, audited whether it worked or not.
+ */
+export async function setCapacity(context: OperationContext, actor: AuditActor, node: string, maxConcurrent: number): Promise<CapacityResponse> {
+  const name = context.fleetClient.node(node).name;
+  const release = context.locks.tryAcquire(name, 'capacity change', actor.name);
+  try {
+    // `openclaw config set` may be slow to start: a minute, not the status timeout.
+    const response = await context.fleetClient.call(name, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent }, 60_000);
+    await context.audit.record({ actor, action: 'capacity set', target: name, outcome: 'ok', detail: `maxConcurrent ${response.changed?.from} → ${response.changed?.to}` });
+    return response;
+  } catch (error) {
+    await context.audit.record({ actor, action: 'capacity set', target: name, outcome: 'failed', detail: (error as Error).message });
+    throw error;
+  } finally {
+    release();
+  }
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { cliEnvSchema } from '../../../src/cli/cli-env.js';
+import { UsageError } from '../../../src/cli/cli-errors.js';
+import { parseArguments, wholeNumber } from '../../../src/cli/parse-arguments.js';
+import { plainMessage } from '../../../src/cli/render/plain-message.js';
+import { refusalText } from '../../../src/cli/render/refusal-text.js';
+import { expiry, when } from '../../../src/cli/render/when.js';
+import { OperationRefusedError } from '../../../src/fleet/operation-refused.js';
+
+const T0 = Date.parse('2026-02-14T09:00:00.000Z');
+const HOUR = 3_600_000;
+
+describe('times for a terminal', () => {
+  it('relative to read, absolute (UTC, minutes) to compare', () => {
+    expect(when(new Date(T0 + 2 * HOUR + 5 * 60_000).toISOString(), T0)).toBe('in 2h 5m (2026-02-14 11:05Z)');
+    expect(when(new Date(T0 - 90_000).toISOString(), T0)).toBe('1m 30s ago (2026-02-14 08:58Z)');
+    expect(when(new Date(T0).toISOString(), T0)).toBe('now (2026-02-14 09:00Z)');
+    expect(expiry(new Date(T0 - HOUR).toISOString(), T0)).toBe('expired 1h ago (2026-02-14 08:00Z)');
+    expect(expiry(null, T0)).toBe('no expiry');
+  });
+});
+
+describe('plainMessage: what shared code phrased for Discord, made plain', () => {
+  it('turns Discord timestamps into times, drops bold marks, cuts anything token-shaped', () => {
+    const seconds = Math.floor((T0 - 2 * HOUR) / 1000);
+    expect(plainMessage(`t440 is busy: restart by alice, started <t:${seconds}:R>. Try again when it is done.`, T0)).toBe('t440 is busy: restart by alice, started 2h ago (2026-02-14 07:00Z). Try again when it is done.');
+    expect(plainMessage(`at <t:${seconds}:f>`, T0)).toBe('at 2026-02-14 07:00Z');
+    expect(plainMessage('**t440**: store says sk-ant-oat01-abcdefghijklmnop', T0)).toBe('t440: store says [redacted]');
+  });
+});
+
+describe('refusals in the CLI\'s words', () => {
+  it('a follower asked to refresh is told the tokenops command for the owner', () => {
+    const error = new OperationRefusedError('… Use /tokens refresh node:pc-a.', { kind: 'not_owner', node: 't440', profileId: 'anthropic:default', owner: 'pc-a' });
+    expect(refusalText(error, T0)).toBe('t440 does not own anthropic:default: only pc-a refreshes it (the owner), t440 receives it by sync. Use: tokenops refresh pc-a --profile anthropic:default');
+  });
+
+  it('nothing to sync: the reasons made plain, the CLI remedy', () => {
+    const seconds = Math.floor((T0 - HOUR) / 1000);
+    const error = new OperationRefusedError('… (/tokens refresh).', { kind: 'nothing_to_sync', source: 't440', skipped: [{ profileId: 'anthropic:default', reason: `expired on t440 <t:${seconds}:R>` }] });
+    expect(refusalText(error, T0)).toBe('nothing to sync from t440: anthropic:default: expired on t440 1h ago (2026-02-14 08:00Z). Refresh on the owner first (tokenops refresh <owner>).');
+  });
+
+  it('any other refusal is its message, made plain', () => {
+    expect(refusalText(new OperationRefusedError('from and to are the same node (pc-a): nothing to copy.'), T0)).toBe('from and to are the same node (pc-a): nothing to copy.');
+  });
+});
+
+describe('parseArguments: messages that name the culprit', () => {
+  const spec = { options: { limit: { type: 'string' }, 'dry-run': { type: 'boolean' } }, required: ['from'], optional: ['to'] } as const;
+  const usage = (argv: string[]) => {
+    try {
+      parseArguments(argv, spec);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return (error as Error).message;
+    }
+    return null;
+  };
+
+  it('parses options, positionals and the global flags', () => {
+    expect(parseArguments(['pc-a', '--limit', '5', '--dry-run', '--json'], spec)).toEqual({ values: { limit: '5', 'dry-run': true, json: true }, positionals: ['pc-a'] });
+    expect(parseArguments(['--limit=7', 'a', 'b'], spec).positionals).toEqual(['a', 'b']);
+  });
+
+  it.each([
+    [['pc-a', '--nope'], 'unknown option --nope'],
+    [['pc-a', '-x'], 'unknown option -x'],
+    [['pc-a', '--limit'], '--limit needs a value'],
+    [['pc-a', '--limit', '--dry-run'], '--limit needs a value'],
+    [['pc-a', '--dry-run=yes'], '--dry-run takes no value'],
+    [[], 'missing <from>'],
+    [['a', 'b', 'c'], 'unexpected argument "c"'],
+  ])('%j → %s', (argv, message) => {
+    expect(usage(argv)).toBe(message);
+  });
+
+  it('whole numbers within bounds, the value not echoed', () => {
+    expect(wholeNumber('limit', ' 12 ', 1, 50)).toBe(12);
+    for (const bad of ['0', '51', '1.5', '-3', 'ten', '']) expect(() => wholeNumber('limit', bad, 1, 50)).toThrow('--limit expects a whole number from 1 to 50');
+  });
+});
+
+describe('the CLI environment', () => {
+  it('is the bot\'s fleet and state settings, with its defaults, and needs nothing of Discord', () => {
+    const env = cliEnvSchema.parse({});
+    expect(env).toMatchObject({ TOKENOPS_STATE: 'sqlite://./data/tokenops.sqlite', CONFIRM_TIMEOUT: 60_000, TOKENOPS_NODE_TIMEOUT: 3_000, TOKENOPS_FANOUT: 16 });
+    expect(env.TOKENOPS_FLEET).toMatch(/\/fleet\.json$/);
+    expect(Object.keys(cliEnvSchema.shape)).not.toContain('DISCORD_TOKEN');
+  });
+});
