@@ -95,7 +95,7 @@ describe('/tokens status', () => {
     const one = await discord.slash('tokens', { subcommand: 'status', options: { node: 'pc-a' }, member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((s) => s.embeds.length > 0);
     expect(one.embeds.flatMap((e) => e.fields ?? []).map((f) => f.name)).toEqual([expect.stringMatching(/pc-a/)]);
     // The summary counts only the node shown.
-    expect(one.embeds[0]?.description).toMatch(/^\*\*1 node\*\* · 0 gateway ready · ⚠️ 1 expiring\nchecked/);
+    expect(one.embeds[0]?.description).toMatch(/^\*\*1 node\*\* · 0 gateways ready · ⚠️ 1 expiring\nchecked/);
     const unknown = await discord.slash('tokens', { subcommand: 'status', options: { node: 'nope' }, member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((s) => s.content.length > 0);
     expect(unknown.content).toBe('❗ unknown node "nope"; the fleet has pc-a, t440, spare');
   });

@@ -31,7 +31,7 @@ function profileLine(cell: ProfileCell): string {
 function nodeTitle(node: NodeView): string {
   if (!node.reachable) return truncate(`${ICON.unreachable} ${node.name} · ${node.error?.kind ?? 'unreachable'}`, LIMITS.fieldName);
   const gateway = node.gateway?.ready ? 'gateway ready' : node.gateway?.reachable ? 'gateway NOT ready' : 'gateway unreachable';
-  const capacity = node.capacity ? ` · ${node.capacity.agentCount} agents / max ${node.capacity.maxConcurrent}` : '';
+  const capacity = node.capacity ? ` · ${node.capacity.agentCount} agent${node.capacity.agentCount === 1 ? '' : 's'} / max ${node.capacity.maxConcurrent}` : '';
   return truncate(`${ICON[node.worst]} ${node.name} · ${gateway}${capacity}`, LIMITS.fieldName);
 }
 
@@ -61,7 +61,8 @@ function nodeBody(node: NodeView, collapseHealthy: boolean): string {
 function summary(view: FleetView): string {
   const reachable = view.nodes.filter((node) => node.reachable);
   const parts = [`**${view.nodes.length} node${view.nodes.length === 1 ? '' : 's'}**`];
-  parts.push(`${reachable.filter((node) => node.gateway?.ready).length} gateway${reachable.length === 1 ? '' : 's'} ready`);
+  const ready = reachable.filter((node) => node.gateway?.ready).length;
+  parts.push(`${ready} gateway${ready === 1 ? '' : 's'} ready`);
   for (const severity of ['expired', 'invalid', 'expiring', 'missing'] as const) {
     if (view.counts[severity] > 0) parts.push(`${ICON[severity]} ${view.counts[severity]} ${severity}`);
   }
