@@ -6,12 +6,13 @@ import { LIMITS, wholeLines } from '../src/bot/render/discord-format.js';
 import { scrub } from '../src/domain/scrub-secrets.js';
 import { durationSchema } from '../src/config/duration.js';
 import { isSilenced } from '../src/domain/alerts.js';
+import { profileIdSchema } from '../src/domain/profile.js';
 import { OperationRefusedError } from '../src/fleet/operation-refused.js';
 
 /** A silence target: a node of the fleet, or `node/profile`. */
 function checkTarget(target: string, nodes: readonly string[]): string {
   const [node, profile, extra] = target.split('/');
-  if (!node || extra !== undefined || !nodes.includes(node) || (profile !== undefined && !/^[a-z0-9][a-z0-9._-]*:[^\s/\\]+$/i.test(profile))) {
+  if (!node || extra !== undefined || !nodes.includes(node) || (profile !== undefined && !profileIdSchema.safeParse(profile).success)) {
     throw new OperationRefusedError(`"${target}" is not a target: use a node (${nodes.join(', ')}) or node/profile, e.g. t440/anthropic:default.`);
   }
   return target;

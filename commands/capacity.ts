@@ -3,6 +3,7 @@ import type { CommandModule } from '../src/bot/command-module.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
 import { inOpsGuild, opsRoleToSet } from '../src/bot/preconditions.js';
 import { readCapacity, setCapacity } from '../src/fleet/operations/capacity.js';
+import { OperationRefusedError } from '../src/fleet/operation-refused.js';
 import type { CapacityResponse } from '../src/protocol/agent-api.js';
 import type { AuditActor } from '../src/state/audit-log.js';
 
@@ -33,6 +34,9 @@ const capacity: CommandModule = {
       await interaction.editReply({ content: describe(await readCapacity(context.fleetClient, node)) });
       return;
     }
+    // Discord enforces 1..1000, a client that skips it does not: refused here, not by the agent
+    // after a lock, an audited failure and a message that says less.
+    if (value < 1 || value > 1000) throw new OperationRefusedError('max_concurrent: use a whole number from 1 to 1000.');
     const actor: AuditActor = { via: 'discord', id: interaction.user.id, name: interaction.user.username };
     const response = await setCapacity(context, actor, node, value);
     await interaction.editReply({ content: `✅ maxConcurrent on ${node}: ${response.changed?.from} → ${response.changed?.to}. The gateway picks it up on its next restart.\n${describe(response)}` });

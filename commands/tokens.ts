@@ -10,12 +10,26 @@ import { renderSyncReport } from '../src/bot/render/sync-report.js';
 import { auditedRefresh, syncAfterRefresh } from '../src/fleet/operations/audited-refresh.js';
 import { auditedSync } from '../src/fleet/operations/audited-sync.js';
 import { fleetStatusView } from '../src/fleet/operations/fleet-status.js';
+import { profileIdSchema } from '../src/domain/profile.js';
+import { OperationRefusedError } from '../src/fleet/operation-refused.js';
 import type { AuditActor } from '../src/state/audit-log.js';
 
 const nodeOption = (name: string, description: string, required = false) => (option: import('discord.js').SlashCommandStringOption) =>
   option.setName(name).setDescription(description).setAutocomplete(true).setMaxLength(63).setRequired(required);
 const profileOption = (option: import('discord.js').SlashCommandStringOption) =>
   option.setName('profile').setDescription('Only this profile, e.g. anthropic:default').setMaxLength(256);
+
+/**
+ * The `profile` option, checked before any node is asked: a bad one would otherwise come
+ * back as the source node "not answering" the export, or as a profile with no owner.
+ */
+function checkedProfile(interaction: ChatInputCommandInteraction): string | null {
+  const profile = interaction.options.getString('profile');
+  if (profile === null) return null;
+  const parsed = profileIdSchema.safeParse(profile);
+  if (!parsed.success) throw new OperationRefusedError(`profile: ${parsed.error.issues[0]?.message ?? 'not a profile id'}.`);
+  return profile;
+}
 
 function actor(interaction: ChatInputCommandInteraction): AuditActor {
   return { via: 'discord', id: interaction.user.id, name: interaction.user.username };
@@ -30,7 +44,7 @@ async function status(interaction: ChatInputCommandInteraction, context: BotCont
 
 /** `/tokens sync from to [profile] [dry_run]`: copy valid credentials between nodes (ops role). */
 async function sync(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
-  const profile = interaction.options.getString('profile');
+  const profile = checkedProfile(interaction);
   const report = await auditedSync(context, actor(interaction), {
     from: interaction.options.getString('from', true),
     to: interaction.options.getString('to', true),
@@ -47,7 +61,7 @@ async function sync(interaction: ChatInputCommandInteraction, context: BotContex
  */
 async function refresh(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const node = interaction.options.getString('node', true);
-  const profile = interaction.options.getString('profile');
+  const profile = checkedProfile(interaction);
   const response = await auditedRefresh(context, actor(interaction), { node, ...(profile ? { profile } : {}) });
   for (const result of response.results.filter((candidate) => candidate.outcome === 'terminal')) {
     await context.alerts.raise({

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Client } from 'discord.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
+import type { OperationJournal } from '../state/operation-journal.js';
 import type { PendingPlans } from '../state/pending-plans.js';
 import type { StateStore } from '../state/state-store.js';
 
@@ -22,6 +23,8 @@ export interface BotContext {
   state: StateStore;
   audit: AuditLog;
   pendingPlans: PendingPlans;
+  /** Restarts and syncs while they run: one cut short by a crash is reported, never rerun. */
+  journal?: OperationJournal;
   /** The Discord client, for what outlives one reply (reactions on a plan). */
   client: Client;
   logger: Logger;

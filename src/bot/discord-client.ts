@@ -11,6 +11,9 @@ export function createDiscordClient(env: BotEnv): Client {
   return new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions],
     partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel, Partials.GuildMember],
+    // Replies echo what people typed (an unknown node named "@everyone") and name the ops
+    // role: nothing the bot sends may notify anyone, unless a message asks for it itself.
+    allowedMentions: { parse: [], repliedUser: false },
     rest: { api: env.DISCORD_API_BASE },
   });
 }

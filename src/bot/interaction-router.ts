@@ -5,6 +5,7 @@ import type { BotContext } from './bot-context.js';
 import type { CommandModule } from './command-module.js';
 import { runPreconditions } from './preconditions.js';
 import { OperationRefusedError } from '../fleet/operation-refused.js';
+import { LIMITS, truncate } from './render/discord-format.js';
 
 function commandLabel(interaction: ChatInputCommandInteraction): string {
   const sub = interaction.options.getSubcommand(false);
@@ -49,7 +50,10 @@ export function createInteractionRouter(commands: ReadonlyMap<string, CommandMod
   }
 
   function replyForError(error: unknown, label: string): string {
-    if (error instanceof OperationRefusedError || error instanceof UnknownNodeError) return `❗ ${error.message}`;
+    // The message may quote an option value past Discord's limits (from a client that skips
+    // them); one Discord would refuse would leave the reply "thinking" for good.
+    if (error instanceof UnknownNodeError) return truncate(`❗ ${error.message.replace(error.node, truncate(error.node, 100))}`, LIMITS.content);
+    if (error instanceof OperationRefusedError) return truncate(`❗ ${error.message}`, LIMITS.content);
     const reference = randomBytes(3).toString('hex');
     context.logger.error({ reference, command: label, err: (error as Error)?.message, stack: (error as Error)?.stack }, 'command failed');
     return `❗ ${label} failed (reference \`${reference}\`). The details are in the bot's log.`;
@@ -58,7 +62,9 @@ export function createInteractionRouter(commands: ReadonlyMap<string, CommandMod
   async function onAutocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const command = commands.get(interaction.commandName);
     try {
-      if (command?.autocomplete) await command.autocomplete(interaction, context);
+      // Node names are the ops server's to know, as every command is (inOpsGuild).
+      if (interaction.guildId !== context.env.DISCORD_GUILD_ID) await interaction.respond([]);
+      else if (command?.autocomplete) await command.autocomplete(interaction, context);
       else await interaction.respond([]);
     } catch (error) {
       context.logger.warn({ command: interaction.commandName, err: (error as Error).message }, 'autocomplete failed');

@@ -1,21 +1,27 @@
 import { Events } from 'discord.js';
 import { FleetClient } from '../fleet/fleet-client.js';
 import { NodeLocks } from '../fleet/node-locks.js';
-import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
-import { AlertChecks } from '../jobs/alert-checks.js';
-import { AutoSync } from '../jobs/auto-sync.js';
 import { AlertStore } from '../state/alert-store.js';
 import { createLogger } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
+import { openCoordination } from '../state/coordination.js';
 import { PendingPlans, type PendingPlan } from '../state/pending-plans.js';
+import { isRedisUrl } from '../state/redis-url.js';
 import { openStateStore } from '../state/state-store.js';
 import type { BotContext } from './bot-context.js';
 import { CommandLoadError, loadCommands } from './command-loader.js';
 import { createDiscordClient, registerCommands } from './discord-client.js';
+import { claimedInteractions } from './interaction-claim.js';
 import { createInteractionRouter } from './interaction-router.js';
+import { LeaderJobs } from './leader-jobs.js';
 import { opsChannelEditor, opsChannelPoster } from './ops-channel.js';
 import { expireLeftoverPlans } from './pending-plan-expiry.js';
+import { reportInterruptedOperations } from './interrupted-operations.js';
+import { OperationJournal } from '../state/operation-journal.js';
 import { exitWith, loadBotSettingsOrExit } from './startup.js';
+
+/** A replica's restart plan is removed by itself within the confirmation window; this much later it is a leftover. */
+const PLAN_SWEEP_MARGIN_MS = 30_000;
 
 /** The Discord bot: `npm start`. */
 async function main(): Promise<void> {
@@ -28,7 +34,11 @@ async function main(): Promise<void> {
   } catch (error) {
     exitWith('tokenops-bot', [`TOKENOPS_STATE: ${(error as Error).message}`]);
   }
-  const fleetClient = new FleetClient(fleet, { timeoutMs: env.TOKENOPS_NODE_TIMEOUT, concurrency: env.TOKENOPS_FANOUT });
+  // Several replicas share Redis: the fan-out limit holds across them (bottleneck clustering),
+  // one leader runs the scheduled jobs, and one replica answers each interaction.
+  const replicas = isRedisUrl(env.TOKENOPS_STATE);
+  const fleetClient = new FleetClient(fleet, { timeoutMs: env.TOKENOPS_NODE_TIMEOUT, concurrency: env.TOKENOPS_FANOUT, ...(replicas ? { sharedLimit: { redisUrl: env.TOKENOPS_STATE } } : {}) });
+  const coordination = openCoordination(env.TOKENOPS_STATE, { leaseMs: env.TOKENOPS_LEADER_LEASE, logger });
   const client = createDiscordClient(env);
   const post = opsChannelPoster(client, env.OPS_CHANNEL_ID, logger);
   const notify = async (text: string) => {
@@ -37,40 +47,58 @@ async function main(): Promise<void> {
   const locks = new NodeLocks();
   const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
   const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
-  const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post, edit: opsChannelEditor(client, env.OPS_CHANNEL_ID), logger });
+  const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));
+  const journal = new OperationJournal(state.namespace<unknown>('journal'), { heartbeatMs: env.TOKENOPS_HEARTBEAT });
+  await journal.start();
+  const jobs = new LeaderJobs({
+    fleet,
+    fleetClient,
+    locks,
+    audit,
+    alertStore,
+    post,
+    edit: opsChannelEditor(client, env.OPS_CHANNEL_ID),
+    notify,
+    logger,
+    leadership: coordination.leadership,
+    requestAlertCheck: () => coordination.requestAlertCheck(),
+    // One replica: every plan left at start. Replicas: those older than the confirmation window (a live replica may still wait on a younger one).
+    expirePlans: () => expireLeftoverPlans(context, { olderThanMs: replicas ? env.CONFIRM_TIMEOUT + PLAN_SWEEP_MARGIN_MS : 0, nowMs: Date.now() }),
+    ...(replicas ? { planSweepEveryMs: Math.max(env.CONFIRM_TIMEOUT, 5_000) } : {}),
+    reportInterrupted: () => reportInterruptedOperations(context, post),
+    interruptedEveryMs: env.TOKENOPS_HEARTBEAT,
+  });
   const context: BotContext = {
     env,
     fleet,
     fleetClient,
     locks,
-    // Conflicts and terminal refreshes found by sync become alerts at the next check, soon.
-    alerts: alertChecks,
+    // Conflicts and terminal refreshes found by sync become alerts at the leader's next check, soon.
+    alerts: jobs,
     alertStore,
     state,
     audit,
-    pendingPlans: new PendingPlans(state.namespace<PendingPlan>('pending-plans')),
+    pendingPlans,
+    journal,
     client,
     logger,
     now: Date.now,
   };
-  const events = new AgentEventSubscriber(fleet.nodes, logger);
-  const autoSync = new AutoSync({ fleet, fleetClient, locks: context.locks, events, audit: context.audit, alerts: context.alerts, notify, logger });
+  coordination.onAlertCheckRequest(() => jobs.checkSoon());
+  coordination.leadership.on('change', (change) => void jobs.follow(change));
 
-  client.on(Events.InteractionCreate, createInteractionRouter(commands, context));
+  client.on(Events.InteractionCreate, claimedInteractions(coordination.claims, createInteractionRouter(commands, context), logger));
   client.on(Events.Error, (error) => logger.error({ err: error.message }, 'discord client error'));
   client.once(Events.ClientReady, async (ready) => {
-    logger.info({ user: ready.user.tag, guild: env.DISCORD_GUILD_ID, nodes: fleet.nodes.length, state: state.location }, 'bot ready');
+    logger.info({ user: ready.user.tag, guild: env.DISCORD_GUILD_ID, nodes: fleet.nodes.length, state: state.location, replicas: coordination.mode === 'replicas', replica: coordination.leadership.owner }, 'bot ready');
     try {
       const count = await registerCommands(env, commands);
       logger.info({ count }, 'guild commands registered');
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'could not register commands (check DISCORD_CLIENT_ID and the bot’s access to the guild)');
     }
-    await expireLeftoverPlans(context);
-    events.start();
-    if (fleet.sync.auto) autoSync.start();
-    alertChecks.start();
-    logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
+    // Jobs start when this replica leads: at once with one replica, after winning the lease with several.
+    coordination.leadership.start();
   });
 
   let stopping = false;
@@ -80,9 +108,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'bot stopping');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
-    events.stop();
-    await autoSync.stop().catch(() => undefined);
-    await alertChecks.stop().catch(() => undefined);
+    // Jobs first, then the lease (compare-and-delete): the next leader never overlaps with ours.
+    await jobs.shutdown();
+    await journal.stop();
+    await coordination.close().catch(() => undefined);
     await client.destroy().catch(() => undefined);
     await fleetClient.close().catch(() => undefined);
     await state.close().catch(() => undefined);

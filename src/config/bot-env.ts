@@ -31,6 +31,14 @@ export const botEnvSchema = z.object({
   TOKENOPS_NODE_TIMEOUT: durationSchema.default(3_000),
   /** How many nodes are asked at once. */
   TOKENOPS_FANOUT: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * Several replicas on Redis: how long the leader's lease lasts (renewed every third of it).
+   * A dead leader is replaced within it; a shorter one fails over sooner but leaves less slack
+   * for a slow Redis.
+   */
+  TOKENOPS_LEADER_LEASE: durationSchema.pipe(z.number().min(1_000, 'expected at least 1s').max(600_000, 'expected at most 10m')).default(10_000),
+  // How often this process says it is alive; one silent for 3 beats has its running restarts and syncs reported interrupted.
+  TOKENOPS_HEARTBEAT: durationSchema.pipe(z.number().min(100, 'expected at least 100ms').max(300_000, 'expected at most 5m')).default(10_000),
   TOKENOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type BotEnv = z.infer<typeof botEnvSchema>;

@@ -98,7 +98,8 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
   if (!node.reachable) {
     const failed = previous.failedChecks + 1;
     const kept = previous.alerts.filter((known) => known.condition !== 'node_unreachable' && known.condition !== 'node_unauthorized');
-    const unauthorized = node.error?.kind === 'unauthorized';
+    // A drifted clock is refused like a wrong key: both are the same alert, the message says which.
+    const unauthorized = node.error?.kind === 'unauthorized' || node.error?.kind === 'clock_skew';
     const condition = unauthorized ? 'node_unauthorized' : 'node_unreachable';
     return [
       ...kept,
@@ -108,7 +109,7 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
         condition,
         severity: 'critical',
         pending: failed < 2,
-        summary: unauthorized ? 'the agent refuses our signature' : `the agent does not answer (${node.error?.kind ?? 'unreachable'}: ${node.error?.message ?? ''})`,
+        summary: unauthorized ? (node.error?.kind === 'clock_skew' ? node.error.message : 'the agent refuses our signature') : `the agent does not answer (${node.error?.kind ?? 'unreachable'}: ${node.error?.message ?? ''})`,
         action: unauthorized ? `check that ${node.name}'s TOKENOPS_AGENT_KEY matches the bot's key variable, and both clocks` : `check the tokenops agent on ${node.name} (systemctl --user status tokenops-agent) and the network`,
       }),
     ];

@@ -6,11 +6,15 @@ import { z } from 'zod';
  * because a read-modify-write must hand back everything it did not mean to change.
  */
 
-/** `anthropic:default`, `openai-codex:ops@example.com`: provider, colon, name. No path characters. */
+/**
+ * `anthropic:default`, `openai-codex:ops@example.com`: provider, colon, name. No path
+ * characters, no control characters (a NUL ends a C string early), and a name that is not
+ * all dots (`..`), so an id can never read as a path, whatever a later use does with it.
+ */
 export const profileIdSchema = z
   .string()
   .max(256)
-  .regex(/^[a-z0-9][a-z0-9._-]*:[^\s/\\]+$/i, 'expected a profile id like "anthropic:default" (provider:name, no slashes or spaces)');
+  .regex(/^[a-z0-9][a-z0-9._-]*:(?!\.+$)[^\s/\\\p{Cc}]+$/iu, 'expected a profile id like "anthropic:default" (provider:name, no slashes, spaces or control characters)');
 
 export const agentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'expected an agent id of letters, digits, ".", "_" or "-"');
 

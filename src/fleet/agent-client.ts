@@ -1,6 +1,9 @@
+import type { NodeErrorKind } from '../protocol/node-result.js';
+import { clockSkewSeconds, refusedSignature } from '../protocol/refused-signature.js';
 import { HEADER, RESPONSE_HEADER, signaturesMatch, signedHeaders, signResponse } from '../protocol/signing.js';
 
-export type AgentCallErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'bad_response' | 'http_error';
+/** The same kinds a fan-out reports per node. */
+export type AgentCallErrorKind = NodeErrorKind;
 
 /** A failed call to one agent, typed so a front end can say what went wrong in a word. */
 export class AgentCallError extends Error {
@@ -68,7 +71,10 @@ export class AgentClient {
       if ((error as Error).name === 'TimeoutError') throw new AgentCallError('timeout', `answer not complete within ${timeoutMs} ms`);
       throw new AgentCallError('unreachable', 'connection lost while reading the answer');
     }
-    if (response.status === 401) throw new AgentCallError('unauthorized', 'the agent refused our signature (wrong key, or clocks more than 300 s apart)', 401, 'unauthorized');
+    if (response.status === 401) {
+      const refused = refusedSignature(clockSkewSeconds(response.headers.get('date'), Date.now()));
+      throw new AgentCallError(refused.kind, refused.message, 401, 'unauthorized');
+    }
     const timestamp = response.headers.get(RESPONSE_HEADER.timestamp);
     const signature = response.headers.get(RESPONSE_HEADER.signature);
     if (!timestamp || !signature || !signaturesMatch(signResponse(this.key, nonce, response.status, Number(timestamp), raw), signature)) {

@@ -1,7 +1,9 @@
 import Bottleneck from 'bottleneck';
+import { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Fleet, FleetNode } from '../config/fleet-file.js';
 import type { NodeResult } from '../protocol/node-result.js';
+import { redisTarget, type RedisTarget } from '../state/redis-url.js';
 import { AgentCallError, AgentClient } from './agent-client.js';
 
 export class UnknownNodeError extends Error {
@@ -14,12 +16,40 @@ export class UnknownNodeError extends Error {
   }
 }
 
+/**
+ * The bot replicas' shared fan-out limiter could not be used (its Redis is down or refusing):
+ * the node was not asked. Typed as an agent-call failure so a report shows it on the node's
+ * line, with code `limiter_unavailable` and a message that says what to check.
+ */
+export class SharedLimiterError extends AgentCallError {
+  constructor(message: string) {
+    super('unreachable', message, undefined, 'limiter_unavailable');
+  }
+}
+
+export interface SharedLimitOptions {
+  /** The Redis the replicas share (TOKENOPS_STATE). */
+  redisUrl: string;
+  /** Bottleneck's limiter id; replicas with the same id share one limit. Default `tokenops-fanout`. */
+  id?: string;
+}
+
 export interface FleetClientOptions {
   /** Per node: one dead node never holds up the others. */
   timeoutMs: number;
   /** Nodes asked at once. */
   concurrency: number;
+  /**
+   * Several bot replicas: hold `concurrency` across all of them, in Redis (bottleneck's
+   * clustering). Without it the limit is this process's own (one replica, the CLI).
+   */
+  sharedLimit?: SharedLimitOptions;
 }
+
+/** Bottleneck's id for the replicas' shared limit: one per state store (= per fleet), whatever the fleet file's revision. */
+export const SHARED_LIMITER_ID = 'tokenops-fanout';
+/** A job of a replica that died is freed after its own timeout plus this (else it holds a slot forever). */
+const EXPIRATION_MARGIN_MS = 2_000;
 
 /**
  * Signed calls to the fleet's agents, shared by the bot, the scheduler and the CLI. A
@@ -29,13 +59,50 @@ export interface FleetClientOptions {
 export class FleetClient {
   private readonly clients = new Map<string, AgentClient>();
   private readonly limiter: Bottleneck;
+  private readonly shared: { redis: Redis; connection: Bottleneck.IORedisConnection; target: RedisTarget; lastError: string } | undefined;
 
   constructor(
     readonly fleet: Fleet,
     readonly options: FleetClientOptions,
   ) {
     for (const node of fleet.nodes) this.clients.set(node.name, new AgentClient({ baseUrl: node.url, key: node.key, timeoutMs: options.timeoutMs }));
-    this.limiter = new Bottleneck({ maxConcurrent: options.concurrency });
+    if (!options.sharedLimit) {
+      this.limiter = new Bottleneck({ maxConcurrent: options.concurrency });
+      return;
+    }
+    // Bottleneck's clustering: every replica's limiter with this id shares one count of running
+    // jobs in Redis, so `maxConcurrent` holds for the fleet, not per replica. The ioredis client
+    // comes from the same URL as the state; its errors are kept (password scrubbed) for the
+    // message a failed call gets.
+    const target = redisTarget(options.sharedLimit.redisUrl);
+    const redis = new Redis(target.url, { maxRetriesPerRequest: 1, connectionName: 'tokenops-fanout' });
+    const shared = { redis, connection: undefined as unknown as Bottleneck.IORedisConnection, target, lastError: '' };
+    redis.on('error', (error: Error) => {
+      shared.lastError = target.scrub(error.message);
+    });
+    shared.connection = new Bottleneck.IORedisConnection({ client: redis, Redis });
+    shared.connection.on('error', (error: Error) => {
+      shared.lastError = target.scrub(error.message);
+    });
+    this.shared = shared;
+    const settings: Bottleneck.ConstructorOptions & { heartbeatInterval: number } = {
+      datastore: 'ioredis',
+      connection: shared.connection,
+      id: options.sharedLimit.id ?? SHARED_LIMITER_ID,
+      // Another replica's running jobs are in there: never wipe them at start.
+      clearDatastore: false,
+      maxConcurrent: options.concurrency,
+      // How often a replica looks at the shared state (bottleneck's default 5 s): it is also
+      // when a dead replica's expired jobs are noticed and the waiting calls woken.
+      heartbeatInterval: 1_000,
+    };
+    this.limiter = new Bottleneck(settings);
+    this.limiter.on('error', (error: Error) => {
+      shared.lastError = target.scrub(error.message);
+    });
+    // With clearDatastore false the first replica's settings would stay; the latest start's apply.
+    // (updateSettings answers a promise in clustering mode, whatever its typings say.)
+    void Promise.resolve(this.limiter.updateSettings({ maxConcurrent: options.concurrency })).catch(() => undefined);
   }
 
   get nodeNames(): string[] {
@@ -55,7 +122,8 @@ export class FleetClient {
 
   /** One call to one node, its answer checked against `schema`. Throws AgentCallError. */
   async call<T extends z.ZodType>(name: string, method: string, route: string, schema: T, body?: unknown, timeoutMs?: number): Promise<z.infer<T>> {
-    const value = await this.limiter.schedule(() => this.client(name).request(method, route, body, timeoutMs));
+    const client = this.client(name);
+    const value = this.shared ? await this.scheduleShared(name, () => client.request(method, route, body, timeoutMs), timeoutMs ?? this.options.timeoutMs) : await this.limiter.schedule(() => client.request(method, route, body, timeoutMs));
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new AgentCallError('bad_response', `answer from ${name} does not match the API (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`);
     return parsed.data;
@@ -78,8 +146,56 @@ export class FleetClient {
     );
   }
 
+  /**
+   * A call under the replicas' shared limit. Each job carries an expiration (its own timeout
+   * plus a margin), so the slot of a replica killed mid-call is freed in Redis rather than held
+   * forever. A limiter failure (Redis down) is a SharedLimiterError, not the agent's fault.
+   */
+  private async scheduleShared<T>(node: string, task: () => Promise<T>, timeoutMs: number): Promise<T> {
+    const shared = this.shared!;
+    if (shared.redis.status !== 'ready') {
+      // Not connected (yet, or any more): wait as long as a node may take, then say why.
+      let timer: NodeJS.Timeout | undefined;
+      const ready = await Promise.race([
+        this.limiter.ready().then(
+          () => shared.redis.status === 'ready',
+          () => false,
+        ),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
+        }),
+      ]).finally(() => clearTimeout(timer));
+      if (!ready) throw this.limiterError(node);
+    }
+    let taskFailure: { error: unknown } | undefined;
+    try {
+      return await this.limiter.schedule({ expiration: timeoutMs + EXPIRATION_MARGIN_MS }, async () => {
+        try {
+          return await task();
+        } catch (error) {
+          taskFailure = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (taskFailure) throw taskFailure.error;
+      if (error instanceof Bottleneck.BottleneckError && /timed out/.test(error.message)) throw new AgentCallError('timeout', `no answer within ${timeoutMs + EXPIRATION_MARGIN_MS} ms`);
+      shared.lastError ||= shared.target.scrub((error as Error)?.message ?? String(error));
+      throw this.limiterError(node);
+    }
+  }
+
+  private limiterError(node: string): SharedLimiterError {
+    const { target, lastError } = this.shared!;
+    return new SharedLimiterError(`${node} was not asked: the replicas' shared fan-out limit (Redis at ${target.display}) is unavailable${lastError ? ` (${lastError})` : ''}; check that redis-server runs there and TOKENOPS_STATE points at it`);
+  }
+
   async close(): Promise<void> {
-    await this.limiter.stop({ dropWaitingJobs: true });
+    await this.limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    if (this.shared) {
+      await this.shared.connection.disconnect(true).catch(() => undefined);
+      this.shared.redis.disconnect();
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * node and profile names and short outcomes, and a test scans the log for planted secrets.
  */
 
-export const AUDIT_OUTCOMES = ['ok', 'failed', 'refused', 'planned', 'confirmed', 'cancelled', 'expired', 'partial'] as const;
+export const AUDIT_OUTCOMES = ['ok', 'failed', 'refused', 'planned', 'confirmed', 'cancelled', 'expired', 'partial', 'interrupted'] as const;
 
 export const auditRecordSchema = z.object({
   id: z.string(),

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { capturedOutput, ROOT } from './processes.js';
+import { suiteCapture } from './suite-capture.js';
 
 /*
  * The `tokenops` CLI as a person or a script runs it: the real bin (bin/tokenops.js, which
@@ -21,6 +22,8 @@ export interface CliRun {
 const emptyDir = mkdtempSync(path.join(os.tmpdir(), 'tokenops-cli-cwd-'));
 
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  // What the CLI audits lands in its state store: part of the suite-wide secret scan.
+  if (env.TOKENOPS_STATE) suiteCapture.stateUrls.add(env.TOKENOPS_STATE);
   return { PATH: process.env.PATH, HOME: process.env.HOME, USER: 'ops-tester', ...env };
 }
 

@@ -38,3 +38,19 @@ export async function outsideSignedFetch(
   }
   return { status: response.status, json, headers: response.headers };
 }
+
+/** The three contract headers for a request, computed from DESIGN.md alone (for raw requests). */
+export function outsideSignedHeaders(
+  keyText: string,
+  method: string,
+  pathAndQuery: string,
+  body: Buffer | string = '',
+  overrides: { timestamp?: number; nonce?: string } = {},
+): { timestamp: string; nonce: string; signature: string } {
+  const key = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, 'hex') : Buffer.from(keyText, 'base64');
+  const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
+  const nonce = overrides.nonce ?? randomBytes(16).toString('hex');
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  const canonical = `v1\n${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`;
+  return { timestamp: String(timestamp), nonce, signature: `v1=${createHmac('sha256', key).update(canonical).digest('hex')}` };
+}

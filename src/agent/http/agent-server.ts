@@ -23,6 +23,7 @@ import { preflight } from '../operations/preflight.js';
 import { refreshCredentials } from '../operations/refresh-credentials.js';
 import { restartGateway } from '../operations/restart-gateway.js';
 import { nodeStatus } from '../operations/status.js';
+import { DiskFullError } from '../store/credential-store.js';
 import { LockBusyError } from '../store/sidecar-lock.js';
 import { ApiError, UNAUTHORIZED_MESSAGE } from './api-error.js';
 import { EventStream } from './event-stream.js';
@@ -106,6 +107,7 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
     if (error instanceof LockBusyError) {
       return new ApiError(409, 'lock_busy', error.message, { holder: error.holder ? { pid: error.holder.pid, createdAt: error.holder.createdAt } : null });
     }
+    if (error instanceof DiskFullError) return new ApiError(507, 'disk_full', error.message);
     if (error instanceof ImportRefusedError) return new ApiError(422, 'store_invalid', error.message, { stores: error.stores });
     if (error instanceof UnsealError || error instanceof BadBundleError) return new ApiError(400, 'bad_sealed_body', error.message);
     if (error instanceof CapacityChangeError) return new ApiError(502, 'command_failed', error.message, { exitCode: error.exitCode });

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { formatIssues } from '../../config/format-issues.js';
 import { authProfilesDocumentSchema } from '../../domain/profile.js';
 import { pruneBackups, writeBackup, writeFileDurably } from './atomic-file.js';
-import { StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
-import { parseJsonQuietly, serializeLikeOpenClaw } from './json-text.js';
+import { diskFullOr, StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
+import { MAX_STORE_BYTES, parseJsonQuietly, rewriteProblem, serializeLikeOpenClaw, tooLargeReason } from './json-text.js';
 import { acquireSidecarLock } from './sidecar-lock.js';
 
 export const AUTH_PROFILES_FILE = 'auth-profiles.json';
@@ -35,6 +35,7 @@ export class AuthProfilesJsonStore implements CredentialStore {
       // A link could point anywhere, and a write would follow it there.
       if (info.isSymbolicLink()) return { ok: false, reason: 'is a symbolic link; tokenops does not follow links in a state dir' };
       if (!info.isFile()) return { ok: false, reason: 'is not a regular file' };
+      if (info.size > MAX_STORE_BYTES) return { ok: false, reason: tooLargeReason(info.size) };
       // A linked agent dir would carry the write (and its backups) out of the state dir too.
       const [realDir, realState] = await Promise.all([realpath(path.dirname(this.file)), realpath(this.stateDir)]);
       if (realDir !== path.join(realState, path.relative(this.stateDir, path.dirname(this.file)))) {
@@ -57,6 +58,8 @@ export class AuthProfilesJsonStore implements CredentialStore {
     if (!json.ok) return json;
     const document = authProfilesDocumentSchema.safeParse(json.value);
     if (!document.success) return { ok: false, reason: formatIssues(document.error.issues).join('; ') };
+    const problem = rewriteProblem(text);
+    if (problem) return { ok: false, reason: problem };
     // Keep the parsed JSON itself, not zod's copy: key order and every unknown field survive.
     return { ok: true, document: json.value as Record<string, unknown> & { profiles: Record<string, unknown> } };
   }
@@ -79,6 +82,14 @@ export class AuthProfilesJsonStore implements CredentialStore {
    * refresh may have written in between. auth-state.json is never touched.
    */
   async update<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
+    try {
+      return await this.lockedUpdate(mutate, options);
+    } catch (error) {
+      throw diskFullOr(this.displayPath, error);
+    }
+  }
+
+  private async lockedUpdate<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
     const lock = await acquireSidecarLock(this.file, options.lockWaitMs);
     try {
       const text = await this.readText();

@@ -50,3 +50,22 @@ export class StoreInvalidError extends Error {
     super(`${displayPath}: ${reason}`);
   }
 }
+
+/**
+ * The device holding a store is full (or the user's quota is spent). Every write path
+ * ends in a rename of a complete temp file or a transaction, so nothing was half-written:
+ * the store is as it was, and the message says so.
+ */
+export class DiskFullError extends Error {
+  override readonly name = 'DiskFullError';
+  constructor(readonly displayPath: string) {
+    super(`no space left on the device holding ${displayPath}; the store is unchanged. Free some space and run it again`);
+  }
+}
+
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'SQLITE_FULL']);
+
+/** A write failed: as DiskFullError when the disk is why, else as it was. */
+export function diskFullOr(displayPath: string, error: unknown): unknown {
+  return DISK_FULL_CODES.has((error as { code?: string } | null)?.code ?? '') ? new DiskFullError(displayPath) : error;
+}

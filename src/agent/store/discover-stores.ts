@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { agentIdSchema } from '../../domain/profile.js';
-import { AUTH_PROFILES_FILE, AuthProfilesJsonStore } from './auth-profiles-json-store.js';
+import { AUTH_PROFILES_FILE, AuthProfilesJsonStore, BACKUP_DIR } from './auth-profiles-json-store.js';
+import { linkedPathProblem } from './linked-paths.js';
 import type { CredentialStore } from './credential-store.js';
 import { leasesAgentDatabases, openclawAgentLease } from './openclaw-agent-lease.js';
 import { openclawStateLock } from './openclaw-state-lock.js';
@@ -40,9 +41,16 @@ function sharedStoreInStateDb(file: string): boolean {
 export async function discoverStores(stateDir: string): Promise<CredentialStore[]> {
   const stores: CredentialStore[] = [];
   const stateDb = path.join(stateDir, STATE_DATABASE);
-  keepOpen(stateDb);
-  if (existsSync(stateDb) && sharedStoreInStateDb(stateDb)) {
-    stores.push(new SqliteDocumentStore('shared', stateDb, stateDir, STATE_SQLITE, openclawStateLock(stateDb)));
+  // A state database reached through a link is not opened at all (an agent-database write
+  // would put its lease there): listed as the shared store, whose read says why, and the
+  // import that a store like that refuses writes nothing anywhere.
+  const stateDbLinked = existsSync(stateDb) && (await linkedPathProblem(stateDb, stateDir, BACKUP_DIR).catch(() => null)) !== null;
+  if (stateDbLinked) stores.push(new SqliteDocumentStore('shared', stateDb, stateDir, STATE_SQLITE));
+  else {
+    keepOpen(stateDb);
+    if (existsSync(stateDb) && sharedStoreInStateDb(stateDb)) {
+      stores.push(new SqliteDocumentStore('shared', stateDb, stateDir, STATE_SQLITE, openclawStateLock(stateDb)));
+    }
   }
   let entries: string[];
   try {
@@ -52,7 +60,7 @@ export async function discoverStores(stateDir: string): Promise<CredentialStore[
     throw error;
   }
   const agentStores: CredentialStore[] = [];
-  const leased = leasesAgentDatabases(stateDb);
+  const leased = !stateDbLinked && leasesAgentDatabases(stateDb);
   for (const agentId of entries.filter((name) => agentIdSchema.safeParse(name).success)) {
     const agentDir = path.join(stateDir, 'agents', agentId, 'agent');
     let files: string[];

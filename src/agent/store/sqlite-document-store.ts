@@ -5,9 +5,10 @@ import { formatIssues } from '../../config/format-issues.js';
 import { authProfilesDocumentSchema } from '../../domain/profile.js';
 import type { StoreKind } from '../../protocol/agent-api.js';
 import { pruneBackups, writeBackup } from './atomic-file.js';
-import { StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
-import { parseJsonQuietly } from './json-text.js';
+import { diskFullOr, StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
+import { MAX_STORE_BYTES, parseJsonQuietly, rewriteProblem, tooLargeReason } from './json-text.js';
 import { BACKUP_DIR } from './auth-profiles-json-store.js';
+import { linkedPathProblem } from './linked-paths.js';
 import { LockBusyError } from './sidecar-lock.js';
 
 /*
@@ -63,31 +64,39 @@ export class SqliteDocumentStore implements CredentialStore {
 
   private async checkFile(): Promise<string | null> {
     try {
-      const info = await lstat(this.file);
-      if (info.isSymbolicLink()) return 'is a symbolic link; tokenops does not follow links in a state dir';
-      if (!info.isFile()) return 'is not a regular file';
+      // A linked agent or state dir, or backups dir, would carry the write (and backups of
+      // the tokens) out of the state dir.
+      const linked = await linkedPathProblem(this.file, this.stateDir, BACKUP_DIR);
+      if (linked) return linked;
+      if (!(await lstat(this.file)).isFile()) return 'is not a regular file';
       return null;
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'database is missing' : `cannot be read (${(error as NodeJS.ErrnoException).code})`;
     }
   }
 
-  private selectRow(db: Database.Database): string | undefined {
+  /** The row's value as stored: text normally, but SQLite lets a non-STRICT column hold anything. */
+  private selectRow(db: Database.Database): unknown {
     const { table, keyColumn, valueColumn, key } = this.location;
     // OpenClaw creates its tables when it first opens the database: none yet means empty.
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
     if (!exists) return undefined;
-    const row = db.prepare(`SELECT ${valueColumn} AS value FROM ${table} WHERE ${keyColumn} = ?`).get(key) as { value: string } | undefined;
+    const row = db.prepare(`SELECT ${valueColumn} AS value FROM ${table} WHERE ${keyColumn} = ?`).get(key) as { value: unknown } | undefined;
     return row?.value;
   }
 
-  private parse(text: string | undefined): { ok: true; document: Record<string, unknown> & { profiles: Record<string, unknown> } } | { ok: false; reason: string } {
+  private parse(text: unknown): { ok: true; document: Record<string, unknown> & { profiles: Record<string, unknown> } } | { ok: false; reason: string } {
     // No row yet: an empty store, as OpenClaw starts.
     if (text === undefined) return { ok: true, document: { version: 1, profiles: {} } };
+    // A BLOB or a number in the row (SQLite's columns take anything unless STRICT).
+    if (typeof text !== 'string') return { ok: false, reason: `the ${this.location.valueColumn} column holds ${text === null ? 'NULL' : Buffer.isBuffer(text) ? 'a BLOB' : `a ${typeof text}`}, not JSON text` };
+    if (text.length > MAX_STORE_BYTES) return { ok: false, reason: tooLargeReason(Buffer.byteLength(text)) };
     const json = parseJsonQuietly(text);
     if (!json.ok) return json;
     const parsed = authProfilesDocumentSchema.safeParse(json.value);
     if (!parsed.success) return { ok: false, reason: formatIssues(parsed.error.issues).join('; ') };
+    const problem = rewriteProblem(text);
+    if (problem) return { ok: false, reason: problem };
     return { ok: true, document: json.value as Record<string, unknown> & { profiles: Record<string, unknown> } };
   }
 
@@ -107,6 +116,14 @@ export class SqliteDocumentStore implements CredentialStore {
   }
 
   async update<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
+    try {
+      return await this.transactionalUpdate(mutate, options);
+    } catch (error) {
+      throw diskFullOr(this.displayPath, error);
+    }
+  }
+
+  private async transactionalUpdate<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
     const problem = await this.checkFile();
     if (problem) throw new StoreInvalidError(this.displayPath, problem);
     const release = this.externalLock ? await this.externalLock(options.lockWaitMs) : () => undefined;
@@ -130,7 +147,7 @@ export class SqliteDocumentStore implements CredentialStore {
       if (before !== undefined) {
         const backupDir = path.join(path.dirname(this.file), BACKUP_DIR);
         const base = `${path.basename(this.file)}.${this.location.table}.${this.location.key}`;
-        backup = await writeBackup(backupDir, base, before, Date.now());
+        backup = await writeBackup(backupDir, base, before as string, Date.now());
         await pruneBackups(backupDir, base, options.backupsKeep);
       }
       const { table, keyColumn, valueColumn, updatedColumn, key } = this.location;

@@ -11,6 +11,7 @@ const OUTCOME_ICON: Record<AuditRecord['outcome'], string> = {
   cancelled: '✖️',
   expired: '⌛',
   partial: '⚠️',
+  interrupted: '💥',
 };
 
 export function renderAuditEmbed(records: readonly AuditRecord[]): APIEmbed {

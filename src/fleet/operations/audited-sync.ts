@@ -16,7 +16,8 @@ export function syncTarget(command: Pick<SyncCommand, 'from' | 'to' | 'profiles'
 export async function auditedSync(context: OperationContext, actor: AuditActor, command: SyncCommand): Promise<SyncReport> {
   const target = syncTarget(command);
   try {
-    const report = await syncTokens(context.fleetClient, context.locks, { ...command, by: actor.name });
+    const run = () => syncTokens(context.fleetClient, context.locks, { ...command, by: actor.name });
+    const report = command.dryRun || !context.journal ? await run() : await context.journal.around({ action: 'tokens sync', target, nodes: [command.from, ...(command.to === 'all' ? [] : [command.to])], actor }, run);
     await context.audit.record({ actor, action: command.dryRun ? 'tokens sync (dry run)' : 'tokens sync', target, outcome: syncOutcome(report), detail: summarizeSync(report) });
     return report;
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { AuditLog } from '../../state/audit-log.js';
+import type { OperationJournal } from '../../state/operation-journal.js';
 import type { FleetClient } from '../fleet-client.js';
 import type { NodeLocks } from '../node-locks.js';
 
@@ -8,4 +9,6 @@ export interface OperationContext {
   /** One mutation per node at a time, within this process. */
   locks: NodeLocks;
   audit: AuditLog;
+  /** Mutations written down while they run, so one cut short is reported, never rerun. */
+  journal?: OperationJournal;
 }

@@ -170,7 +170,8 @@ export class DiscordStandin {
   private readonly dmChannels = new Map<string, StandinMember>();
   private readonly dmChannelByUser = new Map<string, string>();
   private readonly sockets = new Set<Socket>();
-  private session: GatewaySession | null = null;
+  /** Gateway sessions: at most one unless `multipleSessions` (then one per logged-in client, as on Discord). */
+  private sessions: GatewaySession[] = [];
   private outage: OutageMode | null = null;
   private gatewayOutage = false;
   private closed = false;
@@ -399,7 +400,7 @@ export class DiscordStandin {
     this.outage = mode === true ? 'http-503' : mode === false ? null : mode;
     this.gatewayOutage = this.outage !== null && options.gateway === true;
     this.gatewayLog.push(this.outage ? `outage ${this.outage}${this.gatewayOutage ? ' (gateway too)' : ''}` : 'outage over');
-    if (this.gatewayOutage && this.session?.ws) this.dropGateway();
+    if (this.gatewayOutage && this.sessions.some((session) => session.ws)) this.dropGateway();
   }
 
   /**
@@ -409,16 +410,24 @@ export class DiscordStandin {
    * throttle). `code` closes cleanly with that close code instead of cutting. Await `waitForReady()` afterwards.
    */
   dropGateway(options: { code?: number; invalidateSession?: boolean } = {}): void {
-    const session = this.session;
-    const ws = session?.ws;
-    if (!session || !ws) throw new Error('dropGateway: the bot is not connected');
-    session.ws = null;
-    session.live = false;
-    if (options.invalidateSession) this.session = null;
-    this.gatewayLog.push(`drop (${options.code ?? 'cut'}${options.invalidateSession ? ', session invalidated' : ''})`);
-    if (options.code) ws.close(options.code, 'stand-in dropGateway');
-    else ws.terminate();
+    // Every connected session (one, unless `multipleSessions`).
+    const connected = this.sessions.filter((session) => session.ws);
+    if (connected.length === 0) throw new Error('dropGateway: the bot is not connected');
+    for (const session of connected) {
+      const ws = session.ws!;
+      session.ws = null;
+      session.live = false;
+      this.gatewayLog.push(`drop (${options.code ?? 'cut'}${options.invalidateSession ? ', session invalidated' : ''})`);
+      if (options.code) ws.close(options.code, 'stand-in dropGateway');
+      else ws.terminate();
+    }
+    if (options.invalidateSession) this.sessions = this.sessions.filter((session) => !connected.includes(session));
     this.feed.notify();
+  }
+
+  /** Gateway sessions connected right now (more than one only with `multipleSessions`). */
+  get connectedSessions(): number {
+    return this.sessions.filter((session) => session.live && session.ws?.readyState === WebSocket.OPEN).length;
   }
 
   /** Closes the gateway and HTTP servers and every socket; pending waits reject. */
@@ -436,7 +445,7 @@ export class DiscordStandin {
   // ── Gateway ─────────────────────────────────────────────────────────────────────────────────────────────
 
   private gatewayLive(): boolean {
-    return Boolean(this.session?.live && this.session.ws?.readyState === WebSocket.OPEN);
+    return this.connectedSessions > 0;
   }
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
@@ -470,9 +479,10 @@ export class DiscordStandin {
     ws.on('error', () => undefined);
     ws.on('close', (code) => {
       this.gatewayLog.push(`closed ${code}`);
-      if (this.session?.ws === ws) {
-        this.session.ws = null;
-        this.session.live = false;
+      const session = this.sessions.find((candidate) => candidate.ws === ws);
+      if (session) {
+        session.ws = null;
+        session.live = false;
         this.feed.notify();
       }
     });
@@ -514,7 +524,7 @@ export class DiscordStandin {
       case 4: // voice state update
         return;
       case 8:
-        return this.onRequestGuildMembers((payload.d ?? {}) as Json);
+        return this.onRequestGuildMembers(connection, (payload.d ?? {}) as Json);
       default:
         this.warn(`unknown gateway opcode ${op}`);
         connection.ws.close(4001, 'Unknown opcode.');
@@ -535,12 +545,16 @@ export class DiscordStandin {
     this.identifies.push(rest);
     if (rest.compress === true) this.gatewayLog.push('IDENTIFY asked for compress: true (ignored; frames stay plain JSON)');
     const intents = Number(d.intents ?? 0);
-    if (this.session?.ws && this.session.ws !== connection.ws) this.session.ws.terminate();
+    if (!this.options.multipleSessions) {
+      // One bot connection: a new IDENTIFY replaces the session (the old socket is a zombie).
+      for (const old of this.sessions) if (old.ws && old.ws !== connection.ws) old.ws.terminate();
+      this.sessions = [];
+    }
     connection.authenticated = true;
     const session: GatewaySession = { id: randomBytes(16).toString('hex'), seq: 0, buffer: [], intents, ws: connection.ws, live: false };
-    this.session = session;
+    this.sessions.push(session);
     this.gatewayLog.push(`IDENTIFY intents=${intents} → READY session ${session.id.slice(0, 8)}`);
-    this.dispatch('READY', {
+    this.dispatchTo(session, 'READY', {
       v: 10,
       user_settings: {},
       user: { ...apiUser(this.guild.botMember, true), verified: true, mfa_enabled: false, email: null },
@@ -558,16 +572,16 @@ export class DiscordStandin {
       auth: {},
       _trace: ['standin'],
     });
-    const members = this.hasIntent(GatewayIntentBits.GuildMembers) || this.options.strictIntents === false ? [...this.guild.members.values()] : [this.guild.botMember];
-    this.dispatch('GUILD_CREATE', apiGuildCreate(this.guild, members));
+    const members = this.hasIntent(session, GatewayIntentBits.GuildMembers) || this.options.strictIntents === false ? [...this.guild.members.values()] : [this.guild.botMember];
+    this.dispatchTo(session, 'GUILD_CREATE', apiGuildCreate(this.guild, members));
     session.live = true;
     this.readyCount++;
     this.feed.notify();
   }
 
   private onResume(connection: GatewayConnection, d: Json): void {
-    const session = this.session;
-    if (!session || session.id !== d.session_id || typeof d.seq !== 'number' || d.seq > session.seq) {
+    const session = this.sessions.find((candidate) => candidate.id === d.session_id);
+    if (!session || typeof d.seq !== 'number' || d.seq > session.seq) {
       this.gatewayLog.push(`RESUME ${String(d.session_id).slice(0, 8)} seq=${String(d.seq)} → INVALID_SESSION`);
       this.sendFrame(connection.ws, { op: 9, t: null, s: null, d: false });
       return;
@@ -582,13 +596,15 @@ export class DiscordStandin {
     const missed = session.buffer.filter((frame) => (frame.s ?? 0) > d.seq);
     for (const frame of missed) this.sendFrame(connection.ws, frame);
     this.gatewayLog.push(`RESUME seq=${d.seq} → RESUMED, replayed ${missed.length}`);
-    this.dispatch('RESUMED', { _trace: ['standin'] });
+    this.dispatchTo(session, 'RESUMED', { _trace: ['standin'] });
     session.live = true;
     this.resumeCount++;
     this.feed.notify();
   }
 
-  private onRequestGuildMembers(d: Json): void {
+  private onRequestGuildMembers(connection: GatewayConnection, d: Json): void {
+    const session = this.sessions.find((candidate) => candidate.ws === connection.ws);
+    if (!session) return;
     const guildIds: string[] = Array.isArray(d.guild_id) ? d.guild_id : [d.guild_id];
     if (!guildIds.includes(this.guildId)) return;
     let members = [...this.guild.members.values()];
@@ -596,7 +612,7 @@ export class DiscordStandin {
     if (userIds) members = members.filter((member) => userIds.includes(member.id));
     else if (typeof d.query === 'string' && d.query) members = members.filter((member) => member.username.startsWith(d.query as string));
     if (typeof d.limit === 'number' && d.limit > 0) members = members.slice(0, d.limit);
-    this.dispatch('GUILD_MEMBERS_CHUNK', {
+    this.dispatchTo(session, 'GUILD_MEMBERS_CHUNK', {
       guild_id: this.guildId,
       members: members.map((member) => apiMember(this.guild, member)),
       chunk_index: 0,
@@ -606,8 +622,8 @@ export class DiscordStandin {
     });
   }
 
-  private hasIntent(bit: number): boolean {
-    return ((this.session?.intents ?? 0) & bit) !== 0;
+  private hasIntent(session: GatewaySession, bit: number): boolean {
+    return (session.intents & bit) !== 0;
   }
 
   private sendFrame(ws: WebSocket, frame: GatewayFrame): void {
@@ -618,12 +634,18 @@ export class DiscordStandin {
 
   /** Sends a dispatch to the bot (kept for replay when it is disconnected). Returns false when not sent. */
   dispatch(t: string, d: unknown, intent?: number): boolean {
-    const session = this.session;
-    if (!session) {
+    if (this.sessions.length === 0) {
       this.gatewayLog.push(`dropped ${t}: no gateway session`);
       return false;
     }
-    if (intent !== undefined && this.options.strictIntents !== false && !this.hasIntent(intent)) {
+    // Every session gets it (several only with `multipleSessions`: each logged-in client, as on Discord).
+    let sent = false;
+    for (const session of this.sessions) sent = this.dispatchTo(session, t, d, intent) || sent;
+    return sent;
+  }
+
+  private dispatchTo(session: GatewaySession, t: string, d: unknown, intent?: number): boolean {
+    if (intent !== undefined && this.options.strictIntents !== false && !this.hasIntent(session, intent)) {
       this.gatewayLog.push(`skipped ${t}: the bot lacks intent ${GatewayIntentBits[intent] ?? intent}`);
       return false;
     }
@@ -833,7 +855,7 @@ export class DiscordStandin {
     extra: Json = {},
   ): InteractionHandle {
     if (this.closed) throw new Error('the stand-in is closed');
-    if (!this.session) throw new Error(`cannot send ${invocation}: the bot has no gateway session (await waitForReady() first)`);
+    if (this.sessions.length === 0) throw new Error(`cannot send ${invocation}: the bot has no gateway session (await waitForReady() first)`);
     const id = snowflake();
     const token = interactionToken();
     const payload: Json = {

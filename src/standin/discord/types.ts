@@ -61,6 +61,13 @@ export interface StandinOptions {
    * GuildMessageReactions, and without GuildMembers GUILD_CREATE lists only the bot's own member.
    */
   strictIntents?: boolean;
+  /**
+   * Several clients logged in with the bot's token each keep their own gateway session and each get every
+   * dispatch (interactions, reactions, messages), as on Discord without sharding: two bot replicas both see
+   * every interaction, and only the first acknowledgement is accepted (40060 for the other). Default false:
+   * one session, a new IDENTIFY replacing the old one (what a single bot reconnecting needs).
+   */
+  multipleSessions?: boolean;
   /** Where warnings (unknown routes, rejected payloads, late callbacks) go; default stderr. */
   log?: (line: string) => void;
   /** Also log every request and gateway frame. */

@@ -1,0 +1,166 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { AgentClient } from '../src/fleet/agent-client.js';
+import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../src/standin/discord/index.js';
+import { fleetFor, startAgentFarm } from '../test/support/agent-farm.js';
+import { startBot } from '../test/support/bot-process.js';
+import { killAllSpawned, startAgent } from '../test/support/processes.js';
+import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, secret } from '../test/support/state-dir.js';
+
+/*
+ * Load (issue 9). 100 agents on loopback with 15 profiles each, behind the real bot on the
+ * local Discord: `/tokens status`, a sync to all, and an alert cycle (every node's expiring
+ * tokens raised, then resolved by that sync), with the bot's memory and CPU. Then one agent
+ * process under 1,000 status calls a minute for LOAD_MINUTES (default 5): its memory over
+ * time and the calls that failed. Figures, not pass/fail.
+ */
+
+const NODES = Number(process.env.LOAD_NODES ?? 100);
+const PROFILES = 15;
+const MINUTES = Number(process.env.LOAD_MINUTES ?? 5);
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** CPU seconds a process has used (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+export interface LoadFigures {
+  nodes: number;
+  statusMedianMs: number;
+  syncAllMs: number;
+  alertsPostedMs: number;
+  alertsResolvedMs: number;
+  botRssMiB: number;
+  botCpuSeconds: number;
+  farmRssMiB: number;
+}
+
+async function fleetLoad(): Promise<LoadFigures> {
+  const shared: Record<string, unknown> = {};
+  for (let p = 0; p < PROFILES; p++) shared[`provider${p}:ops@example.com`] = oauth(`provider${p}`, 3 * HOUR);
+  const farm = await startAgentFarm({ agents: NODES, profilesPerNode: 0, sharedProfiles: shared, prefix: 'n' });
+  // The source holds fresher copies of every account (as its owner would after a refresh).
+  const source = farm.nodes[0]!;
+  const storeFile = path.join(source.stateDir!, 'agents', 'main', 'agent', 'auth-profiles.json');
+  const store = JSON.parse(readFileSync(storeFile, 'utf8')) as { profiles: Record<string, Record<string, unknown>> };
+  for (const profile of Object.values(store.profiles)) Object.assign(profile, { access: secret('load-access'), refresh: secret('load-refresh'), expires: Date.now() + 9 * DAY });
+  writeFileSync(storeFile, JSON.stringify(store, null, 2), { mode: 0o600 });
+
+  const discord = await DiscordStandin.start({ log: () => undefined });
+  const { fleet, env } = fleetFor(farm.nodes, {
+    owners: Object.fromEntries(Array.from({ length: PROFILES }, (_, p) => [`provider${p}:*`, source.name])),
+    alerts: { checkEvery: '5s', warnBefore: '24h', criticalBefore: '1h', repeatEvery: '4h' },
+    sync: { auto: false },
+  });
+  const started = performance.now();
+  const bot = await startBot(discord, fleet, { ...env, TOKENOPS_LOG_LEVEL: 'info' });
+  try {
+    await discord.waitForReady(30_000);
+    const alerts = () => discord.channelMessages().filter((message) => /^(🟡|🔴) \*\*n-\d+\*\*/.test(message.content));
+    await discord.waitFor(() => (alerts().length >= NODES - 1 ? true : undefined), 120_000, 'an alert per expiring node');
+    const alertsPostedMs = performance.now() - started;
+
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const at = performance.now();
+      await discord.slash('tokens', { subcommand: 'status', member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((s) => s.embeds.length > 0, 60_000);
+      times.push(performance.now() - at);
+    }
+    const cpuBefore = cpuSeconds(bot.proc.pid!);
+    const syncAt = performance.now();
+    await discord.slash('tokens', { subcommand: 'sync', options: { from: source.name, to: 'all' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0, 300_000);
+    const syncAllMs = performance.now() - syncAt;
+    const resolved = () => discord.channelMessages().filter((message) => /^✅ \*\*n-\d+\*\*: all alerts resolved\./.test(message.content));
+    await discord.waitFor(() => (resolved().length >= NODES - 1 ? true : undefined), 120_000, 'every alert resolved');
+    const alertsResolvedMs = performance.now() - syncAt;
+    return {
+      nodes: NODES,
+      statusMedianMs: median(times),
+      syncAllMs,
+      alertsPostedMs,
+      alertsResolvedMs,
+      botRssMiB: rssMiB(bot.proc.pid!),
+      botCpuSeconds: cpuSeconds(bot.proc.pid!) - cpuBefore,
+      farmRssMiB: rssMiB(process.pid),
+    };
+  } finally {
+    await bot.stop();
+    await discord.close();
+    await farm.close();
+  }
+}
+
+export interface SoakFigures {
+  minutes: number;
+  calls: number;
+  failed: number;
+  rssMiB: number[];
+  p50Ms: number;
+  p99Ms: number;
+}
+
+async function agentSoak(): Promise<SoakFigures> {
+  const profiles: Record<string, unknown> = {};
+  for (let p = 0; p < PROFILES; p++) profiles[`provider${p}:ops@example.com`] = oauth(`provider${p}`, (8 + p) * HOUR);
+  const keyHex = newNodeKeyHex();
+  const agent = await startAgent({ TOKENOPS_NODE: 'soak', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: buildStateDir({ layout: 'split', agents: { main: { profiles } } }), TOKENOPS_LOG_LEVEL: 'info' });
+  const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 5000 });
+  const rss = [rssMiB(agent.proc.pid!)];
+  const latencies: number[] = [];
+  let failed = 0;
+  try {
+    // 1,000 a minute: one every 60 ms, each awaited so that a slow answer shows as latency.
+    const end = Date.now() + MINUTES * 60_000;
+    let nextMinute = Date.now() + 60_000;
+    while (Date.now() < end) {
+      const at = performance.now();
+      await client.request('GET', '/v1/status').catch(() => void failed++);
+      const took = performance.now() - at;
+      latencies.push(took);
+      if (Date.now() >= nextMinute) {
+        rss.push(rssMiB(agent.proc.pid!));
+        nextMinute += 60_000;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 60 - took)));
+    }
+    rss.push(rssMiB(agent.proc.pid!));
+  } finally {
+    await agent.stop();
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { minutes: MINUTES, calls: latencies.length, failed, rssMiB: rss, p50Ms: sorted[Math.floor(sorted.length * 0.5)]!, p99Ms: sorted[Math.floor(sorted.length * 0.99)]! };
+}
+
+export async function benchLoad(): Promise<{ fleet: LoadFigures; soak: SoakFigures }> {
+  const fleet = await fleetLoad();
+  console.log(`\nLoad: ${fleet.nodes} agents × ${PROFILES} profiles on loopback, through the real bot and the local Discord`);
+  console.log('| measure | value |');
+  console.log('| --- | --- |');
+  console.log(`| \`/tokens status\` (median of 5) | ${fleet.statusMedianMs.toFixed(0)} ms |`);
+  console.log(`| \`/tokens sync\` to all ${fleet.nodes - 1} (${PROFILES} profiles each) | ${(fleet.syncAllMs / 1000).toFixed(1)} s |`);
+  console.log(`| alert cycle: bot start → an alert per expiring node posted | ${(fleet.alertsPostedMs / 1000).toFixed(1)} s |`);
+  console.log(`| alert cycle: sync → every alert resolved | ${(fleet.alertsResolvedMs / 1000).toFixed(1)} s |`);
+  console.log(`| bot RSS after all that | ${fleet.botRssMiB.toFixed(0)} MiB |`);
+  console.log(`| bot CPU for the sync to all and the resolving checks | ${fleet.botCpuSeconds.toFixed(1)} s |`);
+  console.log(`| the ${fleet.nodes} agents in one process (farm) RSS | ${fleet.farmRssMiB.toFixed(0)} MiB |`);
+  killAllSpawned();
+  const soak = await agentSoak();
+  console.log(`\nOne agent (${PROFILES} profiles), 1,000 status calls a minute for ${soak.minutes} min`);
+  console.log(`| calls | failed | p50 | p99 | RSS each minute (MiB) |`);
+  console.log('| --- | --- | --- | --- | --- |');
+  console.log(`| ${soak.calls} | ${soak.failed} | ${soak.p50Ms.toFixed(1)} ms | ${soak.p99Ms.toFixed(1)} ms | ${soak.rssMiB.map((value) => value.toFixed(0)).join(' → ')} |`);
+  killAllSpawned();
+  return { fleet, soak };
+}

@@ -1,0 +1,152 @@
+import type { AlertSink, RaisedAlert } from '../alerts/alert-sink.js';
+import type { Fleet } from '../config/fleet-file.js';
+import type { FleetClient } from '../fleet/fleet-client.js';
+import type { NodeLocks } from '../fleet/node-locks.js';
+import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
+import { AlertChecks } from '../jobs/alert-checks.js';
+import { AutoSync } from '../jobs/auto-sync.js';
+import { scheduleEvery, type ScheduledJob } from '../jobs/schedule.js';
+import type { Logger } from '../logging/logger.js';
+import type { AlertStore } from '../state/alert-store.js';
+import type { AuditLog } from '../state/audit-log.js';
+import type { Leadership } from '../state/coordination.js';
+import type { LeadershipChange } from '../state/leader-lease.js';
+
+/** A job tried to post after this replica stopped leading: the new leader posts it (alert state is shared). */
+export class NotLeaderError extends Error {
+  override readonly name = 'NotLeaderError';
+  constructor() {
+    super('this bot replica is no longer the leader; the leader posts instead');
+  }
+}
+
+export interface LeaderJobsDeps {
+  fleet: Fleet;
+  fleetClient: FleetClient;
+  locks: NodeLocks;
+  audit: AuditLog;
+  alertStore: AlertStore;
+  /** The ops channel (src/bot/ops-channel.ts); gated here on leadership. */
+  post: (content: string) => Promise<string>;
+  edit: (messageId: string, content: string) => Promise<void>;
+  notify: (text: string) => Promise<void>;
+  logger: Logger;
+  leadership: Leadership;
+  /** A follower's raise: asks the leader for an alert check soon. */
+  requestAlertCheck: () => Promise<void>;
+  /** At every takeover: restart plans left by a process that can no longer run them. */
+  expirePlans: () => Promise<unknown>;
+  /** Several replicas: the same, periodically (a follower that died leaves its plans behind). */
+  planSweepEveryMs?: number;
+  /**
+   * Restarts and syncs a dead process left running in the operation journal: reported as
+   * interrupted, at takeover and then every `interruptedEveryMs` (a process killed just
+   * before this one started still has a live heartbeat for a few beats).
+   */
+  reportInterrupted?: () => Promise<unknown>;
+  interruptedEveryMs?: number;
+}
+
+interface Running {
+  events: AgentEventSubscriber;
+  autoSync: AutoSync;
+  alertChecks: AlertChecks;
+  sweep: ScheduledJob | undefined;
+  interrupted: ScheduledJob | undefined;
+}
+
+/**
+ * The scheduled work, run by the leader only: the agents' event streams and the automatic
+ * sync they trigger, the periodic sync, the alert checks, the expiry of leftover restart
+ * plans. Started when this replica becomes leader and stopped when it stops being one, one
+ * transition at a time; each takeover builds them afresh (their state is in keyv, shared).
+ * Their posts are gated on leadership at the moment of posting, so a leader that lost its
+ * lease in the middle of a check posts nothing more (the check keeps the alert unposted, as
+ * when Discord is unreachable, and the new leader posts it).
+ *
+ * Also the AlertSink that commands raise into: on the leader, its checks run soon; on a
+ * follower, the leader is asked to check soon.
+ */
+export class LeaderJobs implements AlertSink {
+  private running: Running | null = null;
+  private transitions: Promise<void> = Promise.resolve();
+  private closed = false;
+
+  constructor(private readonly deps: LeaderJobsDeps) {}
+
+  get isRunning(): boolean {
+    return this.running !== null;
+  }
+
+  /** Follows leadership: start on gain, stop on loss. */
+  follow(change: Pick<LeadershipChange, 'leader'>): Promise<void> {
+    return this.enqueue(() => (change.leader ? this.start() : this.stop()));
+  }
+
+  /** Stops the jobs (shutdown); waits for a check or sync in progress. */
+  shutdown(): Promise<void> {
+    this.closed = true;
+    return this.enqueue(() => this.stop());
+  }
+
+  async raise(_alert: RaisedAlert): Promise<void> {
+    if (this.running && this.deps.leadership.isLeader) return this.running.alertChecks.raise();
+    await this.deps.requestAlertCheck();
+  }
+
+  /** A follower asked for a check (leader only; ignored elsewhere). */
+  checkSoon(): void {
+    if (this.running && this.deps.leadership.isLeader) void this.running.alertChecks.raise();
+  }
+
+  private enqueue(transition: () => Promise<void>): Promise<void> {
+    this.transitions = this.transitions.then(transition).catch((error: Error) => this.deps.logger.error({ err: error.message }, 'scheduled jobs: start or stop failed'));
+    return this.transitions;
+  }
+
+  private async start(): Promise<void> {
+    if (this.running || this.closed || !this.deps.leadership.isLeader) return;
+    const { fleet, fleetClient, locks, audit, alertStore, logger, leadership } = this.deps;
+    const leaderOnly =
+      <A extends unknown[], R>(send: (...args: A) => Promise<R>) =>
+      async (...args: A): Promise<R> => {
+        if (!leadership.isLeader) throw new NotLeaderError();
+        return send(...args);
+      };
+    const events = new AgentEventSubscriber(fleet.nodes, logger);
+    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), logger });
+    const notify = async (text: string) => {
+      if (leadership.isLeader) await this.deps.notify(text);
+    };
+    const autoSync = new AutoSync({ fleet, fleetClient, locks, events, audit, alerts: alertChecks, notify, logger });
+    const running: Running = { events, autoSync, alertChecks, sweep: undefined, interrupted: undefined };
+    this.running = running;
+    await this.deps.expirePlans().catch((error: Error) => logger.warn({ err: error.message }, 'leftover restart plans not expired'));
+    events.start();
+    if (fleet.sync.auto) autoSync.start();
+    alertChecks.start();
+    if (this.deps.planSweepEveryMs) {
+      running.sweep = scheduleEvery(this.deps.planSweepEveryMs, async () => void (await this.deps.expirePlans()), (error) => logger.warn({ err: (error as Error).message }, 'leftover restart plans not expired'));
+    }
+    const reportInterrupted = this.deps.reportInterrupted;
+    if (reportInterrupted) {
+      const report = async () => void (await reportInterrupted());
+      const failed = (error: unknown) => logger.warn({ err: (error as Error).message }, 'interrupted operations not reported');
+      await report().catch(failed);
+      if (this.deps.interruptedEveryMs) running.interrupted = scheduleEvery(this.deps.interruptedEveryMs, report, failed);
+    }
+    logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
+  }
+
+  private async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.running = null;
+    running.sweep?.stop();
+    running.interrupted?.stop();
+    running.events.stop();
+    await running.autoSync.stop().catch(() => undefined);
+    await running.alertChecks.stop().catch(() => undefined);
+    this.deps.logger.info('jobs stopped');
+  }
+}

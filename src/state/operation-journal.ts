@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import type { Keyv } from 'keyv';
+import { z } from 'zod';
+import { auditRecordSchema } from './audit-log.js';
+
+/*
+ * The mutations running right now (a confirmed restart, a sync), each written down before
+ * it starts and struck off when it ends. A process killed halfway leaves its entries behind;
+ * whoever looks next finds them, says in the audit log (and on the message that started
+ * them) that they were interrupted, and strikes them off. Nothing is ever resumed: a
+ * half-done restart or sync is reported, never run a second time.
+ *
+ * Each process writes a heartbeat of its own; an entry is left over only once its owner's
+ * heartbeat has lapsed, so that several replicas on one Redis never report each other's
+ * running work.
+ */
+
+export const journalEntrySchema = z.object({
+  id: z.string(),
+  owner: z.string(),
+  action: z.string(),
+  target: z.string(),
+  /** The nodes it changes, to say where they are now. */
+  nodes: z.array(z.string()),
+  actor: auditRecordSchema.shape.actor,
+  startedAt: z.iso.datetime(),
+  /** The message that shows this operation, to mark it interrupted. */
+  message: z.object({ channelId: z.string(), messageId: z.string() }).optional(),
+});
+export type JournalEntry = z.infer<typeof journalEntrySchema>;
+
+const HEARTBEAT_KEY = (owner: string) => `alive:${owner}`;
+const ENTRY_PREFIX = 'op:';
+
+export class OperationJournal {
+  /** This process. */
+  readonly owner = randomUUID();
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Keyv<unknown>,
+    private readonly options: { heartbeatMs: number; now?: () => number } = { heartbeatMs: 10_000 },
+  ) {}
+
+  /** Keeps this process's entries its own; a lapsed heartbeat (3 beats missed) makes them leftovers. */
+  async start(): Promise<void> {
+    const beat = () => this.store.set(HEARTBEAT_KEY(this.owner), true, this.options.heartbeatMs * 3);
+    await beat();
+    this.heartbeat = setInterval(() => void beat().catch(() => undefined), this.options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    await this.store.delete(HEARTBEAT_KEY(this.owner)).catch(() => undefined);
+  }
+
+  async begin(entry: Omit<JournalEntry, 'id' | 'owner' | 'startedAt'>): Promise<string> {
+    const id = randomUUID();
+    const now = this.options.now?.() ?? Date.now();
+    await this.store.set(`${ENTRY_PREFIX}${id}`, journalEntrySchema.parse({ ...entry, id, owner: this.owner, startedAt: new Date(now).toISOString() }));
+    return id;
+  }
+
+  async end(id: string): Promise<void> {
+    await this.store.delete(`${ENTRY_PREFIX}${id}`);
+  }
+
+  /** Entries whose process is gone: not this one, and its heartbeat lapsed. */
+  async leftovers(): Promise<JournalEntry[]> {
+    if (!this.store.iterator) return [];
+    const entries: JournalEntry[] = [];
+    for await (const [key, value] of this.store.iterator(undefined)) {
+      if (typeof key !== 'string' || !key.startsWith(ENTRY_PREFIX)) continue;
+      const parsed = journalEntrySchema.safeParse(value);
+      if (parsed.success) entries.push(parsed.data);
+    }
+    const gone: JournalEntry[] = [];
+    for (const entry of entries) {
+      if (entry.owner === this.owner) continue;
+      if ((await this.store.get(HEARTBEAT_KEY(entry.owner))) === undefined) gone.push(entry);
+    }
+    return gone;
+  }
+
+  /** Runs `work` as a journalled operation: written down before, struck off after, however it ends. */
+  async around<T>(entry: Omit<JournalEntry, 'id' | 'owner' | 'startedAt'>, work: () => Promise<T>): Promise<T> {
+    const id = await this.begin(entry);
+    try {
+      return await work();
+    } finally {
+      await this.end(id).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,155 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Keyv } from 'keyv';
+import { afterEach, describe, expect, test } from 'vitest';
+import { leftoverPlans } from '../../../src/bot/pending-plan-expiry.js';
+import { LeaderJobs } from '../../../src/bot/leader-jobs.js';
+import { loadFleet, type Fleet } from '../../../src/config/fleet-file.js';
+import { FleetClient } from '../../../src/fleet/fleet-client.js';
+import { NodeLocks } from '../../../src/fleet/node-locks.js';
+import { createLogger } from '../../../src/logging/logger.js';
+import { AlertStore } from '../../../src/state/alert-store.js';
+import { AuditLog, type AuditRecord } from '../../../src/state/audit-log.js';
+import type { Leadership } from '../../../src/state/coordination.js';
+import type { LeadershipChange } from '../../../src/state/leader-lease.js';
+import type { PendingPlan } from '../../../src/state/pending-plans.js';
+import { newNodeKeyHex } from '../../support/state-dir.js';
+
+/*
+ * The scheduled jobs follow leadership: started on gain, stopped on loss, built afresh on the
+ * next gain; a post after leadership is gone is refused (the alert stays unposted for the
+ * leader); a follower's raise goes to the leader. One node nobody answers (127.0.0.1:9)
+ * gives an alert after two checks.
+ */
+
+class FakeLeadership extends EventEmitter<{ change: [LeadershipChange] }> implements Leadership {
+  readonly owner = 'test-replica';
+  isLeader = false;
+  start(): void {}
+  async stop(): Promise<void> {}
+}
+
+function unreachableFleet(): Fleet {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenops-leader-jobs-'));
+  const file = path.join(dir, 'fleet.json');
+  writeFileSync(file, JSON.stringify({ nodes: [{ name: 'gone', url: 'http://127.0.0.1:9', keyEnv: 'TOKENOPS_KEY_GONE' }], alerts: { checkEvery: '1s' }, sync: { auto: false } }));
+  const loaded = loadFleet(file, { TOKENOPS_KEY_GONE: newNodeKeyHex() });
+  if (!loaded.ok) throw new Error(loaded.problems.join('\n'));
+  return loaded.value;
+}
+
+const running: LeaderJobs[] = [];
+afterEach(async () => {
+  for (const jobs of running.splice(0)) await jobs.shutdown();
+});
+
+function rig() {
+  const fleet = unreachableFleet();
+  const leadership = new FakeLeadership();
+  const lines: string[] = [];
+  const logger = createLogger('leader-jobs-test', 'info', { write: (line: string) => void lines.push(line) });
+  const posts: string[] = [];
+  const calls = { expirePlans: 0, requestAlertCheck: 0 };
+  const jobs = new LeaderJobs({
+    fleet,
+    fleetClient: new FleetClient(fleet, { timeoutMs: 500, concurrency: 4 }),
+    locks: new NodeLocks(),
+    audit: new AuditLog(new Keyv<AuditRecord>()),
+    alertStore: new AlertStore(new Keyv()),
+    post: async (content) => {
+      posts.push(content);
+      return String(posts.length);
+    },
+    edit: async () => undefined,
+    notify: async (text) => void posts.push(text),
+    logger,
+    leadership,
+    requestAlertCheck: async () => void calls.requestAlertCheck++,
+    expirePlans: async () => void calls.expirePlans++,
+  });
+  running.push(jobs);
+  const checks = () => lines.filter((line) => line.includes('"msg":"alert check"')).length;
+  return { jobs, leadership, lines, posts, calls, checks };
+}
+
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('LeaderJobs', () => {
+  test('a follower runs nothing and forwards raises to the leader', async () => {
+    const { jobs, leadership, posts, calls, checks } = rig();
+    await jobs.follow({ leader: false });
+    expect(jobs.isRunning).toBe(false);
+    await jobs.raise({ key: 'k', severity: 'critical', node: 'gone', title: 't', action: 'a' });
+    expect(calls.requestAlertCheck).toBe(1);
+    jobs.checkSoon();
+    // A change the follower hears about before its lease says so is not acted on either.
+    await jobs.follow({ leader: true });
+    expect(leadership.isLeader).toBe(false);
+    expect(jobs.isRunning).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 1_300));
+    expect(checks()).toBe(0);
+    expect(posts).toEqual([]);
+    expect(calls.expirePlans).toBe(0);
+  });
+
+  test('gain → jobs run (plans expired first); a post after the lease is gone is refused and kept for the next leader; regain → posted once', async () => {
+    const { jobs, leadership, lines, posts, calls, checks } = rig();
+    leadership.isLeader = true;
+    await jobs.follow({ leader: true });
+    expect(jobs.isRunning).toBe(true);
+    expect(calls.expirePlans).toBe(1);
+    // First check at start: unreachable once, nothing to post yet.
+    await until(() => checks() >= 1, 3_000, 'the first check');
+    // The lease runs out (the change event is not delivered yet): the second check would post.
+    leadership.isLeader = false;
+    await until(() => lines.some((line) => line.includes('alert notification failed; will retry')), 3_000, 'the refused post');
+    expect(lines.find((line) => line.includes('alert notification failed'))).toContain('this bot replica is no longer the leader');
+    expect(posts).toEqual([]);
+    await jobs.follow({ leader: false });
+    expect(jobs.isRunning).toBe(false);
+    expect(lines.some((line) => line.includes('"msg":"jobs stopped"'))).toBe(true);
+
+    // Leader again: fresh jobs, the alert posted once from the shared state.
+    leadership.isLeader = true;
+    await jobs.follow({ leader: true });
+    expect(calls.expirePlans).toBe(2);
+    await until(() => posts.length >= 1, 3_000, 'the alert');
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatch(/^🔴 \*\*gone\*\*/);
+    // A raise on the leader checks soon, locally.
+    await jobs.raise({ key: 'k', severity: 'critical', node: 'gone', title: 't', action: 'a' });
+    expect(calls.requestAlertCheck).toBe(0);
+  });
+
+  test('after shutdown a late gain starts nothing', async () => {
+    const { jobs, leadership } = rig();
+    leadership.isLeader = true;
+    await jobs.shutdown();
+    await jobs.follow({ leader: true });
+    expect(jobs.isRunning).toBe(false);
+  });
+});
+
+describe('leftover restart plans', () => {
+  const plan = (messageId: string, createdAt: string): PendingPlan => ({ messageId, channelId: '1', nodes: ['t440'], requestedBy: { id: '2', name: 'ops-alice' }, createdAt });
+  const plans = [plan('old', '2026-02-14T09:00:00.000Z'), plan('young', '2026-02-14T09:01:00.000Z')];
+  const nowMs = Date.parse('2026-02-14T09:01:30.000Z');
+
+  test('one replica, at start: every plan left is a leftover', () => {
+    expect(leftoverPlans(plans, { olderThanMs: 0, nowMs }).map((p) => p.messageId)).toEqual(['old', 'young']);
+  });
+
+  test('replicas: only plans older than the confirmation window and margin (a live replica may wait on a younger one)', () => {
+    expect(leftoverPlans(plans, { olderThanMs: 60_000, nowMs }).map((p) => p.messageId)).toEqual(['old']);
+    expect(leftoverPlans(plans, { olderThanMs: 120_000, nowMs })).toEqual([]);
+  });
+});
