@@ -8,6 +8,8 @@ import { z } from 'zod';
  * node and profile names and short outcomes, and a test scans the log for planted secrets.
  */
 
+const DETAIL_MAX = 1000;
+
 export const AUDIT_OUTCOMES = ['ok', 'failed', 'refused', 'planned', 'confirmed', 'cancelled', 'expired', 'partial', 'interrupted'] as const;
 
 export const auditRecordSchema = z.object({
@@ -17,7 +19,7 @@ export const auditRecordSchema = z.object({
   action: z.string(),
   target: z.string().optional(),
   outcome: z.enum(AUDIT_OUTCOMES),
-  detail: z.string().max(1000).optional(),
+  detail: z.string().max(DETAIL_MAX).optional(),
 });
 export type AuditRecord = z.infer<typeof auditRecordSchema>;
 export type AuditEntry = Omit<AuditRecord, 'id' | 'at'>;
@@ -41,7 +43,10 @@ export class AuditLog {
     // Keys sort by time: zero-padded milliseconds, then a sequence for same-millisecond writes,
     // then randomness so two replicas never collide.
     const id = `${String(atMs).padStart(15, '0')}-${String(this.sequence++ % 1e9).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
-    const record = auditRecordSchema.parse({ ...entry, id, at: new Date(atMs).toISOString() });
+    // The action has happened by now: a long detail (a sync to a hundred nodes) is cut, never
+    // allowed to turn a done operation into a failed one.
+    const detail = entry.detail !== undefined && entry.detail.length > DETAIL_MAX ? `${entry.detail.slice(0, DETAIL_MAX - 1)}…` : entry.detail;
+    const record = auditRecordSchema.parse({ ...entry, ...(detail === undefined ? {} : { detail }), id, at: new Date(atMs).toISOString() });
     await this.store.set(id, record);
     if (++this.writes % PRUNE_EVERY === 0) await this.prune();
     return record;

@@ -35,6 +35,8 @@ export async function startAgentFarm(options: {
   sharedProfiles?: Record<string, unknown>;
   /** Run each agent's store watcher, so it publishes events (refresh-triggered sync). */
   watch?: boolean;
+  /** Where every agent finds its gateway; default a closed port (not ready). */
+  gatewayUrl?: string;
 }): Promise<AgentFarm> {
   const servers: AgentServer[] = [];
   const watchers: NodeWatcher[] = [];
@@ -49,7 +51,7 @@ export async function startAgentFarm(options: {
     const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles } } });
     const keyHex = randomBytes(32).toString('hex');
     plantedSecrets.add(keyHex);
-    const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: 'http://127.0.0.1:9' });
+    const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: options.gatewayUrl ?? 'http://127.0.0.1:9' });
     const context = createAgentContext(env, logger);
     const agent = createAgentServer(context, env.TOKENOPS_AGENT_KEY);
     if (options.watch) {
