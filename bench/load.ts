@@ -47,7 +47,10 @@ export interface LoadFigures {
   alertsResolvedMs: number;
   botRssMiB: number;
   botCpuSeconds: number;
-  farmRssMiB: number;
+  /** What the agents add to this process: its RSS after starting them less before (they run in it). */
+  agentsRssMiB: number;
+  /** CPU this process (the agents, and the local Discord) spent on the sync to all and its checks. */
+  agentsCpuSeconds: number;
 }
 
 async function fleetLoad(): Promise<LoadFigures> {
@@ -57,6 +60,7 @@ async function fleetLoad(): Promise<LoadFigures> {
   const gateway = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ready":true}'));
   gateway.listen(0, '127.0.0.1');
   await once(gateway, 'listening');
+  const rssBefore = rssMiB(process.pid);
   const farm = await startAgentFarm({ agents: NODES, profilesPerNode: 0, sharedProfiles: shared, prefix: 'n', gatewayUrl: `http://127.0.0.1:${(gateway.address() as AddressInfo).port}` });
   // The source holds fresher copies of every account (as its owner would after a refresh).
   const source = farm.nodes[0]!;
@@ -86,6 +90,7 @@ async function fleetLoad(): Promise<LoadFigures> {
       times.push(performance.now() - at);
     }
     const cpuBefore = cpuSeconds(bot.proc.pid!);
+    const ownCpuBefore = cpuSeconds(process.pid);
     const syncAt = performance.now();
     await discord.slash('tokens', { subcommand: 'sync', options: { from: source.name, to: 'all' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0 || s.content.startsWith('❗'), 300_000);
     const syncAllMs = performance.now() - syncAt;
@@ -100,7 +105,8 @@ async function fleetLoad(): Promise<LoadFigures> {
       alertsResolvedMs,
       botRssMiB: rssMiB(bot.proc.pid!),
       botCpuSeconds: cpuSeconds(bot.proc.pid!) - cpuBefore,
-      farmRssMiB: rssMiB(process.pid),
+      agentsRssMiB: rssMiB(process.pid) - rssBefore,
+      agentsCpuSeconds: cpuSeconds(process.pid) - ownCpuBefore,
     };
   } catch (error) {
     // What the bot said about it, for whoever runs the bench.
@@ -152,6 +158,7 @@ async function agentSoak(): Promise<SoakFigures> {
     await agent.stop();
   }
   const sorted = [...latencies].sort((a, b) => a - b);
+  if (sorted.length === 0) throw new Error('LOAD_MINUTES must be more than 0 for the agent soak');
   return { minutes: MINUTES, calls: latencies.length, failed, rssMiB: rss, p50Ms: sorted[Math.floor(sorted.length * 0.5)]!, p99Ms: sorted[Math.floor(sorted.length * 0.99)]! };
 }
 
@@ -166,7 +173,8 @@ export async function benchLoad(): Promise<{ fleet: LoadFigures; soak: SoakFigur
   console.log(`| alert cycle: sync → every alert resolved | ${(fleet.alertsResolvedMs / 1000).toFixed(1)} s |`);
   console.log(`| bot RSS after all that | ${fleet.botRssMiB.toFixed(0)} MiB |`);
   console.log(`| bot CPU for the sync to all and the resolving checks | ${fleet.botCpuSeconds.toFixed(1)} s |`);
-  console.log(`| the ${fleet.nodes} agents in one process (farm) RSS | ${fleet.farmRssMiB.toFixed(0)} MiB |`);
+  console.log(`| the ${fleet.nodes} agents (one process): RSS they add | ${fleet.agentsRssMiB.toFixed(0)} MiB (${((fleet.agentsRssMiB * 1024) / fleet.nodes).toFixed(0)} KiB each) |`);
+  console.log(`| the agents' CPU (with the local Discord) for the same | ${fleet.agentsCpuSeconds.toFixed(1)} s |`);
   killAllSpawned();
   const soak = await agentSoak();
   console.log(`\nOne agent (${PROFILES} profiles), 1,000 status calls a minute for ${soak.minutes} min`);

@@ -76,14 +76,18 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
     }
     await context.audit.record(restartAudit.confirmed(by, label, plans, { planBy: actor.name, force }));
 
-    const restartAll = () =>
-      rollingRestart(context.fleetClient, context.locks, plans, answer.by.name, async (node, index, step) => {
+    const journalled = context.journal ? { journal: context.journal, actor: by, target: label, message: { channelId: message.channelId, messageId: message.id } } : undefined;
+    const { results, untouched } = await rollingRestart(
+      context.fleetClient,
+      context.locks,
+      plans,
+      answer.by.name,
+      async (node, index, step) => {
         const prefix = plans.length > 1 ? `(${index + 1}/${plans.length}) ` : '';
         await interaction.editReply({ content: truncate(`${CONFIRM_EMOJI} Confirmed by ${answer.by.name}. ${prefix}${node}: ${step}`, LIMITS.content), embeds });
-      });
-    const { results, untouched } = context.journal
-      ? await context.journal.around({ action: 'restart', target: label, nodes: plans.map((plan) => plan.node), actor: by, message: { channelId: message.channelId, messageId: message.id } }, restartAll)
-      : await restartAll();
+      },
+      journalled,
+    );
     for (const [index, execution] of results.entries()) await context.audit.record(restartAudit.executed(by, execution, plans[index]));
     const failed = results.find((result) => result.outcome !== 'ready');
     const summary = failed

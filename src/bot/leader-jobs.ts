@@ -6,6 +6,7 @@ import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
 import { AlertChecks } from '../jobs/alert-checks.js';
 import { AutoSync } from '../jobs/auto-sync.js';
 import { scheduleEvery, type ScheduledJob } from '../jobs/schedule.js';
+import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
@@ -13,7 +14,7 @@ import type { Leadership } from '../state/coordination.js';
 import type { LeadershipChange } from '../state/leader-lease.js';
 
 /** A job tried to post after this replica stopped leading: the new leader posts it (alert state is shared). */
-export class NotLeaderError extends Error {
+class NotLeaderError extends Error {
   override readonly name = 'NotLeaderError';
   constructor() {
     super('this bot replica is no longer the leader; the leader posts instead');
@@ -34,6 +35,8 @@ export interface LeaderJobsDeps {
   leadership: Leadership;
   /** A follower's raise: asks the leader for an alert check soon. */
   requestAlertCheck: () => Promise<void>;
+  /** Where the jobs' syncs are written down while they run. */
+  journal?: OperationJournal;
   /** At every takeover: restart plans left by a process that can no longer run them. */
   expirePlans: () => Promise<unknown>;
   /** Several replicas: the same, periodically (a follower that died leaves its plans behind). */
@@ -114,11 +117,12 @@ export class LeaderJobs implements AlertSink {
         return send(...args);
       };
     const events = new AgentEventSubscriber(fleet.nodes, logger);
-    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), logger });
+    const journal = this.deps.journal;
+    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), logger, ...(journal ? { journal } : {}) });
     const notify = async (text: string) => {
       if (leadership.isLeader) await this.deps.notify(text);
     };
-    const autoSync = new AutoSync({ fleet, fleetClient, locks, events, audit, alerts: alertChecks, notify, logger });
+    const autoSync = new AutoSync({ fleet, fleetClient, locks, events, audit, alerts: alertChecks, notify, logger, ...(journal ? { journal } : {}) });
     const running: Running = { events, autoSync, alertChecks, sweep: undefined, interrupted: undefined };
     this.running = running;
     await this.deps.expirePlans().catch((error: Error) => logger.warn({ err: error.message }, 'leftover restart plans not expired'));

@@ -48,9 +48,14 @@ async function main(): Promise<void> {
   const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
   const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
   const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));
-  const journal = new OperationJournal(state.namespace<unknown>('journal'), { heartbeatMs: env.TOKENOPS_HEARTBEAT });
+  const journal = new OperationJournal(state.namespace<unknown>('journal'), {
+    heartbeatMs: env.TOKENOPS_HEARTBEAT,
+    owner: coordination.leadership.owner,
+    onError: (message) => logger.warn(message),
+  });
   await journal.start();
   const jobs = new LeaderJobs({
+    journal,
     fleet,
     fleetClient,
     locks,
@@ -66,7 +71,8 @@ async function main(): Promise<void> {
     expirePlans: () => expireLeftoverPlans(context, { olderThanMs: replicas ? env.CONFIRM_TIMEOUT + PLAN_SWEEP_MARGIN_MS : 0, nowMs: Date.now() }),
     ...(replicas ? { planSweepEveryMs: Math.max(env.CONFIRM_TIMEOUT, 5_000) } : {}),
     reportInterrupted: () => reportInterruptedOperations(context, post),
-    interruptedEveryMs: env.TOKENOPS_HEARTBEAT,
+    // An entry is left over only once its owner has missed three beats: looking more often finds nothing new.
+    interruptedEveryMs: 3 * env.TOKENOPS_HEARTBEAT,
   });
   const context: BotContext = {
     env,

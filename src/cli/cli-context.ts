@@ -3,6 +3,8 @@ import { FleetClient } from '../fleet/fleet-client.js';
 import { NodeLocks } from '../fleet/node-locks.js';
 import type { OperationContext } from '../fleet/operations/operation-context.js';
 import { AuditLog, type AuditActor, type AuditRecord } from '../state/audit-log.js';
+import { OperationJournal } from '../state/operation-journal.js';
+import { isRedisUrl, redisTarget } from '../state/redis-url.js';
 import type { StateStore } from '../state/state-store.js';
 import { cliActor } from './cli-actor.js';
 import { loadCliEnv, type CliEnv } from './cli-env.js';
@@ -29,6 +31,7 @@ export class CliContext {
   private client: FleetClient | undefined;
   private state: StateStore | undefined;
   private log: AuditLog | undefined;
+  private journal: OperationJournal | undefined;
 
   constructor(
     readonly io: CliIO,
@@ -75,13 +78,22 @@ export class CliContext {
 
   /** Where the audit log lives, for messages (a Redis password is left out). */
   get auditLocation(): string {
-    return this.state?.location ?? this.env.TOKENOPS_STATE;
+    const url = this.env.TOKENOPS_STATE;
+    return this.state?.location ?? (isRedisUrl(url) ? redisTarget(url).display : url);
   }
 
-  /** For a mutation: the audit log is opened first, so nothing changes that could not be recorded. */
+  /**
+   * For a mutation: the audit log is opened first, so nothing changes that could not be
+   * recorded; restarts and syncs are written in the bot's operation journal while they run,
+   * so that a CLI killed halfway is reported by the bot, as a bot killed halfway is.
+   */
   async operations(): Promise<OperationContext> {
     const audit = await this.audit();
-    return { fleetClient: this.fleetClient(), locks: this.locks, audit };
+    if (!this.journal && this.state) {
+      this.journal = new OperationJournal(this.state.namespace<unknown>('journal'), { heartbeatMs: this.env.TOKENOPS_HEARTBEAT });
+      await this.journal.start();
+    }
+    return { fleetClient: this.fleetClient(), locks: this.locks, audit, ...(this.journal ? { journal: this.journal } : {}) };
   }
 
   nowMs(): number {
@@ -100,6 +112,7 @@ export class CliContext {
 
   async close(): Promise<void> {
     await this.client?.close().catch(() => undefined);
+    await this.journal?.stop().catch(() => undefined);
     await this.state?.close().catch(() => undefined);
   }
 }

@@ -15,6 +15,7 @@ export const cliEnvSchema = botEnvSchema.pick({
   CONFIRM_TIMEOUT: true,
   TOKENOPS_NODE_TIMEOUT: true,
   TOKENOPS_FANOUT: true,
+  TOKENOPS_HEARTBEAT: true,
 });
 export type CliEnv = z.infer<typeof cliEnvSchema>;
 

@@ -38,8 +38,10 @@ if (args.help) {
 
 const progress = (line: string) => process.stderr.write(`· ${line}\n`);
 const root = args.dir ? path.resolve(args.dir) : args.keep ? path.join(ROOT, 'data', 'demo') : mkdtempSync(path.join(os.tmpdir(), 'tokenops-demo-'));
-rmSync(root, { recursive: true, force: true });
+// Only what a demo writes there is cleared: `--dir` may name a folder that holds other things.
+const DEMO_ENTRIES = ['nodes', 'bot', 'tokenops.env'];
 mkdirSync(root, { recursive: true, mode: 0o700 });
+for (const entry of DEMO_ENTRIES) rmSync(path.join(root, entry), { recursive: true, force: true });
 
 let localFleet: LocalFleet | undefined;
 let bot: RunningBot | undefined;

@@ -61,3 +61,20 @@ export function summarizeProfile(agentId: string, profileId: string, raw: unknow
     health: classifyExpiry(expires, nowMs, warnBeforeMs),
   };
 }
+
+/**
+ * OAuth profiles as one entry per token: the agents on a node that hold the same copy (same
+ * profile, health and expiry) together, in the order first seen. 15 agents sharing one
+ * token are one line, in a plan and in the health after a restart.
+ */
+export function foldOAuthCopies<T extends Pick<ProfileStatus, 'agentId' | 'profileId' | 'type' | 'health' | 'expiresAt'>>(profiles: readonly T[]): Array<{ profile: T; agents: string[] }> {
+  const copies = new Map<string, { profile: T; agents: string[] }>();
+  for (const profile of profiles) {
+    if (profile.type !== 'oauth') continue;
+    const key = `${profile.profileId}\u0000${profile.health}\u0000${profile.expiresAt ?? ''}`;
+    const copy = copies.get(key) ?? { profile, agents: [] };
+    copy.agents.push(profile.agentId);
+    copies.set(key, copy);
+  }
+  return [...copies.values()];
+}

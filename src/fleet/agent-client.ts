@@ -1,5 +1,5 @@
 import type { NodeErrorKind } from '../protocol/node-result.js';
-import { clockSkewSeconds, refusedSignature } from '../protocol/refused-signature.js';
+import { refusedSignature } from '../protocol/refused-signature.js';
 import { HEADER, RESPONSE_HEADER, signaturesMatch, signedHeaders, signResponse } from '../protocol/signing.js';
 
 /** The same kinds a fan-out reports per node. */
@@ -72,7 +72,7 @@ export class AgentClient {
       throw new AgentCallError('unreachable', 'connection lost while reading the answer');
     }
     if (response.status === 401) {
-      const refused = refusedSignature(clockSkewSeconds(response.headers.get('date'), Date.now()));
+      const refused = refusedSignature(response.headers.get('date'), Date.now());
       throw new AgentCallError(refused.kind, refused.message, 401, 'unauthorized');
     }
     const timestamp = response.headers.get(RESPONSE_HEADER.timestamp);

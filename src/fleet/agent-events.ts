@@ -1,4 +1,4 @@
-import { clockSkewSeconds, refusedSignature } from '../protocol/refused-signature.js';
+import { refusedSignature } from '../protocol/refused-signature.js';
 import { agentEventSchema, type AgentEvent } from '../protocol/agent-api.js';
 import { HEADER, signaturesMatch, signedHeaders, signEvent } from '../protocol/signing.js';
 import { AgentCallError } from './agent-client.js';
@@ -37,7 +37,7 @@ export async function subscribeAgentEvents(
     clearTimeout(timer);
   }
   if (response.status === 401) {
-    const refused = refusedSignature(clockSkewSeconds(response.headers.get('date'), Date.now()), 'event stream: ');
+    const refused = refusedSignature(response.headers.get('date'), Date.now(), 'event stream: ');
     throw new AgentCallError(refused.kind, refused.message, 401);
   }
   if (response.status !== 200 || !response.body) throw new AgentCallError('bad_response', `event stream: HTTP ${response.status}`, response.status);

@@ -21,7 +21,7 @@ export class UnknownNodeError extends Error {
  * the node was not asked. Typed as an agent-call failure so a report shows it on the node's
  * line, with code `limiter_unavailable` and a message that says what to check.
  */
-export class SharedLimiterError extends AgentCallError {
+class SharedLimiterError extends AgentCallError {
   constructor(message: string) {
     super('unreachable', message, undefined, 'limiter_unavailable');
   }
@@ -47,7 +47,7 @@ export interface FleetClientOptions {
 }
 
 /** Bottleneck's id for the replicas' shared limit: one per state store (= per fleet), whatever the fleet file's revision. */
-export const SHARED_LIMITER_ID = 'tokenops-fanout';
+const SHARED_LIMITER_ID = 'tokenops-fanout';
 /** A job of a replica that died is freed after its own timeout plus this (else it holds a slot forever). */
 const EXPIRATION_MARGIN_MS = 2_000;
 

@@ -2,7 +2,7 @@
  * Why a refusal happened, for the refusals whose remedy a front end names in its own words
  * (a slash command in Discord, a subcommand in the CLI). The message stays the bot's.
  */
-export type Refusal =
+type Refusal =
   | { kind: 'not_owner'; node: string; profileId: string; owner: string }
   | { kind: 'nothing_to_sync'; source: string; skipped: ReadonlyArray<{ profileId: string; reason: string }> };
 

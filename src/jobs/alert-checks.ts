@@ -7,6 +7,7 @@ import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
 import { fleetStatus } from '../fleet/operations/fleet-status.js';
 import { syncChanges, syncTokens } from '../fleet/operations/sync-tokens.js';
+import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
@@ -23,6 +24,8 @@ export interface AlertChecksDeps {
   post: (content: string) => Promise<string>;
   edit: (messageId: string, content: string) => Promise<void>;
   logger: Logger;
+  /** Syncs are written down while they run, so that one cut short by a crash is reported. */
+  journal?: OperationJournal;
   now?: () => number;
 }
 
@@ -141,7 +144,16 @@ export class AlertChecks implements AlertSink {
         const owner = view.nodes.find((candidate) => candidate.name === cell.owner)?.profiles.find((candidate) => candidate.profileId === cell.profileId);
         if (!owner?.expiresAt || Date.parse(owner.expiresAt) <= Date.parse(cell.expiresAt) || Date.parse(owner.expiresAt) <= nowMs) continue;
         try {
-          const report = await syncTokens(this.deps.fleetClient, this.deps.locks, { from: cell.owner, to: node.name, profiles: [cell.profileId], dryRun: false, by: 'auto-fix', waitForLocksMs: 30_000 });
+          const journal = this.deps.journal;
+          const report = await syncTokens(this.deps.fleetClient, this.deps.locks, {
+            from: cell.owner,
+            to: node.name,
+            profiles: [cell.profileId],
+            dryRun: false,
+            by: 'auto-fix',
+            waitForLocksMs: 30_000,
+            ...(journal ? { journalled: { journal, actor: { via: 'scheduler', id: 'auto-fix', name: 'auto-fix' } } } : {}),
+          });
           const changes = syncChanges(report);
           if (changes.length === 0) continue;
           fixed++;

@@ -6,6 +6,7 @@ import type { NodeLocks } from '../fleet/node-locks.js';
 import { fleetStatus } from '../fleet/operations/fleet-status.js';
 import { syncChanges, syncOutcome, syncTokens, type SyncReport } from '../fleet/operations/sync-tokens.js';
 import { OperationRefusedError } from '../fleet/operation-refused.js';
+import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditLog } from '../state/audit-log.js';
 import type { AgentEventSubscriber } from './agent-event-subscriber.js';
@@ -25,6 +26,8 @@ export interface AutoSyncDeps {
   /** A short note in the ops channel. */
   notify: (text: string) => Promise<void>;
   logger: Logger;
+  /** Syncs are written down while they run, so that one cut short by a crash is reported. */
+  journal?: OperationJournal;
 }
 
 /**
@@ -110,7 +113,9 @@ export class AutoSync {
     if (fleetClient.nodeNames.length < 2) return;
     let report: SyncReport;
     try {
-      report = await syncTokens(fleetClient, locks, { from: owner, to: 'all', profiles, dryRun: false, by: `auto-sync (${trigger})`, waitForLocksMs: LOCK_WAIT_MS });
+      const by = `auto-sync (${trigger})`;
+      const journal = this.deps.journal;
+      report = await syncTokens(fleetClient, locks, { from: owner, to: 'all', profiles, dryRun: false, by, waitForLocksMs: LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: { via: 'scheduler', id: 'auto-sync', name: by } } } : {}) });
     } catch (error) {
       // Nothing valid at the owner (expired, unreachable): the alert checks report that.
       if (error instanceof OperationRefusedError) {

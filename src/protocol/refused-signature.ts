@@ -10,7 +10,7 @@ import type { NodeErrorKind } from './node-result.js';
  */
 
 /** How far the agent's clock is ahead of ours, in whole seconds; null without a usable Date. */
-export function clockSkewSeconds(dateHeader: string | null, nowMs: number): number | null {
+function clockSkewSeconds(dateHeader: string | null, nowMs: number): number | null {
   if (!dateHeader) return null;
   const theirs = Date.parse(dateHeader);
   return Number.isFinite(theirs) ? Math.round((theirs - nowMs) / 1000) : null;
@@ -21,8 +21,9 @@ function span(seconds: number): string {
   return abs >= 90 ? `${Math.round(abs / 60)} min` : `${abs} s`;
 }
 
-/** What a 401 most likely means, for a person. */
-export function refusedSignature(skewSeconds: number | null, where = ''): { kind: NodeErrorKind; message: string } {
+/** What a 401 most likely means, for a person, from the answer's `Date` header. */
+export function refusedSignature(dateHeader: string | null, nowMs: number, where = ''): { kind: NodeErrorKind; message: string } {
+  const skewSeconds = clockSkewSeconds(dateHeader, nowMs);
   // The Date header has a resolution of one second and the request took some time: allow both.
   if (skewSeconds !== null && Math.abs(skewSeconds) > MAX_SKEW_SECONDS - 5) {
     return {

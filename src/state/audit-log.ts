@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
+import { scrub } from '../domain/scrub-secrets.js';
 
 /*
  * Every mutating action and every confirmation: who, what, when, outcome (DESIGN.md
@@ -43,9 +44,12 @@ export class AuditLog {
     // Keys sort by time: zero-padded milliseconds, then a sequence for same-millisecond writes,
     // then randomness so two replicas never collide.
     const id = `${String(atMs).padStart(15, '0')}-${String(this.sequence++ % 1e9).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
-    // The action has happened by now: a long detail (a sync to a hundred nodes) is cut, never
-    // allowed to turn a done operation into a failed one.
-    const detail = entry.detail !== undefined && entry.detail.length > DETAIL_MAX ? `${entry.detail.slice(0, DETAIL_MAX - 1)}…` : entry.detail;
+    // A detail may quote an agent's words (a refusal, a command's output): anything
+    // token-shaped is cut once, here, for every reader of the log (bot, CLI, --json). The action
+    // has happened by now: a long detail (a sync to a hundred nodes) is cut, never allowed to
+    // turn a done operation into a failed one.
+    const scrubbed = entry.detail === undefined ? undefined : scrub(entry.detail);
+    const detail = scrubbed !== undefined && scrubbed.length > DETAIL_MAX ? `${scrubbed.slice(0, DETAIL_MAX - 1)}…` : scrubbed;
     const record = auditRecordSchema.parse({ ...entry, ...(detail === undefined ? {} : { detail }), id, at: new Date(atMs).toISOString() });
     await this.store.set(id, record);
     if (++this.writes % PRUNE_EVERY === 0) await this.prune();

@@ -17,7 +17,7 @@ import { isRedisUrl, redisTarget } from './redis-url.js';
  */
 
 export const LEADER_KEY = 'tokenops:leader';
-export const ALERT_CHECK_CHANNEL = 'tokenops:alert-check';
+const ALERT_CHECK_CHANNEL = 'tokenops:alert-check';
 
 export interface Leadership {
   readonly owner: string;
@@ -39,7 +39,7 @@ export interface Coordination {
 }
 
 /** The only replica: leader from `start()` until `stop()`. */
-export class SoleLeader extends EventEmitter<{ change: [LeadershipChange] }> implements Leadership {
+class SoleLeader extends EventEmitter<{ change: [LeadershipChange] }> implements Leadership {
   readonly owner = newLeaseOwner();
   private leading = false;
 

@@ -17,7 +17,7 @@ import type { Redis } from 'ioredis';
  * the plan (src/bot/confirmation.ts listens for that one message id).
  */
 
-export const INTERACTION_CLAIM_TTL_MS = 15 * 60_000;
+const INTERACTION_CLAIM_TTL_MS = 15 * 60_000;
 /** A claim must not eat into Discord's 3 s acknowledgement window. */
 export const CLAIM_TIMEOUT_MS = 1_000;
 

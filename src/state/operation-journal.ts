@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
-import { auditRecordSchema } from './audit-log.js';
+import { auditRecordSchema, type AuditActor } from './audit-log.js';
 
 /*
  * The mutations running right now (a confirmed restart, a sync), each written down before
@@ -15,7 +15,7 @@ import { auditRecordSchema } from './audit-log.js';
  * running work.
  */
 
-export const journalEntrySchema = z.object({
+const journalEntrySchema = z.object({
   id: z.string(),
   owner: z.string(),
   action: z.string(),
@@ -29,24 +29,46 @@ export const journalEntrySchema = z.object({
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
+/** What a shared operation needs to write itself down: the journal, who asked, and where it shows. */
+export interface Journalled {
+  journal: OperationJournal;
+  actor: AuditActor;
+  message?: JournalEntry['message'];
+}
+
 const HEARTBEAT_KEY = (owner: string) => `alive:${owner}`;
 const ENTRY_PREFIX = 'op:';
 
 export class OperationJournal {
-  /** This process. */
-  readonly owner = randomUUID();
+  /** This process (the same id its leader lease uses, when it has one). */
+  readonly owner: string;
   private heartbeat: NodeJS.Timeout | undefined;
+  private beatFailing = false;
 
   constructor(
     private readonly store: Keyv<unknown>,
-    private readonly options: { heartbeatMs: number; now?: () => number } = { heartbeatMs: 10_000 },
-  ) {}
+    private readonly options: { heartbeatMs: number; owner?: string; now?: () => number; onError?: (message: string) => void } = { heartbeatMs: 10_000 },
+  ) {
+    this.owner = options.owner ?? randomUUID();
+  }
 
   /** Keeps this process's entries its own; a lapsed heartbeat (3 beats missed) makes them leftovers. */
   async start(): Promise<void> {
     const beat = () => this.store.set(HEARTBEAT_KEY(this.owner), true, this.options.heartbeatMs * 3);
     await beat();
-    this.heartbeat = setInterval(() => void beat().catch(() => undefined), this.options.heartbeatMs);
+    // A heartbeat that keeps failing makes this process's running work look abandoned to the
+    // others after three beats: say so once, not on every beat.
+    this.heartbeat = setInterval(
+      () =>
+        void beat().then(
+          () => (this.beatFailing = false),
+          (error: Error) => {
+            if (!this.beatFailing) this.options.onError?.(`operation journal heartbeat failed: ${error.message}`);
+            this.beatFailing = true;
+          },
+        ),
+      this.options.heartbeatMs,
+    );
     this.heartbeat.unref();
   }
 

@@ -20,7 +20,14 @@ export function isRedisUrl(url: string): boolean {
 export function redisTarget(url: string): RedisTarget {
   const parsed = new URL(url);
   const display = `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
-  const secrets = [url, parsed.password, decodeURIComponent(parsed.password)].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
+  // A password with a bare `%` is not URI-encoded: scrub it as written.
+  let decoded = parsed.password;
+  try {
+    decoded = decodeURIComponent(parsed.password);
+  } catch {
+    // keep it as written
+  }
+  const secrets = [url, parsed.password, decoded].filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
   return {
     url,
     display,

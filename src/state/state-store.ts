@@ -1,3 +1,4 @@
+import { isRedisUrl, redisTarget } from './redis-url.js';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
@@ -27,10 +28,9 @@ export function openStateStore(url: string): StateStore {
       close: () => closeAll(opened),
     };
   }
-  if (/^rediss?:\/\//.test(url)) {
-    const parsed = new URL(url);
+  if (isRedisUrl(url)) {
     return {
-      location: `${parsed.protocol}//${parsed.host}${parsed.pathname}`,
+      location: redisTarget(url).display,
       namespace<T>(name: string) {
         // KeyvRedis prefixes keys with the namespace itself.
         const keyv = new Keyv<T>(new KeyvRedis(url), { namespace: name, useKeyPrefix: false });

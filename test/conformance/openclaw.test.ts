@@ -271,26 +271,29 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
       const theirs = oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '3h'], `${theirToken}\n`);
       let running = true;
       void theirs.then(() => (running = false));
-      let last = '';
+      let written = '';
       let imports = 0;
       // Our agent keeps importing fresher Codex tokens for as long as OpenClaw runs its write.
       while (running || imports === 0) {
-        last = secret(`oc-race-${imports + 1}`);
-        const sealed = seal(Buffer.from(keyHex, 'hex'), 'import:oc', { node: 'pc-a', exportedAt: new Date().toISOString(), credentials: [{ profileId: 'openai-codex:ops@example.com', type: 'oauth', provider: 'openai-codex', sourceAgentId: 'main', fields: { access: last, refresh: secret('oc-race-refresh'), expires: Date.now() + 2 * HOUR + imports * 1000 } }] });
+        const access = secret(`oc-race-${imports + 1}`);
+        const sealed = seal(Buffer.from(keyHex, 'hex'), 'import:oc', { node: 'pc-a', exportedAt: new Date().toISOString(), credentials: [{ profileId: 'openai-codex:ops@example.com', type: 'oauth', provider: 'openai-codex', sourceAgentId: 'main', fields: { access, refresh: secret('oc-race-refresh'), expires: Date.now() + 2 * HOUR + imports * 1000 } }] });
         const answer = await client.call('POST', '/v1/import', { sealed });
+        // 409: OpenClaw held the store past our lock wait; that import wrote nothing.
         expect([200, 409]).toContain(answer.status);
+        if (answer.status === 200) written = access;
         imports++;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       const result = await theirs;
       expect(result.code, result.stderr).toBe(0);
-      // One more import after OpenClaw is done, then both sides' last writes must be there.
+      // Both sides' last writes must be there: OpenClaw's token, and our last import that went through.
+      expect(written).not.toBe('');
       const after = await store.read();
       expect(after.ok).toBe(true);
       if (!after.ok) return;
       console.log(`openclaw ${version}: ${imports} imports ran while OpenClaw wrote`);
       expect((after.profiles['anthropic:manual'] as { token?: string }).token).toBe(theirToken);
-      expect((after.profiles['openai-codex:ops@example.com'] as { access?: string }).access).toBe(last);
+      expect((after.profiles['openai-codex:ops@example.com'] as { access?: string }).access).toBe(written);
     } finally {
       await agent.stop();
     }

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import type { InteractionState } from '../../src/standin/discord/types.js';
-import { capturedOutput, killAllSpawned, type RunningAgent, type StandInGateway } from '../support/processes.js';
-import { startLocalFleet } from '../../src/demo/local-fleet.js';
+import { capturedOutput, killAllSpawned } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { newNodeKeyHex, readStore, restartFleetStates } from '../support/state-dir.js';
+import { startRestartFleet, type RestartFleet } from '../support/restart-fleet.js';
+import { readStore } from '../support/state-dir.js';
 
 /*
  * `/restart` as the ops channel lives it: the plan, reactions from the right and the wrong
@@ -15,23 +15,16 @@ import { newNodeKeyHex, readStore, restartFleetStates } from '../support/state-d
 
 let discord: DiscordStandin;
 let bot: RunningBot;
-const gateways: Record<string, StandInGateway> = {};
-const agents: Record<string, RunningAgent> = {};
-const states: Record<string, string> = {};
+let fleetOnLoopback: RestartFleet;
 let fleet: Record<string, unknown>;
 let fleetEnv: Record<string, string>;
 let botDir: string;
 
 
 beforeAll(async () => {
-  Object.assign(states, restartFleetStates());
-  const local = await startLocalFleet(states, { newKey: newNodeKeyHex });
-  for (const node of Object.values(local.nodes)) {
-    gateways[node.name] = node.gateway;
-    agents[node.name] = node.agent;
-  }
-  fleetEnv = { ...local.keys };
-  const nodes = local.fleetNodes;
+  fleetOnLoopback = await startRestartFleet();
+  fleetEnv = { ...fleetOnLoopback.local.keys };
+  const nodes = fleetOnLoopback.local.fleetNodes;
   fleet = { nodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, sync: { auto: false } };
   discord = await DiscordStandin.start();
   bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' });
@@ -42,8 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env.SHOW_TRANSCRIPT) console.log(discord.transcript(undefined, { includeEphemeral: true }));
   await bot?.stop();
-  for (const agent of Object.values(agents)) await agent.stop();
-  for (const gateway of Object.values(gateways)) await gateway.stop();
+  await fleetOnLoopback?.local.stop();
   await discord?.close();
   killAllSpawned();
   expect(findSecrets([...discord.requestBodies, ...capturedOutput])).toEqual([]);
@@ -76,26 +68,26 @@ describe('/restart t440: the incident', () => {
   });
 
   test('✅ from a member without the ops role does nothing; ✅ from an ops member syncs, restarts (new pid) and reports ready', async () => {
-    const pid = gateways.t440!.pid();
+    const pid = fleetOnLoopback.gateway('t440').pid();
     const { handle, messageId } = await plan({ node: 't440' });
     discord.react(messageId, '✅', DEFAULT_PLAIN_MEMBER.id);
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(handle.state.content).toMatch(/React ✅/);
-    expect(gateways.t440!.pid()).toBe(pid);
+    expect(fleetOnLoopback.gateway('t440').pid()).toBe(pid);
     discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id);
     const done = await final(handle);
     expect(done.content).toBe('✅ t440 ready. Confirmed by ops-alice.');
     expect(done.embeds[0]?.title).toBe('Restart t440 · done');
     expect(done.embeds[0]?.fields?.find((f) => f.name === 'Timings')?.value).toMatch(/fixes .* · restart command .* · ready after .* · total /);
-    expect(gateways.t440!.pid()).not.toBe(pid);
-    expect(readStore(states.t440!, 'agent1').profiles['anthropic:default']?.access).toBe(readStore(states['pc-a']!, 'main').profiles['anthropic:default']?.access);
+    expect(fleetOnLoopback.gateway('t440').pid()).not.toBe(pid);
+    expect(readStore(fleetOnLoopback.states.t440, 'agent1').profiles['anthropic:default']?.access).toBe(readStore(fleetOnLoopback.states['pc-a'], 'main').profiles['anthropic:default']?.access);
   });
 
   test('no reaction: the plan expires and says so', async () => {
-    const pid = gateways.t440!.pid();
+    const pid = fleetOnLoopback.gateway('t440').pid();
     const { handle } = await plan({ node: 't440' });
     expect((await final(handle, 10_000)).content).toBe('⌛ Expired: no ✅ from an ops member within 4s. Nothing was done.');
-    expect(gateways.t440!.pid()).toBe(pid);
+    expect(fleetOnLoopback.gateway('t440').pid()).toBe(pid);
   });
 
   test('two /restart t440 at once: the second is refused while the first is pending', async () => {
@@ -109,14 +101,14 @@ describe('/restart t440: the incident', () => {
 
 describe('no-go and force', () => {
   test('no valid source anywhere: no-go, nothing to confirm; force:true restarts and says so', async () => {
-    const pid = gateways.solo!.pid();
+    const pid = fleetOnLoopback.gateway('solo').pid();
     const noGo = await plan({ node: 'solo' });
     expect(noGo.state.content).toBe('⛔ No-go for solo: nothing to confirm. Nothing was done.');
     expect(noGo.state.embeds[0]?.fields?.[0]?.value).toMatch(/⛔ `google-gemini-cli:solo@example\.com` \(main\) · expired <t:\d+:R> · no valid copy on any node, and no owner to refresh it/);
     expect(discord.reactionsOn(noGo.messageId)).toEqual({});
     discord.react(noGo.messageId, '✅', DEFAULT_OPS_MEMBER.id);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(gateways.solo!.pid()).toBe(pid);
+    expect(fleetOnLoopback.gateway('solo').pid()).toBe(pid);
 
     const forced = await plan({ node: 'solo', force: true });
     expect(forced.state.embeds[0]?.description).toMatch(/Forced/);
@@ -125,7 +117,7 @@ describe('no-go and force', () => {
     const done = await final(forced.handle);
     // The gateway restarts, but the stand-in stays not ready on an expired token: reported, not hidden.
     expect(done.content).toMatch(/^❌ solo: the gateway restarted but was not ready within the deadline/);
-    expect(gateways.solo!.pid()).not.toBe(pid);
+    expect(fleetOnLoopback.gateway('solo').pid()).not.toBe(pid);
     const audit = await discord.slash('audit', { options: { limit: 10 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0);
     expect(audit.embeds[0]?.description).toMatch(/\*\*restart confirmation\*\* solo \(force\) · confirmed · ops-alice \(discord\) — plan by ops-alice; FORCED: /);
   });
@@ -150,14 +142,14 @@ describe('/capacity', () => {
 
 describe('a bot restarted while a plan waits', () => {
   test('the plan is marked expired at start and a late ✅ does nothing; the node is untouched', async () => {
-    const pid = gateways['pc-a']!.pid();
+    const pid = fleetOnLoopback.gateway('pc-a').pid();
     const pending = await plan({ node: 'pc-a' });
     await bot.stop();
     bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' }, { dir: botDir });
     await discord.waitFor(() => (discord.messageById(pending.messageId)?.content.startsWith('⌛ Expired: the bot restarted') ? true : undefined), 10_000, 'the leftover plan to be expired');
     discord.react(pending.messageId, '✅', DEFAULT_OPS_MEMBER.id);
     await new Promise((resolve) => setTimeout(resolve, 800));
-    expect(gateways['pc-a']!.pid()).toBe(pid);
+    expect(fleetOnLoopback.gateway('pc-a').pid()).toBe(pid);
     const audit = await discord.slash('audit', { options: { limit: 5 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0);
     expect(audit.embeds[0]?.description).toMatch(/⌛ <t:\d+:f> \*\*restart\*\* pc-a · expired · bot restart \(scheduler\) — plan by ops-alice was pending when the bot restarted/);
   });

@@ -1,4 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { processStartTime } from '../../src/agent/store/process-starttime.js';
 import { startLocalFleet, type LocalFleet } from '../../src/demo/local-fleet.js';
@@ -47,6 +49,18 @@ afterAll(async () => {
   expect(findSecrets([...discord.requestBodies, ...capturedOutput])).toEqual([]);
 });
 
+function allKeys(): string[] {
+  const db = new Database(path.join(botDir, 'state.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT key FROM keyv').all() as Array<{ key: string }>).map((row) => row.key);
+  } finally {
+    db.close();
+  }
+}
+
+/** The running operations the bot has written down. */
+const journalKeys = () => allKeys().filter((key) => key.startsWith('journal:op:'));
+
 async function restartBot(): Promise<void> {
   bot = await startBot(discord, fleet, { ...local.keys, ...HEARTBEAT }, { dir: botDir });
   await discord.waitForReady(30_000);
@@ -89,15 +103,19 @@ test('killed mid-restart: reported on its message and in the audit log, never ru
   discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   expect(gateway.pid()).toBe(pidAfter);
+  // Restarted exactly once: the agent ran its restart command one time in all of this.
+  const restarts = local.nodes.t440!.agent.output.filter((line) => line.includes('"msg":"restarting gateway"')).length;
+  expect(restarts).toBe(1);
 
   const log = await audit();
   expect(log).toMatch(/💥 .*\*\*restart\*\* t440 · interrupted · bot restart \(scheduler\) — started by ops-alice/);
   expect(log.match(/\*\*restart\*\* t440 · ok/g) ?? []).toHaveLength(0);
-  console.log(`bot killed mid-restart: gateway restarted once (pid ${pidBefore} → ${pidAfter}), reported interrupted, a late ✅ ignored`);
+  console.log(`bot killed mid-restart: the agent ran its restart command ${restarts} time (gateway pid ${pidBefore} → ${pidAfter}), reported interrupted, a late ✅ ignored`);
 }, 120_000);
 
-// Skipped: it passed in CI and alone, but on a loaded machine the restarted bot sometimes
-// reports nothing within 30 s; the cause is not found yet (see issue 9's note).
+// Skipped: run alone it passes; run after the mid-restart test above, the restarted bot
+// defers the /tokens sync reply and never starts the sync (no journal entry, no audit record,
+// no log line) within 20 s. The cause is not found yet (see issue 9's note).
 test.skip('killed mid-sync: the sync is reported interrupted in the ops channel and the audit log; the store is whole', async () => {
   // t440's store is locked by a live holder (this test process, as OpenClaw would hold it),
   // so the sync's import waits there: the bot is killed while it waits.
@@ -105,9 +123,12 @@ test.skip('killed mid-sync: the sync is reported interrupted in the ops channel 
   writeFileSync(lockFile, `${JSON.stringify({ pid: process.pid, createdAt: new Date().toISOString(), starttime: processStartTime(process.pid) ?? undefined }, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
   try {
     discord.slash('tokens', { subcommand: 'sync', options: { from: 'pc-a', to: 't440' }, member: DEFAULT_OPS_MEMBER.id });
-    // The import then waits up to TOKENOPS_LOCK_WAIT (10 s) for the lock: kill inside that,
-    // late enough for a loaded machine to have started the sync.
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    // Killed once the bot has written the sync down (its import then waits up to
+    // TOKENOPS_LOCK_WAIT, 10 s, for the lock): halfway, however loaded the machine.
+    for (let waited = 0; journalKeys().length === 0; waited += 100) {
+      if (waited > 20_000) throw new Error(`the bot never started the sync; its state holds: ${allKeys().join(', ')}\nmessages: ${JSON.stringify(discord.messages.slice(-3).map((m) => m.content))}\nbot: ${bot.output.slice(-8).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await bot.stop('SIGKILL');
   } finally {
     rmSync(lockFile, { force: true });

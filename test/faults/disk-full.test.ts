@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
@@ -8,6 +7,7 @@ import { AgentClient } from '../../src/fleet/agent-client.js';
 import { seal } from '../../src/protocol/sealing.js';
 import { capturedOutput, killAllSpawned, startAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
+import { snapshotTree, treeChanges } from '../support/tree-snapshot.js';
 import { buildStateDir, HOUR, newNodeKeyHex, oauth, secret } from '../support/state-dir.js';
 
 /*
@@ -25,22 +25,9 @@ const tried: string[] = [];
 afterAll(() => {
   killAllSpawned();
   if (mounted) spawnSync('umount', ['-l', mountPoint]);
-  console.log(`disk full: ${tried.join('; ')}`);
+  console.log(`disk full: ${mounted ? tried.join('; ') : 'not run: mounting a tmpfs needs root'}`);
   expect(findSecrets(capturedOutput)).toEqual([]);
 });
-
-function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** Writes until the filesystem refuses: nothing is left, not even a page. */
 function fill(file: string): void {
@@ -68,14 +55,14 @@ test.skipIf(!mounted)('an import into a full disk: 507 that says so, every store
   try {
     const filler = path.join(mountPoint, 'filler');
     fill(filler);
-    const before = snapshot(stateDir);
+    const before = snapshotTree(stateDir);
     const full = await importFresh();
     tried.push(`import into a full disk → ${full.status}`);
     expect(full.status, JSON.stringify(full.body)).toBe(507);
     const error = (full.body as { error: { code: string; message: string } }).error;
     expect(error.code).toBe('disk_full');
     expect(error.message).toMatch(/no space left on the device holding .*auth-profiles\.json; the store is unchanged/);
-    expect(snapshot(stateDir)).toEqual(before);
+    expect(treeChanges(before, snapshotTree(stateDir))).toEqual([]);
     // The agent is still there and still reads the stores as they were.
     const status = await client.request('GET', '/v1/status');
     expect(JSON.stringify(status)).toContain('"health":"expired"');

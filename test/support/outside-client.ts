@@ -13,16 +13,13 @@ export async function outsideSignedFetch(
   body = '',
   overrides: { timestamp?: number; nonce?: string; signature?: string } = {},
 ): Promise<{ status: number; json: unknown; headers: Headers }> {
-  const key = /^[0-9a-fA-F]{64}$/.test(keyText) ? Buffer.from(keyText, 'hex') : Buffer.from(keyText, 'base64');
-  const timestamp = overrides.timestamp ?? Math.floor(Date.now() / 1000);
-  const nonce = overrides.nonce ?? randomBytes(16).toString('hex');
-  const bodyHash = createHash('sha256').update(body).digest('hex');
-  const canonical = `v1\n${method}\n${pathAndQuery}\n${timestamp}\n${nonce}\n${bodyHash}`;
-  const signature = overrides.signature ?? `v1=${createHmac('sha256', key).update(canonical).digest('hex')}`;
+  const signed = outsideSignedHeaders(keyText, method, pathAndQuery, body, overrides);
+  const { timestamp, nonce } = signed;
+  const signature = overrides.signature ?? signed.signature;
   const response = await fetch(baseUrl + pathAndQuery, {
     method,
     headers: {
-      'X-Tokenops-Timestamp': String(timestamp),
+      'X-Tokenops-Timestamp': timestamp,
       'X-Tokenops-Nonce': nonce,
       'X-Tokenops-Signature': signature,
       ...(body ? { 'content-type': 'application/json' } : {}),

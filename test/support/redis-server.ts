@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './processes.js';
+import { secret } from './state-dir.js';
 
 /** Whether a real redis-server is installed (scripts/install-test-deps.sh installs it; CI must have it). */
 export function redisAvailable(): boolean {
@@ -19,17 +20,22 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A throwaway redis-server on a free loopback port, no persistence. */
+/**
+ * A throwaway redis-server on a free loopback port, no persistence, with a password as a
+ * real deployment has: planted, so the secret scans show it never reaches a log, an error
+ * or a payload (everything that names the server must print it without).
+ */
 export async function startRedis(): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenops-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const password = secret('redis-password');
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--requirepass', password], { stdio: 'ignore' });
   for (let waited = 0; waited < 5000; waited += 50) {
-    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') break;
+    if (spawnSync('redis-cli', ['-p', String(port), '--no-auth-warning', '-a', password, 'ping'], { encoding: 'utf8' }).stdout?.trim() === 'PONG') break;
     await sleep(50);
   }
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://:${password}@127.0.0.1:${port}`,
     port,
     process: child,
     async stop() {

@@ -8,7 +8,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * never sees the 413, so a body a little over the limit is read to its end first. Past
  * this much more (or declared so), it is refused at once.
  */
-export const DRAIN_BYTES = 8 * MAX_BODY_BYTES;
+const DRAIN_BYTES = 8 * MAX_BODY_BYTES;
 
 export class BodyTooLargeError extends Error {
   override readonly name = 'BodyTooLargeError';

@@ -1,10 +1,11 @@
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { formatIssues } from '../../config/format-issues.js';
 import { authProfilesDocumentSchema } from '../../domain/profile.js';
 import { pruneBackups, writeBackup, writeFileDurably } from './atomic-file.js';
 import { diskFullOr, StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
 import { MAX_STORE_BYTES, parseJsonQuietly, rewriteProblem, serializeLikeOpenClaw, tooLargeReason } from './json-text.js';
+import { linkedPathProblem } from './linked-paths.js';
 import { acquireSidecarLock } from './sidecar-lock.js';
 
 export const AUTH_PROFILES_FILE = 'auth-profiles.json';
@@ -31,19 +32,19 @@ export class AuthProfilesJsonStore implements CredentialStore {
 
   private async readText(): Promise<{ ok: true; text: string; bytes: Buffer } | { ok: false; reason: string }> {
     try {
-      const info = await lstat(this.file);
-      // A link could point anywhere, and a write would follow it there.
-      if (info.isSymbolicLink()) return { ok: false, reason: 'is a symbolic link; tokenops does not follow links in a state dir' };
-      if (!info.isFile()) return { ok: false, reason: 'is not a regular file' };
-      if (info.size > MAX_STORE_BYTES) return { ok: false, reason: tooLargeReason(info.size) };
-      // A linked agent dir would carry the write (and its backups) out of the state dir too.
-      const [realDir, realState] = await Promise.all([realpath(path.dirname(this.file)), realpath(this.stateDir)]);
-      if (realDir !== path.join(realState, path.relative(this.stateDir, path.dirname(this.file)))) {
-        return { ok: false, reason: 'its directory is reached through a symbolic link; tokenops does not follow links in a state dir' };
+      // A link, or a linked agent or backups dir, would carry the write (and backups of the
+      // tokens) out of the state dir.
+      const linked = await linkedPathProblem(this.file, this.stateDir, BACKUP_DIR);
+      if (linked) return { ok: false, reason: linked };
+      const handle = await open(this.file, 'r');
+      let bytes: Buffer;
+      try {
+        const { size } = await handle.stat();
+        if (size > MAX_STORE_BYTES) return { ok: false, reason: tooLargeReason(size) };
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
       }
-      const backups = await lstat(path.join(path.dirname(this.file), BACKUP_DIR)).catch(() => null);
-      if (backups && !backups.isDirectory()) return { ok: false, reason: `${BACKUP_DIR} is not a plain directory (a symbolic link?)` };
-      const bytes = await readFile(this.file);
       return { ok: true, text: bytes.toString('utf8'), bytes };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -32,7 +32,7 @@ export function tooLargeReason(bytes: number): string {
  * Nesting deeper than this is no credential store (OpenClaw's go four levels deep), and a
  * rewrite of it would overflow JSON.stringify's stack (and status's, for a deep keyRef).
  */
-export const MAX_STORE_DEPTH = 256;
+const MAX_STORE_DEPTH = 256;
 
 /**
  * What JSON.parse accepts but a read-modify-write could not give back as it was: a key twice

@@ -3,6 +3,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { processStartTime } from './process-starttime.js';
+import { hasTable } from './sqlite-schema.js';
 import { LockBusyError } from './sidecar-lock.js';
 import type { ExternalLock } from './sqlite-document-store.js';
 
@@ -28,30 +29,22 @@ const MAINTENANCE_SCOPE = 'core:agent-database-maintenance';
 const MAINTENANCE_KEY = 'global';
 const QUARANTINE_DATABASE = 'openclaw-quarantine.sqlite';
 
-export class AgentDatabaseMaintenanceError extends LockBusyError {
-  constructor(databaseFile: string, waitedMs: number) {
-    super(databaseFile, null, waitedMs);
+class AgentDatabaseMaintenanceError extends LockBusyError {
+  constructor(databaseFile: string) {
+    super(databaseFile, null, 0);
     this.message = `OpenClaw is maintaining its agent databases (openclaw doctor --fix or a migration holds its maintenance lease); ${path.basename(databaseFile)} was not written, retry when it is done`;
   }
 }
 
-function hasTable(db: Database.Database, table: string): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
-}
+/**
+ * Leases whose release failed (the state database stayed busy), per state database: ended by
+ * the next claim there, because a row naming our live pid would hold off OpenClaw's
+ * maintenance until we exit. Kept for the process, since stores are found afresh each time.
+ */
+const unreleased = new Map<string, Set<string>>();
 
-/** Whether this state database is of an OpenClaw that leases its agent databases (2026.9 on). */
-export function leasesAgentDatabases(stateDatabase: string): boolean {
-  if (!existsSync(stateDatabase)) return false;
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(stateDatabase, { readonly: true, fileMustExist: true, timeout: 2000 });
-    return hasTable(db, 'agent_database_leases');
-  } catch {
-    return false;
-  } finally {
-    db?.close();
-  }
-}
+/** Ours for the process's life: read once. */
+let ownStartTime: number | null | undefined;
 
 function canonical(file: string): string {
   try {
@@ -66,9 +59,8 @@ function canonical(file: string): string {
  * the lease (waiting up to waitMs for OpenClaw's state lock), the returned function ends it.
  */
 export function openclawAgentLease(stateDatabase: string, agentId: string, agentDatabase: string, stateLock: ExternalLock): ExternalLock {
-  // Leases whose release failed (the state database stayed busy): ended with the next claim,
-  // because a row naming our live pid would hold off OpenClaw's maintenance until we exit.
-  const unreleased = new Set<string>();
+  const leftover = unreleased.get(stateDatabase) ?? new Set<string>();
+  unreleased.set(stateDatabase, leftover);
   const inStateTransaction = async <T>(waitMs: number, work: (db: Database.Database) => T): Promise<T> => {
     const release = await stateLock(waitMs);
     const db = new Database(stateDatabase, { fileMustExist: true, timeout: waitMs });
@@ -91,28 +83,30 @@ export function openclawAgentLease(stateDatabase: string, agentId: string, agent
       const maintenance = hasTable(db, 'state_leases')
         ? db.prepare('SELECT 1 FROM state_leases WHERE scope = ? AND lease_key = ? AND expires_at > ?').get(MAINTENANCE_SCOPE, MAINTENANCE_KEY, Date.now())
         : undefined;
-      if (maintenance) throw new AgentDatabaseMaintenanceError(agentDatabase, 0);
-      for (const old of unreleased) db.prepare('DELETE FROM agent_database_leases WHERE lease_id = ?').run(old);
-      unreleased.clear();
+      if (maintenance) throw new AgentDatabaseMaintenanceError(agentDatabase);
+      for (const old of leftover) db.prepare('DELETE FROM agent_database_leases WHERE lease_id = ?').run(old);
+      leftover.clear();
       db.prepare('INSERT INTO agent_database_leases (lease_id, agent_id, path, owner_pid, owner_start_time, opened_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         leaseId,
         agentId.toLowerCase(),
         leasePath,
         process.pid,
-        processStartTime(process.pid),
+        (ownStartTime === undefined ? (ownStartTime = processStartTime(process.pid)) : ownStartTime),
         Date.now(),
       );
     });
+    // The release waits no longer than the claim did: better-sqlite3 waits synchronously, and
+    // the agent answers nothing meanwhile. One that cannot get through is ended next time.
     return async () => {
       try {
-        await inStateTransaction(Math.max(waitMs, 10_000), (db) => {
+        await inStateTransaction(waitMs, (db) => {
           db.prepare('DELETE FROM agent_database_leases WHERE lease_id = ?').run(leaseId);
         });
       } catch {
-        unreleased.add(leaseId);
+        leftover.add(leaseId);
       }
       try {
-        forgetIntegrityProof(path.join(path.dirname(stateDatabase), QUARANTINE_DATABASE), agentDatabase, Math.max(waitMs, 10_000));
+        forgetIntegrityProof(path.join(path.dirname(stateDatabase), QUARANTINE_DATABASE), agentDatabase, waitMs);
       } catch {
         // OpenClaw re-verifies an agent database whose lease ended uncleanly anyway; a busy
         // quarantine store only costs it the shortcut, never our committed write.

@@ -1,4 +1,3 @@
-import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { formatIssues } from '../../config/format-issues.js';
@@ -10,6 +9,7 @@ import { MAX_STORE_BYTES, parseJsonQuietly, rewriteProblem, tooLargeReason } fro
 import { BACKUP_DIR } from './auth-profiles-json-store.js';
 import { linkedPathProblem } from './linked-paths.js';
 import { LockBusyError } from './sidecar-lock.js';
+import { hasTable } from './sqlite-schema.js';
 
 /*
  * OpenClaw's SQLite-era credential stores: the same `{version, profiles}` document, kept
@@ -66,10 +66,7 @@ export class SqliteDocumentStore implements CredentialStore {
     try {
       // A linked agent or state dir, or backups dir, would carry the write (and backups of
       // the tokens) out of the state dir.
-      const linked = await linkedPathProblem(this.file, this.stateDir, BACKUP_DIR);
-      if (linked) return linked;
-      if (!(await lstat(this.file)).isFile()) return 'is not a regular file';
-      return null;
+      return await linkedPathProblem(this.file, this.stateDir, BACKUP_DIR);
     } catch (error) {
       return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'database is missing' : `cannot be read (${(error as NodeJS.ErrnoException).code})`;
     }
@@ -79,8 +76,7 @@ export class SqliteDocumentStore implements CredentialStore {
   private selectRow(db: Database.Database): unknown {
     const { table, keyColumn, valueColumn, key } = this.location;
     // OpenClaw creates its tables when it first opens the database: none yet means empty.
-    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
-    if (!exists) return undefined;
+    if (!hasTable(db, table)) return undefined;
     const row = db.prepare(`SELECT ${valueColumn} AS value FROM ${table} WHERE ${keyColumn} = ?`).get(key) as { value: unknown } | undefined;
     return row?.value;
   }
@@ -90,7 +86,8 @@ export class SqliteDocumentStore implements CredentialStore {
     if (text === undefined) return { ok: true, document: { version: 1, profiles: {} } };
     // A BLOB or a number in the row (SQLite's columns take anything unless STRICT).
     if (typeof text !== 'string') return { ok: false, reason: `the ${this.location.valueColumn} column holds ${text === null ? 'NULL' : Buffer.isBuffer(text) ? 'a BLOB' : `a ${typeof text}`}, not JSON text` };
-    if (text.length > MAX_STORE_BYTES) return { ok: false, reason: tooLargeReason(Buffer.byteLength(text)) };
+    const size = Buffer.byteLength(text);
+    if (size > MAX_STORE_BYTES) return { ok: false, reason: tooLargeReason(size) };
     const json = parseJsonQuietly(text);
     if (!json.ok) return json;
     const parsed = authProfilesDocumentSchema.safeParse(json.value);

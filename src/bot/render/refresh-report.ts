@@ -1,5 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
+import { failedRefreshes } from '../../fleet/operations/audited-refresh.js';
 import { LIMITS, code, relativeTime, wholeLines } from './discord-format.js';
 
 const ICON: Record<RefreshResult['outcome'], string> = {
@@ -33,7 +34,7 @@ export function refreshLine(result: RefreshResult, owner: string): string {
 }
 
 export function renderRefreshReport(response: RefreshResponse): APIEmbed {
-  const bad = response.results.some((result) => result.outcome === 'terminal' || result.outcome === 'failed' || result.outcome === 'no_provider');
+  const bad = failedRefreshes(response).length > 0;
   return {
     title: `Refresh on ${response.node}`,
     description: wholeLines(response.results.map((result) => refreshLine(result, response.node)), LIMITS.description),

@@ -1,7 +1,8 @@
 import type { APIEmbed } from 'discord.js';
 import type { RestartPlan, TokenCheck } from '../../domain/restart-plan.js';
 import { formatDuration } from '../../config/duration.js';
-import type { RestartExecution } from '../../fleet/operations/restart-node.js';
+import { restartTimings, type RestartExecution } from '../../fleet/operations/restart-node.js';
+import { foldOAuthCopies } from '../../domain/profile-status.js';
 import { LIMITS, code, relativeTime, truncate } from './discord-format.js';
 
 const VERDICT = {
@@ -40,26 +41,12 @@ export function renderRestartPlan(plan: RestartPlan): APIEmbed {
 export function renderRestartResult(execution: RestartExecution): APIEmbed {
   const ok = execution.outcome === 'ready';
   const restart = execution.restart;
-  const timings = [`fixes ${formatDuration(execution.fixMs)}`];
-  if (restart) {
-    timings.push(`restart command ${formatDuration(restart.command.durationMs)}`);
-    if (restart.readyAfterMs !== null) timings.push(`ready after ${formatDuration(restart.readyAfterMs)}`);
-    timings.push(`total ${formatDuration(execution.fixMs + restart.totalMs)}`);
-  }
-  const fields = [{ name: 'Timings', value: timings.join(' · ') }];
+  const fields = [{ name: 'Timings', value: restartTimings(execution).join(' · ') }];
   if (restart) {
     // One line per token, as the plan has it: 15 agents holding one copy are one line.
-    const lines = new Map<string, { agents: string[]; text: (agents: string[]) => string }>();
-    for (const profile of restart.profiles.filter((candidate) => candidate.type === 'oauth')) {
-      const key = `${profile.profileId}\u0000${profile.health}\u0000${profile.expiresAt ?? ''}`;
-      const line = lines.get(key) ?? {
-        agents: [],
-        text: (agents: string[]) => `${profile.health === 'expired' || profile.health === 'invalid' ? '❌' : '✅'} ${code(profile.profileId)} (${agents.join(', ')}) · ${profile.health}${profile.expiresAt ? ` · ${relativeTime(profile.expiresAt)}` : ''}`,
-      };
-      line.agents.push(profile.agentId);
-      lines.set(key, line);
-    }
-    const health = [...lines.values()].map((line) => line.text(line.agents));
+    const health = foldOAuthCopies(restart.profiles).map(
+      ({ profile, agents }) => `${profile.health === 'expired' || profile.health === 'invalid' ? '❌' : '✅'} ${code(profile.profileId)} (${agents.join(', ')}) · ${profile.health}${profile.expiresAt ? ` · ${relativeTime(profile.expiresAt)}` : ''}`,
+    );
     fields.push({ name: 'Token health after', value: truncate(health.join('\n') || 'no OAuth profiles', LIMITS.fieldValue) });
     if (restart.outcome === 'command_failed' && restart.command.outputTail.length > 0) {
       fields.push({ name: 'Last lines of the restart command', value: truncate(`\`\`\`\n${restart.command.outputTail.join('\n').replaceAll('```', "'''")}\n\`\`\``, LIMITS.fieldValue) });

@@ -1,6 +1,5 @@
-import { auditedRefresh, syncAfterRefresh } from '../../fleet/operations/audited-refresh.js';
+import { auditedRefresh, failedRefreshes, syncAfterRefresh } from '../../fleet/operations/audited-refresh.js';
 import { syncOutcome } from '../../fleet/operations/sync-tokens.js';
-import type { RefreshResponse } from '../../protocol/agent-api.js';
 import type { CliCommand } from '../cli-command.js';
 import { nodeOrAll, profileIds } from '../command-arguments.js';
 import type { RefreshJson } from '../json/output-shapes.js';
@@ -9,11 +8,6 @@ import { parseArguments } from '../parse-arguments.js';
 import { plainMessage } from '../render/plain-message.js';
 import { renderRefreshText } from '../render/refresh-text.js';
 import { renderSyncText } from '../render/sync-text.js';
-
-/** Outcomes that leave a profile unrefreshed and need a person (the bot shows them red). */
-function needsAttention(response: RefreshResponse): boolean {
-  return response.results.some((result) => result.outcome === 'terminal' || result.outcome === 'failed' || result.outcome === 'no_provider');
-}
 
 export const refreshCommand: CliCommand = {
   name: 'refresh',
@@ -39,14 +33,14 @@ exit 2  unknown node or option`,
     const nowMs = context.nowMs();
     context.progress(`refreshing ${profile ?? 'the accounts it owns'} on ${node}…`);
     const response = await auditedRefresh(operations, context.actor, { node, ...(profile ? { profile } : {}) });
-    const followers = operations.fleetClient.nodeNames.length - 1;
     const followerSync = await syncAfterRefresh(operations, context.actor, node, response, {
       onTargetDone: (result) => context.progress(`sync ${node} → ${result.node}: ${result.ok ? 'done' : `failed: ${plainMessage(result.error.message, nowMs)}`}`),
     });
-    if (followerSync) context.progress(`synced the new credentials to ${followers} other node${followers === 1 ? '' : 's'}`);
+    const synced = followerSync?.targets.filter((target) => target.ok).length ?? 0;
+    if (followerSync) context.progress(`synced the new credentials to ${synced} of ${followerSync.targets.length} other node${followerSync.targets.length === 1 ? '' : 's'}`);
     const syncFine = !followerSync || syncOutcome(followerSync) === 'ok';
     const json: RefreshJson = {
-      ok: !needsAttention(response) && syncFine,
+      ok: failedRefreshes(response).length === 0 && syncFine,
       command: 'refresh',
       node,
       results: refreshResultsToJson(response),

@@ -121,9 +121,15 @@ exit 2  unknown node or option, --yes without --force-noninteractive, or no term
       const confirmedBy = unattended ? 'flags' : 'typed_name';
       await operations.audit.record(restartAudit.confirmed(actor, label, plans, { planBy: actor.name, force, how: unattended ? 'unattended: --yes --force-noninteractive' : 'typed the name back' }));
 
-      const { results, untouched } = await rollingRestart(fleet, operations.locks, plans, actor.name, async (node, index, step) => {
-        context.progress(`${plans.length > 1 ? `[${index + 1}/${plans.length}] ` : ''}${node}: ${step}`);
-      });
+      const journalled = operations.journal ? { journal: operations.journal, actor, target: label } : undefined;
+      const { results, untouched } = await rollingRestart(
+        fleet,
+        operations.locks,
+        plans,
+        actor.name,
+        async (node, index, step) => context.progress(`${plans.length > 1 ? `[${index + 1}/${plans.length}] ` : ''}${node}: ${step}`),
+        journalled,
+      );
       for (const [index, execution] of results.entries()) await operations.audit.record(restartAudit.executed(actor, execution, plans[index]));
       const failed = results.find((execution) => execution.outcome !== 'ready');
       const summary = failed

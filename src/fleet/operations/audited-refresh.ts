@@ -5,13 +5,17 @@ import { refreshOnOwner } from './refresh-on-owner.js';
 import { summarizeSync, syncOutcome, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
 
 /** Profiles the owner now holds fresh (refreshed by us, or by someone else meanwhile). */
-export function refreshedProfiles(response: RefreshResponse): string[] {
+function refreshedProfiles(response: RefreshResponse): string[] {
   return response.results.filter((result) => result.outcome === 'refreshed' || result.outcome === 'already_refreshed').map((result) => result.profileId);
 }
 
-/** Results a person must act on: a refresh that failed, for now or for good. */
+/**
+ * Results a person must act on: a refresh that failed (for now or for good), or one the
+ * owner could not try for want of a token endpoint. One definition for the audit outcome,
+ * the bot's colour and the CLI's exit code.
+ */
 export function failedRefreshes(response: RefreshResponse): RefreshResponse['results'] {
-  return response.results.filter((result) => result.outcome === 'terminal' || result.outcome === 'failed');
+  return response.results.filter((result) => result.outcome === 'terminal' || result.outcome === 'failed' || result.outcome === 'no_provider');
 }
 
 /**
@@ -53,7 +57,7 @@ export async function syncAfterRefresh(
 ): Promise<SyncReport | null> {
   const refreshed = refreshedProfiles(response);
   if (refreshed.length === 0 || context.fleetClient.nodeNames.length < 2) return null;
-  const report = await syncTokens(context.fleetClient, context.locks, { from: owner, to: 'all', profiles: refreshed, dryRun: false, by: actor.name, waitForLocksMs: 15_000, ...options });
+  const report = await syncTokens(context.fleetClient, context.locks, { from: owner, to: 'all', profiles: refreshed, dryRun: false, by: actor.name, waitForLocksMs: 15_000, ...(context.journal ? { journalled: { journal: context.journal, actor } } : {}), ...options });
   await context.audit.record({ actor, action: 'tokens sync (after refresh)', target: `${owner} → all`, outcome: syncOutcome(report), detail: summarizeSync(report) });
   return report;
 }

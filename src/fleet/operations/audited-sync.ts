@@ -1,13 +1,8 @@
 import type { AuditActor } from '../../state/audit-log.js';
 import type { OperationContext } from './operation-context.js';
-import { summarizeSync, syncOutcome, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
+import { summarizeSync, syncOutcome, syncTarget, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
 
-export type SyncCommand = Omit<SyncRequest, 'by' | 'waitForLocksMs' | 'locksHeld'>;
-
-/** `pc-a → t440 (anthropic:default)`: what a sync is about, in the audit log. */
-export function syncTarget(command: Pick<SyncCommand, 'from' | 'to' | 'profiles'>): string {
-  return `${command.from} → ${command.to}${command.profiles?.length ? ` (${command.profiles.join(', ')})` : ''}`;
-}
+export type SyncCommand = Omit<SyncRequest, 'by' | 'waitForLocksMs' | 'locksHeld' | 'journalled'>;
 
 /**
  * `tokens sync` as a person asks for it: the sync, then one audit record of what changed,
@@ -16,8 +11,7 @@ export function syncTarget(command: Pick<SyncCommand, 'from' | 'to' | 'profiles'
 export async function auditedSync(context: OperationContext, actor: AuditActor, command: SyncCommand): Promise<SyncReport> {
   const target = syncTarget(command);
   try {
-    const run = () => syncTokens(context.fleetClient, context.locks, { ...command, by: actor.name });
-    const report = command.dryRun || !context.journal ? await run() : await context.journal.around({ action: 'tokens sync', target, nodes: [command.from, ...(command.to === 'all' ? [] : [command.to])], actor }, run);
+    const report = await syncTokens(context.fleetClient, context.locks, { ...command, by: actor.name, ...(context.journal ? { journalled: { journal: context.journal, actor } } : {}) });
     await context.audit.record({ actor, action: command.dryRun ? 'tokens sync (dry run)' : 'tokens sync', target, outcome: syncOutcome(report), detail: summarizeSync(report) });
     return report;
   } catch (error) {

@@ -13,6 +13,7 @@ import { AgentCallError } from '../agent-client.js';
 import { describeError, type FleetClient } from '../fleet-client.js';
 import type { NodeLocks, Release } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
+import type { Journalled } from '../../state/operation-journal.js';
 
 export interface SyncRequest {
   from: string;
@@ -31,6 +32,8 @@ export interface SyncRequest {
   locksHeld?: readonly string[];
   /** Told as each target has answered: progress for a sync to many nodes. */
   onTargetDone?: (result: NodeResult<ImportResponse>) => void;
+  /** Written down while it runs, so that one cut short by a crash is reported, never rerun. */
+  journalled?: Journalled;
 }
 
 export interface SyncReport {
@@ -50,7 +53,20 @@ export interface SyncReport {
  * there (each target applies newer-wins under OpenClaw's lock). The credentials exist in
  * this process only inside this call, and nothing here logs them.
  */
+/** `pc-a → t440 (anthropic:default)`: what a sync is about, in the audit log and the journal. */
+export function syncTarget(request: Pick<SyncRequest, 'from' | 'to' | 'profiles'>): string {
+  return `${request.from} → ${request.to}${request.profiles?.length ? ` (${request.profiles.join(', ')})` : ''}`;
+}
+
 export async function syncTokens(fleet: FleetClient, locks: NodeLocks, request: SyncRequest): Promise<SyncReport> {
+  const { journalled } = request;
+  if (!journalled || request.dryRun) return copyCredentials(fleet, locks, request);
+  const target = syncTarget(request);
+  const nodes = request.to === 'all' ? fleet.nodeNames : [request.from, request.to];
+  return journalled.journal.around({ action: 'tokens sync', target, nodes, actor: journalled.actor, ...(journalled.message ? { message: journalled.message } : {}) }, () => copyCredentials(fleet, locks, request));
+}
+
+async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: SyncRequest): Promise<SyncReport> {
   const source = fleet.node(request.from);
   const targets = request.to === 'all' ? fleet.nodeNames.filter((name) => name !== request.from) : [fleet.node(request.to).name];
   if (request.to === request.from) throw new OperationRefusedError(`from and to are the same node (${request.from}): nothing to copy.`);
@@ -142,8 +158,8 @@ export function summarizeSync(report: SyncReport): string {
   return report.targets
     .map((target) => {
       if (!target.ok) return `${target.node}: ${target.error.code === 'busy' ? 'busy' : target.error.kind}`;
-      const updated = new Set(target.value.stores.flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => plan.profileId)));
-      return `${target.node}: ${updated.size === 0 ? 'nothing to change' : `${report.dryRun ? 'would update' : 'updated'} ${[...updated].join(', ')}`}`;
+      const updated = updatedProfiles(target.value);
+      return `${target.node}: ${updated.length === 0 ? 'nothing to change' : `${report.dryRun ? 'would update' : 'updated'} ${updated.join(', ')}`}`;
     })
     .join('; ');
 }

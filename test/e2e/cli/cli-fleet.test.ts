@@ -245,7 +245,7 @@ describe('refresh', () => {
     expect(json.results).toEqual([expect.objectContaining({ profileId: ANTHROPIC, outcome: 'refreshed', rotated: true, stores: ['main'] })]);
     expect(json.followerSync?.outcome).toBe('ok');
     expect(run.stderr).toMatch(/^refreshing anthropic:default on pc-a…$/m);
-    expect(run.stderr).toMatch(/^synced the new credentials to 2 other nodes$/m);
+    expect(run.stderr).toMatch(/^synced the new credentials to 2 of 2 other nodes$/m);
     const owner = readStore(states['pc-a']!, 'main').profiles[ANTHROPIC]!;
     for (const [node, agent] of [['t440', 'main'], ['t440', 'coder'], ['t441', 'main']] as const) expect(readStore(states[node]!, agent).profiles[ANTHROPIC]?.refresh).toBe(owner.refresh);
   });

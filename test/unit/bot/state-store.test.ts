@@ -203,6 +203,14 @@ describe('AuditLog', () => {
     expect(await log.latest(1)).toEqual([record]);
   });
 
+  it('record() cuts anything token-shaped out of a detail (an agent may quote one in a refusal)', async () => {
+    const log = auditLog(() => T0);
+    const token = `sk-ant-oat01-${'q'.repeat(40)}`;
+    const record = await log.record(entry(1, { detail: `t440 refused: bad token ${token} in store` }));
+    expect(record.detail).toBe('t440 refused: bad token [redacted] in store');
+    expect(JSON.stringify(await log.latest(1))).not.toContain(token);
+  });
+
   it('latest(n) gives the newest first, at most n', async () => {
     let now = T0;
     const log = auditLog(() => (now += 1000));
