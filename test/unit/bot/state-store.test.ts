@@ -197,9 +197,14 @@ describe('AuditLog', () => {
 
   it('record() cuts a detail past 1000 characters rather than failing an action already done (a sync to a hundred nodes)', async () => {
     const log = auditLog(() => T0);
-    const record = await log.record(entry(1, { detail: 'x'.repeat(5000) }));
+    // What a sync to a hundred nodes writes: one short clause per node. (A single 5,000-character
+    // run would be cut as token-shaped before it is cut for length.)
+    const detail = Array.from({ length: 100 }, (_, i) => `node-${i}: 15 profiles imported`).join(', ');
+    expect(detail.length).toBeGreaterThan(1000);
+    const record = await log.record(entry(1, { detail }));
     expect(record.detail).toHaveLength(1000);
-    expect(record.detail?.endsWith('x…')).toBe(true);
+    expect(record.detail?.startsWith('node-0: 15 profiles imported, node-1:')).toBe(true);
+    expect(record.detail?.endsWith('…')).toBe(true);
     expect(await log.latest(1)).toEqual([record]);
   });
 
