@@ -13,6 +13,29 @@ export async function writeFileDurably(file: string, contents: string | Buffer):
   await fsyncDirectory(path.dirname(file));
 }
 
+/**
+ * Deletes the temp files of writes that never finished: write-file-atomic names its temp
+ * `<target>.<uint32>` and removes it on failure or exit, but not after a SIGKILL or a power
+ * cut, and it holds a whole copy of the credentials. Call only while holding the target's
+ * lock, so that no live writer's temp file is among them.
+ */
+export async function removeAbandonedTempFiles(dir: string, isTarget: (name: string) => boolean): Promise<number> {
+  let removed = 0;
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  for (const name of names) {
+    const match = /^(.+)\.\d{1,10}$/.exec(name);
+    if (!match || !isTarget(match[1]!)) continue;
+    await unlink(path.join(dir, name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
 export async function fsyncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -42,6 +65,11 @@ function backupOrder(baseName: string, name: string): [string, number] | null {
   if (!name.startsWith(`${baseName}.`)) return null;
   const match = /^(\d{8}T\d{9}Z)(?:-(\d+))?\.bak$/.exec(name.slice(baseName.length + 1));
   return match ? [match[1]!, Number(match[2] ?? 0)] : null;
+}
+
+/** Whether `name` is one of `baseName`'s backups. */
+export function isBackupOf(baseName: string, name: string): boolean {
+  return backupOrder(baseName, name) !== null;
 }
 
 /** Deletes all but the newest `keep` backups of `baseName`. */

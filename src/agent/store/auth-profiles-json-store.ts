@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { formatIssues } from '../../config/format-issues.js';
 import { authProfilesDocumentSchema } from '../../domain/profile.js';
-import { pruneBackups, writeBackup, writeFileDurably } from './atomic-file.js';
+import { isBackupOf, pruneBackups, removeAbandonedTempFiles, writeBackup, writeFileDurably } from './atomic-file.js';
 import { diskFullOr, StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
 import { MAX_STORE_BYTES, parseJsonQuietly, rewriteProblem, serializeLikeOpenClaw, tooLargeReason } from './json-text.js';
 import { linkedPathProblem } from './linked-paths.js';
@@ -97,12 +97,18 @@ export class AuthProfilesJsonStore implements CredentialStore {
       if (!text.ok) throw new StoreInvalidError(this.displayPath, text.reason);
       const parsed = this.parse(text.text);
       if (!parsed.ok) throw new StoreInvalidError(this.displayPath, parsed.reason);
+      const dir = path.dirname(this.file);
+      const backupDir = path.join(dir, BACKUP_DIR);
+      if (!options.dryRun) {
+        // Holding the lock: whatever temp files are here, their writers are dead.
+        await removeAbandonedTempFiles(dir, (name) => name === AUTH_PROFILES_FILE);
+        await removeAbandonedTempFiles(backupDir, (name) => isBackupOf(AUTH_PROFILES_FILE, name));
+      }
       const { write, result } = await mutate(parsed.document.profiles);
       if (!write || options.dryRun) return { result, written: false };
-      const dir = path.dirname(this.file);
-      const backup = await writeBackup(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, text.bytes, Date.now());
+      const backup = await writeBackup(backupDir, AUTH_PROFILES_FILE, text.bytes, Date.now());
       await writeFileDurably(this.file, serializeLikeOpenClaw(parsed.document));
-      await pruneBackups(path.join(dir, BACKUP_DIR), AUTH_PROFILES_FILE, options.backupsKeep);
+      await pruneBackups(backupDir, AUTH_PROFILES_FILE, options.backupsKeep);
       return { result, written: true, backup: path.relative(this.stateDir, backup) };
     } finally {
       await lock.release();

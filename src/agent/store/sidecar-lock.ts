@@ -9,8 +9,11 @@ import { processIsAlive, processStartTime } from './process-starttime.js';
  * `<store>.lock` created with O_EXCL, holding `{pid, createdAt, starttime}` as
  * `JSON.stringify(payload, null, 2) + "\n"`. A lock is stale when its pid is dead, or alive
  * with another start time (a reused pid); with no pid, when `createdAt` is over 30 s old.
- * A garbled lock is never stale: wait for it. A stale lock is removed only if it is still
- * the very file that was judged (same inode, same bytes), then creation is retried.
+ * A lock that names no holder at all (empty: its writer died between the O_EXCL create and
+ * the payload write; or garbled) is stale once the file is 30 s old, as fs-safe's default
+ * rule judges it: before that it may be a writer that has not written yet, so we wait.
+ * A stale lock is removed only if it is still the very file that was judged (same inode,
+ * same bytes), then creation is retried.
  */
 
 const lockPayloadSchema = z.looseObject({
@@ -37,6 +40,7 @@ export class LockBusyError extends Error {
 interface Snapshot {
   raw: string;
   ino: number;
+  mtimeMs: number;
   payload: LockHolder | null;
 }
 
@@ -50,27 +54,27 @@ async function readSnapshot(lockPath: string): Promise<Snapshot | null> {
     } catch {
       payload = null;
     }
-    return { raw, ino: info.ino, payload };
+    return { raw, ino: info.ino, mtimeMs: info.mtimeMs, payload };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
 }
 
-export function lockIsStale(payload: LockHolder | null, nowMs: number): boolean {
-  if (!payload) return false;
-  if (payload.pid) {
+/** `fileMtimeMs` judges a lock that names no holder (no pid, no createdAt) by the file's age. */
+export function lockIsStale(payload: LockHolder | null, nowMs: number, fileMtimeMs?: number): boolean {
+  if (payload?.pid) {
     if (payload.starttime !== undefined) {
       const current = processStartTime(payload.pid);
       if (current !== null && current !== payload.starttime) return true;
     }
     return !processIsAlive(payload.pid);
   }
-  if (payload.createdAt) {
+  if (payload?.createdAt) {
     const created = Date.parse(payload.createdAt);
     return !Number.isFinite(created) || nowMs - created > NO_PID_STALE_MS;
   }
-  return false;
+  return fileMtimeMs !== undefined && nowMs - fileMtimeMs > NO_PID_STALE_MS;
 }
 
 async function removeIfUnchanged(lockPath: string, judged: Snapshot): Promise<void> {
@@ -111,7 +115,8 @@ export async function acquireSidecarLock(targetPath: string, waitMs: number): Pr
       try {
         await handle.writeFile(raw, 'utf8');
       } catch (error) {
-        // An empty lock file would count as garbled, never stale, and block OpenClaw for good.
+        // An empty lock would hold every writer off for 30 s, and OpenClaw (whose lock judges
+        // only the payload) for good, until one of our agents takes it over.
         await handle.close();
         await unlink(lockPath).catch(() => undefined);
         throw error;
@@ -120,13 +125,13 @@ export async function acquireSidecarLock(targetPath: string, waitMs: number): Pr
       const { ino } = await stat(lockPath);
       return {
         path: lockPath,
-        release: () => removeIfUnchanged(lockPath, { raw, ino, payload }),
+        release: () => removeIfUnchanged(lockPath, { raw, ino, mtimeMs: 0, payload }),
       };
     }
     const snapshot = await readSnapshot(lockPath);
     if (!snapshot) continue;
     lastHolder = snapshot.payload;
-    if (lockIsStale(snapshot.payload, Date.now())) {
+    if (lockIsStale(snapshot.payload, Date.now(), snapshot.mtimeMs)) {
       await removeIfUnchanged(lockPath, snapshot);
       continue;
     }

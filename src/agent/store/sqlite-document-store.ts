@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { formatIssues } from '../../config/format-issues.js';
 import { authProfilesDocumentSchema } from '../../domain/profile.js';
 import type { StoreKind } from '../../protocol/agent-api.js';
-import { pruneBackups, writeBackup } from './atomic-file.js';
+import { isBackupOf, pruneBackups, removeAbandonedTempFiles, writeBackup } from './atomic-file.js';
 import { diskFullOr, StoreInvalidError, type CredentialStore, type ProfilesMutation, type StoreRead, type UpdateOptions, type UpdateOutcome } from './credential-store.js';
 import { MAX_STORE_BYTES, parseJsonQuietly, rewriteProblem, tooLargeReason } from './json-text.js';
 import { BACKUP_DIR } from './auth-profiles-json-store.js';
@@ -144,6 +144,8 @@ export class SqliteDocumentStore implements CredentialStore {
       if (before !== undefined) {
         const backupDir = path.join(path.dirname(this.file), BACKUP_DIR);
         const base = `${path.basename(this.file)}.${this.location.table}.${this.location.key}`;
+        // Inside the write transaction: no other writer of this row's backups is running.
+        await removeAbandonedTempFiles(backupDir, (name) => isBackupOf(base, name));
         backup = await writeBackup(backupDir, base, before as string, Date.now());
         await pruneBackups(backupDir, base, options.backupsKeep);
       }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -160,9 +160,35 @@ describe('lockIsStale', () => {
     expect(lockIsStale({ createdAt: new Date(now).toISOString() }, now)).toBe(false);
   });
 
-  it('a garbled or empty payload is never stale', () => {
+  it('a lock that names no holder (empty, garbled, {}) is judged by the file: stale past 30 s, never without its age', () => {
     expect(lockIsStale(null, now)).toBe(false);
     expect(lockIsStale({}, now)).toBe(false);
+    expect(lockIsStale(null, now, now - 5_000)).toBe(false);
+    expect(lockIsStale({}, now, now - 29_000)).toBe(false);
+    expect(lockIsStale(null, now, now - 31_000)).toBe(true);
+    expect(lockIsStale({}, now, now - 31_000)).toBe(true);
+    // A holder that names itself is judged by what it says, not by the file's age.
+    expect(lockIsStale({ createdAt: new Date(now - 5_000).toISOString() }, now, now - 3_600_000)).toBe(false);
+  });
+});
+
+describe('acquireSidecarLock: a lock that names no holder', () => {
+  // What a writer killed between the O_EXCL create and the payload write leaves behind.
+  it.each([
+    ['empty', ''],
+    ['garbled', '{"pid":"garbled"'],
+  ])('%s: waited on while fresh, taken over once the file is over 30 s old', async (_label, bytes) => {
+    const { file, lockPath } = target();
+    writeFileSync(lockPath, bytes);
+    await expect(acquireSidecarLock(file, 200)).rejects.toBeInstanceOf(LockBusyError);
+    expect(readFileSync(lockPath, 'utf8')).toBe(bytes);
+
+    const aged = (Date.now() - 31_000) / 1000;
+    utimesSync(lockPath, aged, aged);
+    const lock = await acquireSidecarLock(file, 0);
+    expect(JSON.parse(readFileSync(lockPath, 'utf8'))).toMatchObject({ pid: process.pid });
+    await lock.release();
+    expect(existsSync(lockPath)).toBe(false);
   });
 });
 
