@@ -16,8 +16,16 @@ export interface AgentContext {
    * login, or a sync) clears it.
    */
   terminalRefreshes: Map<string, { error: string; refreshFingerprint: string; at: string }>;
+  /**
+   * Tokens a provider granted that could not be saved (the disk was full), by profile id,
+   * with the fingerprint of the refresh token they were granted for. The provider may have
+   * rotated that token, so these may be the only live copy: the next refresh of the profile
+   * saves them instead of spending the old token again. Memory only, on purpose: a secret
+   * never goes anywhere but the store.
+   */
+  unsavedGrants: Map<string, { access: string; refresh: string | null; expires: number; refreshFingerprint: string }>;
 }
 
 export function createAgentContext(env: AgentEnv, logger: Logger, now: () => number = Date.now): AgentContext {
-  return { env, logger, now, guard: new MutationGuard(), providers: loadOAuthProviders(env.TOKENOPS_OAUTH_PROVIDERS), terminalRefreshes: new Map() };
+  return { env, logger, now, guard: new MutationGuard(), providers: loadOAuthProviders(env.TOKENOPS_OAUTH_PROVIDERS), terminalRefreshes: new Map(), unsavedGrants: new Map() };
 }

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { AgentClient } from '../../src/fleet/agent-client.js';
+import { refreshResponseSchema } from '../../src/protocol/agent-api.js';
+import { startOAuthServer } from '../support/oauth-server.js';
 import { seal } from '../../src/protocol/sealing.js';
 import { capturedOutput, killAllSpawned, startAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
@@ -76,5 +78,64 @@ test.skipIf(!mounted)('an import into a full disk: 507 that says so, every store
     expect(statSync(path.join(stateDir, 'agents', 'main', 'agent', 'auth-profiles.json')).mode & 0o777).toBe(0o600);
   } finally {
     await agent.stop();
+  }
+});
+
+test.skipIf(!mounted)('a refresh whose new tokens cannot be saved: 507 that says the old refresh token may be spent; with room again the next refresh saves the same tokens without spending it twice', async () => {
+  const oauthServer = await startOAuthServer();
+  const stateDir = path.join(mountPoint, 'refresh-state');
+  mkdirSync(stateDir, { mode: 0o700 });
+  const held = oauth('anthropic', 10 * 60_000);
+  buildStateDir({ dir: stateDir, layout: 'split', agents: { main: { profiles: { 'anthropic:default': held } } } });
+  oauthServer.issue(held.refresh);
+  // Outside the full tmpfs: the agent reads it at start.
+  const providers = path.join(mkdtempSync(path.join(os.tmpdir(), 'tokenops-providers-')), 'providers.json');
+  writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: oauthServer.tokenUrl, clientId: 'test-client', format: 'form' } }));
+  const keyHex = newNodeKeyHex();
+  const agent = await startAgent({ TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_OAUTH_PROVIDERS: providers });
+  const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 20_000 });
+  const storeFile = path.join(stateDir, 'agents', 'main', 'agent', 'auth-profiles.json');
+  try {
+    const filler = path.join(mountPoint, 'refresh-filler');
+    fill(filler);
+    const before = snapshotTree(stateDir);
+    // Not a page free: the store's lock cannot be written, so the provider is never asked.
+    const full = await client.call('POST', '/v1/refresh', { profiles: ['anthropic:default'] });
+    tried.push(`refresh into a full disk → ${full.status}, ${oauthServer.grants} grants`);
+    expect(full.status, JSON.stringify(full.body)).toBe(507);
+    expect((full.body as { error: { message: string } }).error.message).toMatch(/no space left on the device holding .*auth-profiles\.json; the store is unchanged/);
+    expect(oauthServer.grants).toBe(0);
+    expect(treeChanges(before, snapshotTree(stateDir))).toEqual([]);
+
+    // One page free: room for the lock, not for the new store. The provider grants, and rotates.
+    truncateSync(filler, statSync(filler).size - 4096);
+    const almost = await client.call('POST', '/v1/refresh', { profiles: ['anthropic:default'] });
+    tried.push(`refresh with one page free → ${almost.status}, ${oauthServer.grants} grant`);
+    expect(almost.status, JSON.stringify(almost.body)).toBe(507);
+    const error = (almost.body as { error: { code: string; message: string } }).error;
+    expect(error.code).toBe('disk_full');
+    expect(error.message).toMatch(/anthropic:default: the provider granted new tokens, but there is no space left .* its refresh token may no longer work\. This agent holds the new tokens in memory .* refresh anthropic:default again now/);
+    // The store as it was; at most the (empty) backups folder was made before the disk said no.
+    expect(treeChanges(before, snapshotTree(stateDir)).filter((change) => change !== 'added agents/main/agent/.tokenops-backups')).toEqual([]);
+    // The provider rotated: the refresh token in the store is spent (sending it again would revoke the login).
+    expect(oauthServer.grants).toBe(1);
+
+    rmSync(filler);
+    const roomy = refreshResponseSchema.parse(await client.request('POST', '/v1/refresh', { profiles: ['anthropic:default'] }));
+    tried.push(`the refresh again with room → ${roomy.results[0]?.outcome}, ${oauthServer.grants - 1} more grants, ${oauthServer.reuses} reuses`);
+    expect(roomy.results[0]).toMatchObject({ outcome: 'refreshed', rotated: true, attempts: 0, stores: ['main'] });
+    expect(oauthServer.grants).toBe(1);
+    expect(oauthServer.reuses).toBe(0);
+    const saved = (JSON.parse(readFileSync(storeFile, 'utf8')) as { profiles: Record<string, { refresh: string }> }).profiles['anthropic:default']!;
+    expect(saved.refresh).not.toBe(held.refresh);
+
+    // What was saved is the live token: the next refresh goes to the provider and works.
+    const next = refreshResponseSchema.parse(await client.request('POST', '/v1/refresh', { profiles: ['anthropic:default'] }));
+    expect(next.results[0]).toMatchObject({ outcome: 'refreshed', attempts: 1 });
+    expect(oauthServer.grants).toBe(2);
+    expect(oauthServer.reuses).toBe(0);
+  } finally {
+    await agent.stop();
+    await oauthServer.stop();
   }
 });

@@ -4,6 +4,7 @@ import { oauthProfileSchema, type OAuthProfile } from '../../domain/profile.js';
 import { credentialOf } from '../../domain/sync-plan.js';
 import type { AgentContext } from '../agent-context.js';
 import { readNodeSnapshot, type StoreSnapshot } from '../node-snapshot.js';
+import { DiskFullError } from '../store/credential-store.js';
 import { refreshWithGrant } from '../refresh/token-endpoint.js';
 import { writeCredentialsToStores } from './import-credentials.js';
 
@@ -60,6 +61,8 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
     return { ...base, previousExpiresAt: iso(before.expires), outcome: 'terminal', error: known.error };
   }
 
+  // Tokens granted inside the write below: if the write then fails, they must not be lost.
+  let grantedHere: { access: string; refresh: string | null; expires: number; refreshFingerprint: string } | undefined;
   const outcome = await freshest.snapshot.store.update<RefreshResult>(
     async (profiles) => {
       const current = oauthProfileSchema.safeParse(profiles[profileId]);
@@ -70,13 +73,16 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
         // Someone (OpenClaw, another refresh) wrote since we read: theirs is the live token.
         return { write: false, result: { ...base, previousExpiresAt, outcome: 'already_refreshed', expiresAt: iso(profile.expires), fingerprint: fingerprint('oauth', profile.access) } };
       }
-      const granted = await refreshWithGrant(provider, profile.refresh ?? '', { now: context.now });
+      const spent = fingerprint('refresh', profile.refresh ?? '');
+      const unsaved = context.unsavedGrants.get(profileId);
+      const granted = unsaved?.refreshFingerprint === spent ? { ok: true as const, ...unsaved, attempts: 0 } : await refreshWithGrant(provider, profile.refresh ?? '', { now: context.now });
       if (!granted.ok) {
         if (granted.terminal) {
           context.terminalRefreshes.set(profileId, { error: granted.error, refreshFingerprint: fingerprint('refresh', profile.refresh ?? ''), at: new Date(context.now()).toISOString() });
         }
         return { write: false, result: { ...base, previousExpiresAt, outcome: granted.terminal ? 'terminal' : 'failed', error: granted.error, attempts: granted.attempts } };
       }
+      grantedHere = { access: granted.access, refresh: granted.refresh, expires: granted.expires, refreshFingerprint: spent };
       profiles[profileId] = { ...(profiles[profileId] as Record<string, unknown>), access: granted.access, refresh: granted.refresh ?? profile.refresh, expires: granted.expires };
       context.terminalRefreshes.delete(profileId);
       return {
@@ -94,7 +100,15 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
       };
     },
     { lockWaitMs: context.env.TOKENOPS_LOCK_WAIT, dryRun: false, backupsKeep: context.env.TOKENOPS_BACKUPS_KEEP },
-  );
+  ).catch((error: unknown) => {
+    if (!(error instanceof DiskFullError) || !grantedHere) throw error;
+    context.unsavedGrants.set(profileId, grantedHere);
+    throw new DiskFullError(
+      error.displayPath,
+      `${profileId}: the provider granted new tokens, but there is no space left on the device holding ${error.displayPath} to save them; the store is unchanged, and its refresh token may no longer work. This agent holds the new tokens in memory until it stops: free some space and refresh ${profileId} again now to save them`,
+    );
+  });
+  if (grantedHere) context.unsavedGrants.delete(profileId);
   const result = outcome.result;
   if (result.outcome !== 'refreshed' && result.outcome !== 'already_refreshed') return result;
 

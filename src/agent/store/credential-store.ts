@@ -58,8 +58,11 @@ export class StoreInvalidError extends Error {
  */
 export class DiskFullError extends Error {
   override readonly name = 'DiskFullError';
-  constructor(readonly displayPath: string) {
-    super(`no space left on the device holding ${displayPath}; the store is unchanged. Free some space and run it again`);
+  constructor(
+    readonly displayPath: string,
+    message = `no space left on the device holding ${displayPath}; the store is unchanged. Free some space and run it again`,
+  ) {
+    super(message);
   }
 }
 
