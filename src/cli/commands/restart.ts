@@ -1,8 +1,7 @@
 import { formatDuration } from '../../config/duration.js';
 import type { RestartPlan } from '../../domain/restart-plan.js';
-import type { Release } from '../../fleet/node-locks.js';
-import { noGoPlans, restartAudit, restartTarget } from '../../fleet/operations/restart-audit.js';
-import { prepareRestarts, rollingRestart } from '../../fleet/operations/restart-node.js';
+import { confirmedRestart, restartFailureSummary } from '../../fleet/operations/confirmed-restart.js';
+import { noGoPlans } from '../../fleet/operations/restart-audit.js';
 import type { CliCommand, CommandResult } from '../cli-command.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../cli-errors.js';
@@ -85,60 +84,41 @@ exit 2  unknown node or option, --yes without --force-noninteractive, or no term
     const fleet = context.fleetClient();
     const nodes = nodeOrAll(fleet, target, true);
     const operations = await context.operations();
-    const actor = context.actor;
-    const label = restartTarget(target, force);
     const nowMs = context.nowMs();
+    const showPlans = (plans: readonly RestartPlan[]) => context.show(`${plans.map((plan) => renderRestartPlanText(plan, nowMs)).join('\n\n')}\n\n`);
 
-    // One mutation per node, from the plan to the end, as in the bot.
-    let release: Release;
-    try {
-      release = operations.locks.tryAcquireAll(nodes, `restart (${actor.name}'s plan)`, actor.name);
-    } catch (error) {
-      await operations.audit.record(restartAudit.refused(actor, label, (error as Error).message));
-      throw error;
-    }
-    try {
-      const plans = await prepareRestarts(fleet, nodes, { force, raiseCapacity: values['raise-capacity'] ?? false, ...(marginMs ? { marginMs } : {}) });
-      // A person confirms what they read: the plan is shown before the question (stderr under --json).
-      if (!(unattended && context.json)) context.show(`${plans.map((plan) => renderRestartPlanText(plan, nowMs)).join('\n\n')}\n\n`);
-      const noGo = noGoPlans(plans);
-      if (noGo.length > 0) {
-        await operations.audit.record(restartAudit.noGo(actor, label, plans));
-        return result(target, force, plans, 'no_go', `No-go for ${noGo.map((plan) => plan.node).join(', ')}: nothing to confirm. Nothing was done.`);
+    const done = await confirmedRestart(
+      { ...operations, fleetClient: fleet },
+      { target, nodes, force, raiseCapacity: values['raise-capacity'] ?? false, ...(marginMs ? { marginMs } : {}), actor: context.actor },
+      {
+        showNoGo: async (plans) => showPlans(plans),
+        // A person confirms what they read: the plan is shown before the question (stderr under --json).
+        offer: async (plans) => {
+          if (!(unattended && context.json)) showPlans(plans);
+          return undefined;
+        },
+        answer: async () => {
+          if (unattended) return { result: 'confirmed', by: context.actor, how: 'unattended: --yes --force-noninteractive' };
+          const answer = await confirm(context, target, nodes);
+          return answer === 'confirmed' ? { result: 'confirmed', by: context.actor, how: 'typed the name back' } : answer === 'cancelled' ? { result: 'cancelled', by: context.actor } : { result: 'expired' };
+        },
+        progress: async (node, index, step) => context.progress(`${nodes.length > 1 ? `[${index + 1}/${nodes.length}] ` : ''}${node}: ${step}`),
+      },
+    );
+    const { plans } = done;
+    switch (done.outcome) {
+      case 'no_go':
+        return result(target, force, plans, 'no_go', `No-go for ${noGoPlans(plans).map((plan) => plan.node).join(', ')}: nothing to confirm. Nothing was done.`);
+      case 'expired':
+        return result(target, force, plans, 'expired', `Expired: no answer within ${formatDuration(context.env.CONFIRM_TIMEOUT)}. Nothing was done.`);
+      case 'cancelled':
+        return result(target, force, plans, 'cancelled', `Cancelled: "${target}" was not typed back. Nothing was done.`);
+      default: {
+        const failure = restartFailureSummary(done.results, done.untouched);
+        const summary = failure ? `FAILED: ${failure}` : `Done: ${done.results.map((execution) => `${execution.node} ready`).join(', ')}.`;
+        const text = [...done.results.map((execution) => renderRestartResultText(execution, context.nowMs())), summary].join('\n\n');
+        return result(target, force, plans, done.outcome, text, { confirmedBy: unattended ? 'flags' : 'typed_name', results: done.results.map(restartResultToJson), untouched: done.untouched });
       }
-      await operations.audit.record(restartAudit.planned(actor, label, plans));
-      if (!unattended) {
-        const answer = await confirm(context, target, nodes);
-        if (answer === 'expired') {
-          await operations.audit.record(restartAudit.expired(actor, label));
-          return result(target, force, plans, 'expired', `Expired: no answer within ${formatDuration(context.env.CONFIRM_TIMEOUT)}. Nothing was done.`);
-        }
-        if (answer === 'cancelled') {
-          await operations.audit.record(restartAudit.cancelled(actor, label, actor.name));
-          return result(target, force, plans, 'cancelled', `Cancelled: "${target}" was not typed back. Nothing was done.`);
-        }
-      }
-      const confirmedBy = unattended ? 'flags' : 'typed_name';
-      await operations.audit.record(restartAudit.confirmed(actor, label, plans, { planBy: actor.name, force, how: unattended ? 'unattended: --yes --force-noninteractive' : 'typed the name back' }));
-
-      const journalled = operations.journal ? { journal: operations.journal, actor, target: label } : undefined;
-      const { results, untouched } = await rollingRestart(
-        fleet,
-        operations.locks,
-        plans,
-        actor.name,
-        async (node, index, step) => context.progress(`${plans.length > 1 ? `[${index + 1}/${plans.length}] ` : ''}${node}: ${step}`),
-        journalled,
-      );
-      for (const [index, execution] of results.entries()) await operations.audit.record(restartAudit.executed(actor, execution, plans[index]));
-      const failed = results.find((execution) => execution.outcome !== 'ready');
-      const summary = failed
-        ? `FAILED: ${failed.node}: ${failed.message}.${untouched.length > 0 ? ` Stopped: ${untouched.join(', ')} left as ${untouched.length === 1 ? 'it was' : 'they were'}.` : ''}`
-        : `Done: ${results.map((execution) => `${execution.node} ready`).join(', ')}.`;
-      const text = [...results.map((execution) => renderRestartResultText(execution, context.nowMs())), summary].join('\n\n');
-      return result(target, force, plans, failed ? 'failed' : 'done', text, { confirmedBy, results: results.map(restartResultToJson), untouched });
-    } finally {
-      release();
     }
   },
 };
