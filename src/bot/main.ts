@@ -19,6 +19,9 @@ import { expireLeftoverPlans } from './pending-plan-expiry.js';
 import { reportInterruptedOperations } from './interrupted-operations.js';
 import { OperationJournal } from '../state/operation-journal.js';
 import { exitWith, loadBotSettingsOrExit } from './startup.js';
+import { BotMetrics } from '../metrics/bot-metrics.js';
+import { countDiscordErrors } from '../metrics/discord-errors.js';
+import { startMetricsServer } from '../metrics/metrics-server.js';
 
 /** A replica's restart plan is removed by itself within the confirmation window; this much later it is a leftover. */
 const PLAN_SWEEP_MARGIN_MS = 30_000;
@@ -48,6 +51,17 @@ async function main(): Promise<void> {
   const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
   const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
   const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));
+  // Metrics only when asked for (the bot then listens on one more port), hooked before anything runs.
+  const metrics = env.TOKENOPS_METRICS ? new BotMetrics({ fleet, alertStore, leadership: coordination.leadership, logger }) : undefined;
+  if (metrics) {
+    metrics.watch(fleetClient, audit);
+    countDiscordErrors(client, metrics);
+  }
+  const listen = env.TOKENOPS_METRICS_LISTEN;
+  const metricsServer = metrics
+    ? await startMetricsServer(metrics.registry, listen, logger).catch((error: NodeJS.ErrnoException) => exitWith('tokenops-bot', [`TOKENOPS_METRICS_LISTEN: cannot listen on ${listen.host}:${listen.port} (${error.code ?? error.message})`]))
+    : undefined;
+  if (metricsServer) logger.info({ host: listen.host, port: metricsServer.port }, 'metrics listening');
   const journal = new OperationJournal(state.namespace<unknown>('journal'), {
     heartbeatMs: env.TOKENOPS_HEARTBEAT,
     owner: coordination.leadership.owner,
@@ -119,6 +133,7 @@ async function main(): Promise<void> {
     await journal.stop();
     await coordination.close().catch(() => undefined);
     await client.destroy().catch(() => undefined);
+    await metricsServer?.close();
     await fleetClient.close().catch(() => undefined);
     await state.close().catch(() => undefined);
     logger.info('bot stopped');

@@ -6,6 +6,7 @@ import { commandLineSchema } from './command-line.js';
 import { durationSchema } from './duration.js';
 import { formatIssues } from './format-issues.js';
 import { listenAddressSchema } from './listen-address.js';
+import { metricsSwitchSchema } from './metrics-switch.js';
 
 export const nodeNameSchema = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'expected a string') })
@@ -43,6 +44,8 @@ export const agentEnvSchema = z.object({
   /** A JSON file of OAuth token endpoints and client ids per provider, over the defaults. */
   TOKENOPS_OAUTH_PROVIDERS: z.string().trim().min(1).optional(),
   TOKENOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `GET /metrics` (Prometheus text, unsigned) on the agent's own listener; off: 404 like any unknown path. */
+  TOKENOPS_METRICS: metricsSwitchSchema,
 });
 export type AgentEnv = z.infer<typeof agentEnvSchema>;
 

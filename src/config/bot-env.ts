@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { type ConfigResult, presentOnly } from './agent-env.js';
 import { durationSchema } from './duration.js';
 import { formatIssues } from './format-issues.js';
+import { listenAddressSchema } from './listen-address.js';
+import { metricsSwitchSchema } from './metrics-switch.js';
 
 const required = (what: string) => ({ error: (issue: { input: unknown }) => (issue.input === undefined ? `is required (${what})` : 'expected a string') });
 
@@ -40,6 +42,10 @@ export const botEnvSchema = z.object({
   // How often this process says it is alive; one silent for 3 beats has its running restarts and syncs reported interrupted.
   TOKENOPS_HEARTBEAT: durationSchema.pipe(z.number().min(100, 'expected at least 100ms').max(300_000, 'expected at most 5m')).default(10_000),
   TOKENOPS_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A metrics server (Prometheus text) for the fleet; the bot has no other HTTP listener. */
+  TOKENOPS_METRICS: metricsSwitchSchema,
+  /** Where that server listens: loopback unless said otherwise, as for the agent. */
+  TOKENOPS_METRICS_LISTEN: listenAddressSchema.default({ host: '127.0.0.1', port: 9464 }),
 });
 export type BotEnv = z.infer<typeof botEnvSchema>;
 

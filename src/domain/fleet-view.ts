@@ -78,7 +78,8 @@ export interface ViewOptions {
 
 const SYNCABLE = new Set(['oauth', 'token']);
 
-function cellHealth(profile: ProfileStatus, options: ViewOptions): Health {
+/** A profile's health now, under the fleet's threshold (the agent's said so at its own check, with its own). */
+export function cellHealth(profile: ProfileStatus, options: Pick<ViewOptions, 'warnBeforeMs' | 'nowMs'>): Health {
   if (profile.health === 'invalid') return 'invalid';
   return classifyExpiry(profile.expiresAt ? Date.parse(profile.expiresAt) : null, options.nowMs, options.warnBeforeMs);
 }

@@ -34,6 +34,14 @@ export interface SharedLimitOptions {
   id?: string;
 }
 
+/** One call to one node as it ended: what was asked, and the answer or the typed error. */
+export interface NodeCall {
+  method: string;
+  route: string;
+  /** `ms` is the request itself, not the wait for a fan-out slot. */
+  result: NodeResult<unknown>;
+}
+
 export interface FleetClientOptions {
   /** Per node: one dead node never holds up the others. */
   timeoutMs: number;
@@ -58,6 +66,7 @@ const EXPIRATION_MARGIN_MS = 2_000;
  */
 export class FleetClient {
   private readonly clients = new Map<string, AgentClient>();
+  private readonly callListeners: Array<(call: NodeCall) => void> = [];
   private readonly limiter: Bottleneck;
   private readonly shared: { redis: Redis; connection: Bottleneck.IORedisConnection; target: RedisTarget; lastError: string } | undefined;
 
@@ -123,10 +132,40 @@ export class FleetClient {
   /** One call to one node, its answer checked against `schema`. Throws AgentCallError. */
   async call<T extends z.ZodType>(name: string, method: string, route: string, schema: T, body?: unknown, timeoutMs?: number): Promise<z.infer<T>> {
     const client = this.client(name);
-    const value = this.shared ? await this.scheduleShared(name, () => client.request(method, route, body, timeoutMs), timeoutMs ?? this.options.timeoutMs) : await this.limiter.schedule(() => client.request(method, route, body, timeoutMs));
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new AgentCallError('bad_response', `answer from ${name} does not match the API (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`);
-    return parsed.data;
+    let ms = 0;
+    const request = async () => {
+      const started = performance.now();
+      try {
+        return await client.request(method, route, body, timeoutMs);
+      } finally {
+        ms = Math.round(performance.now() - started);
+      }
+    };
+    try {
+      const value = this.shared ? await this.scheduleShared(name, request, timeoutMs ?? this.options.timeoutMs) : await this.limiter.schedule(request);
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) throw new AgentCallError('bad_response', `answer from ${name} does not match the API (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`);
+      this.report({ method, route, result: { node: name, ok: true, value: parsed.data, ms } });
+      return parsed.data;
+    } catch (error) {
+      this.report({ method, route, result: { node: name, ok: false, error: describeError(error), ms } });
+      throw error;
+    }
+  }
+
+  /** Every call's end from now on (the bot's metrics: node reachability and check latency come from the checks it makes anyway). */
+  onCall(listener: (call: NodeCall) => void): void {
+    this.callListeners.push(listener);
+  }
+
+  private report(call: NodeCall): void {
+    for (const listener of this.callListeners) {
+      try {
+        listener(call);
+      } catch {
+        // A watcher's bug must not turn a node's answer into a failure.
+      }
+    }
   }
 
   /** The same call to each named node (all by default), in parallel, each answer or error. */

@@ -33,6 +33,7 @@ const PRUNE_EVERY = 100;
 export class AuditLog {
   private writes = 0;
   private sequence = 0;
+  private readonly listeners: Array<(record: AuditRecord) => void> = [];
 
   constructor(
     private readonly store: Keyv<AuditRecord>,
@@ -52,14 +53,33 @@ export class AuditLog {
     const detail = scrubbed !== undefined && scrubbed.length > DETAIL_MAX ? `${scrubbed.slice(0, DETAIL_MAX - 1)}…` : scrubbed;
     const record = auditRecordSchema.parse({ ...entry, ...(detail === undefined ? {} : { detail }), id, at: new Date(atMs).toISOString() });
     await this.store.set(id, record);
+    // Listeners learn of a record once it is stored; one that throws never fails the action.
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch {
+        // A watcher's bug is its own (metrics), not the audited operation's.
+      }
+    }
     if (++this.writes % PRUNE_EVERY === 0) await this.prune();
     return record;
+  }
+
+  /** Every record this process writes from now on, once stored (metrics count actions here: every action passes through). */
+  onRecord(listener: (record: AuditRecord) => void): void {
+    this.listeners.push(listener);
   }
 
   /** The newest records first. */
   async latest(limit: number): Promise<AuditRecord[]> {
     const all = await this.all();
     return all.slice(-limit).reverse();
+  }
+
+  /** Records from `atMs` on, oldest first (the expiry timeline's markers look back a window). */
+  async since(atMs: number): Promise<AuditRecord[]> {
+    const all = await this.all();
+    return all.filter((record) => Date.parse(record.at) >= atMs);
   }
 
   private async all(): Promise<AuditRecord[]> {

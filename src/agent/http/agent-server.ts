@@ -23,6 +23,8 @@ import { preflight } from '../operations/preflight.js';
 import { refreshCredentials } from '../operations/refresh-credentials.js';
 import { restartGateway } from '../operations/restart-gateway.js';
 import { nodeStatus } from '../operations/status.js';
+import { AgentMetrics } from '../../metrics/agent-metrics.js';
+import { sendMetrics } from '../../metrics/metrics-response.js';
 import { DiskFullError } from '../store/credential-store.js';
 import { LockBusyError } from '../store/sidecar-lock.js';
 import { ApiError, UNAUTHORIZED_MESSAGE } from './api-error.js';
@@ -54,6 +56,8 @@ export interface AgentServer {
  * The agent's HTTP API. Order of checks on every request: body size (413, before anything
  * is read past the limit), the unsigned health route, then the signature (401, the same
  * answer for every failure), then the route (404/405), then the body's schema (400).
+ * `/metrics` is unsigned like health, and answers only with TOKENOPS_METRICS=on (else 404,
+ * as an unknown path would).
  */
 export function createAgentServer(context: AgentContext, key: Buffer): AgentServer {
   const { logger } = context;
@@ -79,6 +83,9 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
       },
     },
   };
+
+  // Routes as metric labels: anything else is "other", whatever path was asked.
+  const metrics = new AgentMetrics(context.env.TOKENOPS_NODE, new Set([...Object.keys(routes), '/v1/health', '/metrics']), () => nodeStatus(context));
 
   function send(response: ServerResponse, status: number, value: unknown, nonce?: string): void {
     const body = Buffer.from(JSON.stringify(value));
@@ -139,6 +146,16 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
       return;
     }
 
+    if (pathname === '/metrics') {
+      if (!context.env.TOKENOPS_METRICS) sendError(response, new ApiError(404, 'not_found', `no route ${pathname}`));
+      else if (method !== 'GET' && method !== 'HEAD') sendError(response, new ApiError(405, 'method_not_allowed', 'use GET'));
+      else {
+        const served = await sendMetrics(metrics.registry, request, response);
+        if (!served.ok) logger.error({ err: served.error.message }, 'metrics scrape failed');
+      }
+      return;
+    }
+
     const verdict = verifyRequest(key, { method, pathAndQuery, headers: request.headers, body }, replay, Date.now());
     if (!verdict.ok) {
       logger.warn({ method, path: pathname, reason: verdict.reason, remote: request.socket.remoteAddress }, 'request refused: unauthorized');
@@ -146,11 +163,13 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
       return;
     }
     const nonce = verdict.nonce;
+    let routed = false;
     try {
       const route = routes[pathname];
       if (!route) throw new ApiError(404, 'not_found', `no route ${pathname}`);
       const handler = route[method];
       if (!handler) throw new ApiError(405, 'method_not_allowed', `${pathname} accepts ${Object.keys(route).join(', ')}`);
+      routed = true;
       let json: unknown = {};
       if (body.length > 0) {
         try {
@@ -160,16 +179,21 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
         }
       }
       const result = await handler({ body: json, request, response, nonce });
+      metrics.requestEnded(pathname, { ok: true, value: result });
       if (result !== undefined) send(response, 200, result, nonce);
       logger.debug({ method, path: pathname, ms: Date.now() - started }, 'request');
     } catch (error) {
       const apiError = toApiError(error);
+      if (routed) metrics.requestEnded(pathname, { ok: false, code: apiError.code });
       logger.info({ method, path: pathname, status: apiError.status, code: apiError.code }, 'request failed');
       if (!response.headersSent) sendError(response, apiError, nonce);
     }
   }
 
   const server = createServer((request, response) => {
+    const started = performance.now();
+    // 'close' also ends an aborted request and an event stream, which never 'finish'.
+    response.once('close', () => metrics.observeRequest(request.method, (request.url ?? '/').split('?')[0] ?? '/', response.statusCode, (performance.now() - started) / 1000));
     handle(request, response).catch((error: Error) => {
       logger.error({ err: error.message }, 'unhandled request error');
       if (!response.headersSent) sendError(response, new ApiError(500, 'internal', 'internal error'));
