@@ -26,6 +26,8 @@ COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
 COPY commands ./commands
+# The expiry timeline's fonts (the picture never uses the system's; the slim image has none).
+COPY assets ./assets
 
 # ---- run: the same base without compilers ----------------------------------------------------
 FROM node:20-bookworm-slim

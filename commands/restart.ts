@@ -11,6 +11,7 @@ import type { Release } from '../src/fleet/node-locks.js';
 import { noGoPlans, restartAudit, restartTarget } from '../src/fleet/operations/restart-audit.js';
 import { prepareRestarts, rollingRestart } from '../src/fleet/operations/restart-node.js';
 import type { AuditActor } from '../src/state/audit-log.js';
+import { timelineAttachments } from '../src/bot/timeline-attachments.js';
 
 /*
  * `/restart <node|all> [force] [raise_capacity]`: the plan first (token check, fixes,
@@ -39,15 +40,17 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
   try {
     const plans = await prepareRestarts(context.fleetClient, nodes, { force, raiseCapacity });
     const embeds = plans.slice(0, LIMITS.embedsPerMessage).map(renderRestartPlan);
+    // The decision is made looking at the tokens' timeline; later edits keep the picture.
+    const files = await timelineAttachments(context, nodes);
     const noGo = noGoPlans(plans);
     const expiresAt = Math.floor((Date.now() + context.env.CONFIRM_TIMEOUT) / 1000);
     const waiting = `⏳ ${nodes.length > 1 ? `Rolling restart of ${nodes.length} nodes, one at a time. ` : ''}React ${CONFIRM_EMOJI} to run it (ops role), ${CANCEL_EMOJI} to cancel. Expires <t:${expiresAt}:R>.`;
     if (noGo.length > 0) {
-      await interaction.editReply({ content: `⛔ No-go for ${noGo.map((plan) => plan.node).join(', ')}: nothing to confirm. Nothing was done.`, embeds });
+      await interaction.editReply({ content: `⛔ No-go for ${noGo.map((plan) => plan.node).join(', ')}: nothing to confirm. Nothing was done.`, embeds, files });
       await context.audit.record(restartAudit.noGo(actor, label, plans));
       return;
     }
-    await interaction.editReply({ content: waiting, embeds });
+    await interaction.editReply({ content: waiting, embeds, files });
     const message: Message = await interaction.fetchReply();
     await context.pendingPlans.add({ messageId: message.id, channelId: message.channelId, nodes, requestedBy: { id: actor.id, name: actor.name }, createdAt: new Date().toISOString() });
     await context.audit.record(restartAudit.planned(actor, label, plans));

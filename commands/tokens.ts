@@ -1,4 +1,4 @@
-import { SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
+import { AttachmentBuilder, SlashCommandBuilder, type ChatInputCommandInteraction } from 'discord.js';
 import type { BotContext } from '../src/bot/bot-context.js';
 import type { CommandModule } from '../src/bot/command-module.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
@@ -13,6 +13,10 @@ import { fleetStatusView } from '../src/fleet/operations/fleet-status.js';
 import { profileIdSchema } from '../src/domain/profile.js';
 import { OperationRefusedError } from '../src/fleet/operation-refused.js';
 import type { AuditActor } from '../src/state/audit-log.js';
+import { DEFAULT_TIMELINE_HOURS, timelinePicture } from '../src/timeline/timeline-picture.js';
+
+/** Two weeks ahead at most: Codex tokens live about ten days, and further out is only "ok". */
+const TIMELINE_HOURS = { min: 1, max: 336 } as const;
 
 const nodeOption = (name: string, description: string, required = false) => (option: import('discord.js').SlashCommandStringOption) =>
   option.setName(name).setDescription(description).setAutocomplete(true).setMaxLength(63).setRequired(required);
@@ -40,6 +44,27 @@ async function status(interaction: ChatInputCommandInteraction, context: BotCont
   const node = interaction.options.getString('node') ?? undefined;
   const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs: context.now() });
   await interaction.editReply({ embeds: renderStatusEmbeds(view) });
+}
+
+/**
+ * `/tokens timeline [node] [hours]`: the same fleet read as `status`, drawn as a picture
+ * (bars to each token's expiry, "now", the thresholds, the last sync/refresh/restart).
+ */
+async function timeline(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
+  const node = interaction.options.getString('node') ?? undefined;
+  const hours = interaction.options.getInteger('hours') ?? DEFAULT_TIMELINE_HOURS;
+  // Discord enforces the option's limits; a payload that did not come through Discord may not.
+  if (hours < TIMELINE_HOURS.min || hours > TIMELINE_HOURS.max) throw new OperationRefusedError(`hours: expected ${TIMELINE_HOURS.min} to ${TIMELINE_HOURS.max}.`);
+  const nowMs = context.now();
+  const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs });
+  const { alerts } = context.fleet;
+  const picture = await timelinePicture(view, { audit: context.audit, thresholds: { warnBeforeMs: alerts.warnBefore, criticalBeforeMs: alerts.criticalBefore } }, { nowMs, hours, variant: 'full', scope: node ?? 'all nodes' });
+  context.logger.debug({ node, hours, ...picture.rendered.timings, bytes: picture.file.data.length }, 'timeline rendered');
+  await interaction.editReply({
+    content: picture.caption,
+    files: [new AttachmentBuilder(picture.file.data, { name: picture.file.name, description: picture.file.description })],
+    allowedMentions: { parse: [] },
+  });
 }
 
 /** `/tokens sync from to [profile] [dry_run]`: copy valid credentials between nodes (ops role). */
@@ -87,6 +112,15 @@ const tokens: CommandModule = {
     .addSubcommand((sub) => sub.setName('status').setDescription('Token health on every node (or one)').addStringOption(nodeOption('node', 'Only this node')))
     .addSubcommand((sub) =>
       sub
+        .setName('timeline')
+        .setDescription('A picture: when each token expires, on every node (or one)')
+        .addStringOption(nodeOption('node', 'Only this node'))
+        .addIntegerOption((option) =>
+          option.setName('hours').setDescription(`How far ahead to look (default ${DEFAULT_TIMELINE_HOURS})`).setMinValue(TIMELINE_HOURS.min).setMaxValue(TIMELINE_HOURS.max),
+        ),
+    )
+    .addSubcommand((sub) =>
+      sub
         .setName('sync')
         .setDescription('Copy valid credentials from one node to another (or all)')
         .addStringOption(nodeOption('from', 'The node holding valid credentials', true))
@@ -105,7 +139,7 @@ const tokens: CommandModule = {
   subcommandPreconditions: { sync: [hasOpsRole], refresh: [hasOpsRole] },
 
   async execute(interaction, context) {
-    const handlers = { status, sync, refresh } as const;
+    const handlers = { status, timeline, sync, refresh } as const;
     const sub = interaction.options.getSubcommand(true) as keyof typeof handlers;
     await handlers[sub](interaction, context);
   },

@@ -1,5 +1,6 @@
 import type { AlertSink, RaisedAlert } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
+import type { FleetView } from '../domain/fleet-view.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
 import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
@@ -12,6 +13,7 @@ import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
 import type { Leadership } from '../state/coordination.js';
 import type { LeadershipChange } from '../state/leader-lease.js';
+import { picturesConcerning, type PictureFile } from '../timeline/timeline-picture.js';
 
 /** A job tried to post after this replica stopped leading: the new leader posts it (alert state is shared). */
 class NotLeaderError extends Error {
@@ -28,7 +30,7 @@ export interface LeaderJobsDeps {
   audit: AuditLog;
   alertStore: AlertStore;
   /** The ops channel (src/bot/ops-channel.ts); gated here on leadership. */
-  post: (content: string) => Promise<string>;
+  post: (content: string, files?: readonly PictureFile[]) => Promise<string>;
   edit: (messageId: string, content: string) => Promise<void>;
   notify: (text: string) => Promise<void>;
   logger: Logger;
@@ -118,7 +120,9 @@ export class LeaderJobs implements AlertSink {
       };
     const events = new AgentEventSubscriber(fleet.nodes, logger);
     const journal = this.deps.journal;
-    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), logger, ...(journal ? { journal } : {}) });
+    const thresholds = { warnBeforeMs: fleet.alerts.warnBefore, criticalBeforeMs: fleet.alerts.criticalBefore };
+    const picture = (view: FleetView, node: string) => picturesConcerning(view, [node], { audit, thresholds }, { nowMs: Date.now(), logger });
+    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), picture, logger, ...(journal ? { journal } : {}) });
     const notify = async (text: string) => {
       if (leadership.isLeader) await this.deps.notify(text);
     };

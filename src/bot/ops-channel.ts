@@ -1,5 +1,6 @@
-import type { Client, MessageCreateOptions } from 'discord.js';
+import { AttachmentBuilder, type Client, type MessageCreateOptions } from 'discord.js';
 import type { Logger } from '../logging/logger.js';
+import type { PictureFile } from '../timeline/timeline-picture.js';
 
 /**
  * Posts to the ops channel. Jobs get this function, not the client: they say what to
@@ -7,11 +8,13 @@ import type { Logger } from '../logging/logger.js';
  * that must not lose a message (alerts) can keep it and try again.
  */
 export function opsChannelPoster(client: Client, channelId: string, logger: Logger) {
-  return async (message: string | MessageCreateOptions): Promise<string> => {
+  return async (message: string | MessageCreateOptions, files: readonly PictureFile[] = []): Promise<string> => {
     try {
       const channel = await client.channels.fetch(channelId);
       if (!channel?.isSendable()) throw new Error(`OPS_CHANNEL_ID ${channelId} is not a channel the bot can post in`);
-      const sent = await channel.send(typeof message === 'string' ? { content: message, allowedMentions: { parse: [] } } : message);
+      const options: MessageCreateOptions = typeof message === 'string' ? { content: message, allowedMentions: { parse: [] } } : message;
+      const attachments = files.map((file) => new AttachmentBuilder(file.data, { name: file.name, description: file.description }));
+      const sent = await channel.send(attachments.length > 0 ? { ...options, files: [...(options.files ?? []), ...attachments] } : options);
       return sent.id;
     } catch (error) {
       logger.error({ err: (error as Error).message }, 'could not post to the ops channel');

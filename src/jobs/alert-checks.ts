@@ -1,7 +1,8 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
-import { afterNotification, currentAlerts, decideNotification, nextNodeState, type AlertThresholds } from '../domain/alerts.js';
+import { afterNotification, currentAlerts, decideNotification, nextNodeState, type ActiveAlert, type AlertThresholds } from '../domain/alerts.js';
 import { buildFleetView, type FleetView } from '../domain/fleet-view.js';
+import type { PictureFile } from '../timeline/timeline-picture.js';
 import { classifyExpiry } from '../domain/token-health.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
@@ -20,13 +21,23 @@ export interface AlertChecksDeps {
   locks: NodeLocks;
   store: AlertStore;
   audit: AuditLog;
-  /** Posts to the ops channel; returns the message id; throws when Discord is unreachable. */
-  post: (content: string) => Promise<string>;
+  /** Posts to the ops channel (with files, if any); returns the message id; throws when Discord is unreachable. */
+  post: (content: string, files?: readonly PictureFile[]) => Promise<string>;
+  /**
+   * The expiry timeline of a node (and its accounts' owners) to attach to its expiry alert;
+   * empty when it cannot be drawn (it never throws: an alert is never lost for a picture).
+   */
+  picture?: (view: FleetView, node: string) => Promise<PictureFile[]>;
   edit: (messageId: string, content: string) => Promise<void>;
   logger: Logger;
   /** Syncs are written down while they run, so that one cut short by a crash is reported. */
   journal?: OperationJournal;
   now?: () => number;
+}
+
+/** Alerts about when tokens die: the ones a timeline picture helps decide on. */
+function isExpiryAlert(alert: ActiveAlert): boolean {
+  return alert.condition === 'token_expiring' || alert.condition === 'token_expired';
 }
 
 export interface CheckSummary {
@@ -109,7 +120,8 @@ export class AlertChecks implements AlertSink {
       let next = state;
       try {
         if (decision.kind === 'post') {
-          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason));
+          const files = this.deps.picture && shown.some(isExpiryAlert) ? await this.deps.picture(view, node.name) : [];
+          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason), files);
           next = afterNotification(state, decision, { messageId, severity, digest }, nowMs);
           summary.posted++;
         } else if (decision.kind === 'edit' && state.messageId) {

@@ -1,4 +1,6 @@
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { VARIANTS } from '../../src/timeline/layout.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
@@ -61,6 +63,12 @@ const alertMessages = () => discord.channelMessages().filter((message) => messag
 test('an expiring profile: one alert message saying what to do and who the owner is; a bot restart posts nothing new; a sync resolves it', async () => {
   const alert = await discord.waitForMessage((message) => message.content.startsWith('🟡 **t440**: 1 alert'), 10_000);
   expect(alert.content).toMatch(/⚠️ anthropic:default expires <t:\d+:R>\n {2}→ `\/tokens sync from:pc-a to:t440 profile:anthropic:default` \(owner pc-a holds a fresher one\)/);
+  // An expiry alert carries the small timeline of t440 and its owner pc-a.
+  expect(alert.attachments.map((attachment) => attachment.filename)).toEqual(['token-timeline-small.png']);
+  const picture = PNG.sync.read(alert.attachments[0]!.data);
+  expect(picture.width).toBe(VARIANTS.small.width);
+  // Two nodes × one account.
+  expect(picture.height).toBe(VARIANTS.small.top + 2 * VARIANTS.small.rowHeight + VARIANTS.small.bottom);
   // Several more checks (every second), then a bot restart: still exactly one alert message.
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   await bot.stop();

@@ -1,4 +1,6 @@
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { VARIANTS } from '../../src/timeline/layout.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import type { InteractionState } from '../../src/standin/discord/types.js';
@@ -63,8 +65,14 @@ describe('/restart t440: the incident', () => {
     expect(field('Token check')).toMatch(/✅ `openai-codex:ops@example\.com` \(main\)/);
     expect(field('Blast radius')).toMatch(/15 agents reconnect at once: expected burst 8–10 against maxConcurrent 4\. Suggested: 12/);
     expect(field('What will run')).toMatch(/1\. sync anthropic:default from pc-a to t440\n2\. restart the gateway on t440/);
+    // The small expiry timeline of t440 and its owner, attached to the plan; still there once it is answered.
+    const picture = state.attachments[0];
+    expect(picture?.filename).toBe('token-timeline-small.png');
+    expect(PNG.sync.read(picture!.data).width).toBe(VARIANTS.small.width);
     discord.react(messageId, '❌', DEFAULT_OPS_MEMBER.id);
-    expect((await final(handle)).content).toBe('❌ Cancelled by ops-alice. Nothing was done.');
+    const cancelled = await final(handle);
+    expect(cancelled.content).toBe('❌ Cancelled by ops-alice. Nothing was done.');
+    expect(cancelled.attachments.map((attachment) => attachment.filename)).toEqual(['token-timeline-small.png']);
   });
 
   test('✅ from a member without the ops role does nothing; ✅ from an ops member syncs, restarts (new pid) and reports ready', async () => {

@@ -338,6 +338,13 @@ describe('Dockerfile (the bot; checked as text, no Docker engine here)', () => {
     const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining(['.env', '*.env', 'node_modules', 'data', 'fleet.json', '.git']));
   });
+
+  it("copies the timeline picture's fonts (the slim image has none of its own), and nothing leaves them out", () => {
+    expect(of('COPY')).toContain('assets ./assets');
+    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    expect(ignored.some((pattern) => /^\/?assets\b|^\*\.ttf$/.test(pattern))).toBe(false);
+    expect(read('.gitignore')).not.toMatch(/^\/?assets\b|^\*\.(ttf|png)$/m);
+  });
 });
 
 // ------------------------------------------------------------------ the guides

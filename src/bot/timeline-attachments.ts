@@ -1,0 +1,24 @@
+import { AttachmentBuilder } from 'discord.js';
+import type { FleetView } from '../domain/fleet-view.js';
+import { fleetStatusView } from '../fleet/operations/fleet-status.js';
+import { picturesConcerning } from '../timeline/timeline-picture.js';
+import type { BotContext } from './bot-context.js';
+
+/**
+ * The small expiry timeline for the nodes a message is about (a restart plan), as Discord
+ * attachments. Empty when it cannot be drawn: the plan goes out without its picture, never
+ * held up or failed by it (the reason is logged).
+ */
+export async function timelineAttachments(context: Pick<BotContext, 'fleetClient' | 'fleet' | 'audit' | 'logger' | 'now'>, nodes: readonly string[], known?: FleetView): Promise<AttachmentBuilder[]> {
+  const nowMs = context.now();
+  let view = known;
+  try {
+    view ??= await fleetStatusView(context.fleetClient, { nowMs });
+  } catch (error) {
+    context.logger.warn({ nodes, err: (error as Error).message }, 'expiry timeline picture not rendered; posting without it');
+    return [];
+  }
+  const { alerts } = context.fleet;
+  const files = await picturesConcerning(view, nodes, { audit: context.audit, thresholds: { warnBeforeMs: alerts.warnBefore, criticalBeforeMs: alerts.criticalBefore } }, { nowMs, logger: context.logger });
+  return files.map((file) => new AttachmentBuilder(file.data, { name: file.name, description: file.description }));
+}

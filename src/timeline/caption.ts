@@ -1,0 +1,26 @@
+import type { Timeline } from '../domain/expiry-timeline.js';
+import type { CellHealth, FleetView } from '../domain/fleet-view.js';
+
+const ICON: Record<CellHealth, string> = { expired: '❌', invalid: '🚫', expiring: '⚠️', missing: '➖', ok: '✅' };
+const ORDER: CellHealth[] = ['expired', 'invalid', 'expiring', 'missing', 'ok'];
+
+/** Nodes the picture could not draw (no answer): named, so that their absence is not read as health. */
+export function unreachableNote(view: FleetView): string | null {
+  const down = view.nodes.filter((node) => !node.reachable).map((node) => node.name);
+  if (down.length === 0) return null;
+  return `no answer from ${down.length <= 3 ? down.join(', ') : `${down.length} nodes`}: not drawn`;
+}
+
+/** The one line posted with the picture: what it covers and the counts a reader scans for. */
+export function timelineCaption(timeline: Timeline, view: FleetView, scope: string): string {
+  const counts = new Map<CellHealth, number>();
+  for (const bar of timeline.groups.flatMap((group) => group.bars)) counts.set(bar.health, (counts.get(bar.health) ?? 0) + 1);
+  if (timeline.folded.bars > 0) counts.set('ok', (counts.get('ok') ?? 0) + timeline.folded.bars);
+  const hours = Math.round((timeline.toMs - timeline.nowMs) / 3_600_000);
+  const parts = [`📈 Token expiry, ${scope}, next ${hours} h (UTC)`, `${view.nodes.length} node${view.nodes.length === 1 ? '' : 's'}`];
+  parts.push(...ORDER.filter((health) => counts.get(health)).map((health) => `${ICON[health]} ${counts.get(health)} ${health}`));
+  const down = unreachableNote(view);
+  if (down) parts.push(`📵 ${down}`);
+  if (timeline.folded.groups > 0) parts.push(`+${timeline.folded.groups} healthy account${timeline.folded.groups === 1 ? '' : 's'} folded`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,261 @@
+import type { CustomSeriesOption, CustomSeriesRenderItem, EChartsOption, GraphicComponentOption } from 'echarts';
+import { HEALTH_COLOURS, type Timeline, type TimelineBar, type TimelineEventKind, type TimelineGroup } from '../domain/expiry-timeline.js';
+import type { CellHealth } from '../domain/fleet-view.js';
+import { FONT_FAMILY } from './fonts.js';
+import type { TimelineLayout } from './layout.js';
+import { PALETTE } from './palette.js';
+import { fitText, textWidth } from './text-fit.js';
+import { expiryText, shortDuration, tickStepMs, utcStamp, utcTickLabel, utcTicks } from './time-axis.js';
+
+/*
+ * The ECharts option that draws a laid-out timeline: the data (bands, bars, markers, the
+ * "now" line) as custom series on a value axis of time, so ECharts places them; the words
+ * around them (title, labels, legend, notes) as graphic elements at the layout's places.
+ * Only names reach the picture: node names, profile ids, token letters, times. Pure.
+ */
+
+export interface TimelineText {
+  /** What the picture is about, e.g. "all nodes" or "t440 (and owner pc-a)". */
+  scope: string;
+  /** For the legend's band labels; without them the bands are named without their widths. */
+  thresholds?: { warnBeforeMs: number; criticalBeforeMs: number };
+  /** One-line remarks under the legend (e.g. nodes that did not answer). */
+  notes?: readonly string[];
+}
+
+const HEALTH_ORDER: CellHealth[] = ['expired', 'invalid', 'expiring', 'missing', 'ok'];
+const MARKER_KINDS: TimelineEventKind[] = ['sync', 'refresh', 'restart'];
+
+/** A zrender element as plain data: the same shape serves the graphic component and custom series. */
+type Graphic = { type: string } & Record<string, unknown>;
+
+const element = (graphic: Graphic) => graphic as unknown as ReturnType<CustomSeriesRenderItem>;
+
+function font(size: number, bold = false): string {
+  return `${bold ? 'bold ' : ''}${size}px ${FONT_FAMILY}`;
+}
+
+function text(x: number, y: number, content: string, options: { size: number; bold?: boolean; fill?: string; align?: 'left' | 'center' | 'right'; z?: number }): Graphic {
+  return {
+    type: 'text',
+    x,
+    y,
+    silent: true,
+    z: options.z ?? 10,
+    style: { text: content, fill: options.fill ?? PALETTE.text, font: font(options.size, options.bold), align: options.align ?? 'left', verticalAlign: 'middle' },
+  };
+}
+
+function rect(x: number, y: number, width: number, height: number, fill: string, z = 10): Graphic {
+  return { type: 'rect', silent: true, z, shape: { x, y, width, height }, style: { fill } };
+}
+
+/** The shapes of the three markers, centred on (x, y): told apart by shape as well as colour. */
+function markerShape(kind: TimelineEventKind, x: number, y: number, size: number): Graphic {
+  const half = size / 2;
+  const style = { fill: PALETTE.marker[kind], stroke: PALETTE.markerOutline, lineWidth: 1 };
+  if (kind === 'refresh') return { type: 'circle', shape: { cx: x, cy: y, r: half }, style };
+  const points =
+    kind === 'sync'
+      ? [
+          [x, y - half - 1],
+          [x + half + 1, y],
+          [x, y + half + 1],
+          [x - half - 1, y],
+        ]
+      : [
+          [x, y - half - 1],
+          [x + half + 1, y + half],
+          [x - half - 1, y + half],
+        ];
+  return { type: 'polygon', shape: { points }, style };
+}
+
+/**
+ * An account's name on its first row; one too long for the column goes on two rows when
+ * the group has them, broken after the provider (`openai-codex:` / `ops@example.com`).
+ */
+function accountLines(profileId: string, rows: number, width: number, fontSize: number): string[] {
+  const colon = profileId.indexOf(':');
+  if (textWidth(profileId, fontSize, true) <= width || rows < 2 || colon < 0) return [fitText(profileId, width, fontSize, true)];
+  return [fitText(profileId.slice(0, colon + 1), width, fontSize, true), fitText(profileId.slice(colon + 1), width, fontSize, true)];
+}
+
+/** Token letters tell copies of one account apart: worth a word only on a copy that is not the owner's. */
+function tokenNote(bar: TimelineBar, group: TimelineGroup): string {
+  const reference = (group.bars.find((candidate) => candidate.isOwner) ?? group.bars[0])?.tokenTag ?? null;
+  return bar.tokenTag && reference && bar.tokenTag !== reference ? ` · token ${bar.tokenTag} (not the owner's)` : '';
+}
+
+/** Row labels: the account on its first row, then each node (the owner starred and bold). */
+function rowLabels(layout: TimelineLayout): Graphic[] {
+  const { size, rows } = layout;
+  const graphics: Graphic[] = [];
+  const profileWidth = size.nodeColumn - 20;
+  const nodeWidth = size.labelWidth - size.nodeColumn - 10;
+  rows.forEach((row, index) => {
+    const y = layout.rowCentre(index);
+    if (row.firstInGroup) {
+      // A strip in the account's worst colour down its rows: the eye finds the bad groups first.
+      const groupRows = rows.filter((candidate) => candidate.group === row.group).length;
+      graphics.push(rect(4, y - size.rowHeight / 2 + 2, 4, groupRows * size.rowHeight - 4, HEALTH_COLOURS[row.group.worst]));
+      for (const [line, words] of accountLines(row.group.profileId, groupRows, profileWidth, size.fontSize).entries()) {
+        graphics.push(text(14, layout.rowCentre(index + line), words, { size: size.fontSize, bold: true }));
+      }
+      if (index > 0) graphics.push(rect(0, y - size.rowHeight / 2, layout.width, 1, PALETTE.groupRule, 4));
+    }
+    if (row.kind === 'more') {
+      graphics.push(text(size.nodeColumn, y, `+${row.count} more node${row.count === 1 ? '' : 's'}`, { size: size.fontSize, fill: PALETTE.muted }));
+      return;
+    }
+    const { bar } = row;
+    const label = fitText(`${bar.isOwner ? '★ ' : ''}${bar.node}`, nodeWidth, size.fontSize, bar.isOwner);
+    graphics.push(text(size.nodeColumn, y, label, { size: size.fontSize, bold: bar.isOwner, fill: bar.isOwner ? PALETTE.text : PALETTE.muted }));
+  });
+  return graphics;
+}
+
+/** A legend line: coloured keys with their words, laid left to right. */
+function legendLine(items: ReadonlyArray<{ key: (x: number, y: number) => Graphic; label: string }>, x0: number, y: number, fontSize: number): Graphic[] {
+  const graphics: Graphic[] = [];
+  let x = x0;
+  for (const item of items) {
+    graphics.push(item.key(x + 5, y));
+    graphics.push(text(x + 14, y, item.label, { size: fontSize, fill: PALETTE.muted }));
+    x += 14 + textWidth(item.label, fontSize) + 16;
+  }
+  return graphics;
+}
+
+function legend(timeline: Timeline, layout: TimelineLayout, words: TimelineText): Graphic[] {
+  const { size, plot } = layout;
+  const fontSize = size.fontSize - 1;
+  const y1 = plot.top + plot.height + (layout.variant === 'full' ? 52 : 42);
+  const y2 = y1 + fontSize + 8;
+  const square = (colour: string) => (x: number, y: number) => rect(x - 5, y - 5, 10, 10, colour);
+  const health = HEALTH_ORDER.map((health) => ({ key: square(HEALTH_COLOURS[health]), label: health }));
+  const markers = MARKER_KINDS.map((kind) => ({ key: (x: number, y: number) => markerShape(kind, x, y, size.markerSize - 2), label: `last ${kind}` }));
+  const within = (ms: number | undefined) => (ms === undefined ? '' : ` (< ${shortDuration(ms)})`);
+  const bands = timeline.bands.map((band) => ({
+    // The band's own faint fill, edged in its hue: not to be mistaken for a bar's colour.
+    key: (x: number, y: number) => ({ type: 'rect', silent: true, z: 10, shape: { x: x - 5, y: y - 5, width: 10, height: 10 }, style: { fill: band.colour, stroke: band.kind === 'critical' ? HEALTH_COLOURS.expired : HEALTH_COLOURS.expiring, lineWidth: 1 } }),
+    label: `${band.kind} band${within(band.kind === 'critical' ? words.thresholds?.criticalBeforeMs : words.thresholds?.warnBeforeMs)}`,
+  }));
+  const graphics = [...legendLine(health, 12, y1, fontSize), ...legendLine([...markers, ...bands], 12, y2, fontSize)];
+  const notes = [...(timeline.folded.groups > 0 ? [`+${timeline.folded.groups} healthy account${timeline.folded.groups === 1 ? '' : 's'} folded (${timeline.folded.bars} bars, all ok)`] : [])];
+  if (layout.cut.groups > 0) notes.push(`${layout.cut.groups} more account${layout.cut.groups === 1 ? '' : 's'} (${layout.cut.bars} bars) not drawn: too many to show`);
+  notes.push(...(words.notes ?? []));
+  const noteLine = fitText(notes.join(' · '), layout.width - 24, fontSize);
+  if (noteLine) graphics.push(text(12, y2 + fontSize + 10, noteLine, { size: fontSize, fill: PALETTE.text }));
+  return graphics;
+}
+
+function header(timeline: Timeline, layout: TimelineLayout, words: TimelineText): Graphic[] {
+  const { size, plot } = layout;
+  const hours = Math.round((timeline.toMs - timeline.nowMs) / 3_600_000);
+  const now = `now: ${utcStamp(timeline.nowMs)}`;
+  const titleRoom = layout.width - 24 - textWidth(now, size.fontSize) - 20;
+  const graphics = [
+    text(12, 20, fitText(`Token expiry · ${words.scope} · next ${hours} h`, titleRoom, size.titleSize, true), { size: size.titleSize, bold: true }),
+    text(layout.width - 12, 20, now, { size: size.fontSize, fill: PALETTE.muted, align: 'right' }),
+  ];
+  // "now" over its line, so the line is named where it starts.
+  graphics.push(text(layout.x(timeline.nowMs), plot.top - 10, 'now', { size: size.fontSize, bold: true, fill: PALETTE.now, align: 'center' }));
+  return graphics;
+}
+
+export function timelineOption(timeline: Timeline, layout: TimelineLayout, words: TimelineText): EChartsOption {
+  const { size, plot, rows } = layout;
+  const span = timeline.toMs - timeline.fromMs;
+  const halfBar = size.barHeight / 2;
+  const ticks = utcTicks(timeline.fromMs, timeline.toMs, tickStepMs(span, size.maxTicks));
+
+  const bands: CustomSeriesRenderItem = (params, api) => {
+    const band = timeline.bands[params.dataIndex]!;
+    const [x0] = api.coord([band.fromMs, 0]) as [number, number];
+    const [x1] = api.coord([band.toMs, 0]) as [number, number];
+    return { type: 'rect', shape: { x: x0, y: plot.top, width: Math.max(0, x1 - x0), height: plot.height }, style: { fill: band.colour } };
+  };
+
+  const barRows = rows.flatMap((row, index) => (row.kind === 'bar' ? [{ row, index }] : []));
+  const bars: CustomSeriesRenderItem = (params, api) => {
+    const { row, index } = barRows[params.dataIndex]!;
+    const { bar } = row;
+    const [x0] = api.coord([bar.fromMs, index]) as [number, number];
+    const [x1] = api.coord([bar.toMs, index]) as [number, number];
+    const y = layout.rowCentre(index);
+    // A token that expired before the window still gets a stub: a missing bar reads as "no data".
+    const width = Math.max(4, x1 - x0);
+    const children: Graphic[] = [{ type: 'rect', shape: { x: x0, y: y - halfBar, width, height: size.barHeight, r: 2 }, style: { fill: bar.colour } }];
+    if (bar.beyondWindow) {
+      // Runs off the right edge: an arrow says "later than this".
+      const end = x0 + width;
+      children.push({ type: 'polygon', shape: { points: [[end, y - halfBar - 2], [end + 6, y], [end, y + halfBar + 2]] }, style: { fill: bar.colour } });
+    }
+    if (size.barText) {
+      const label = bar.health === 'missing' ? 'missing here' : `${expiryText(bar.expiresAtMs, timeline.nowMs)}${tokenNote(bar, row.group)}`;
+      const room = plot.left + plot.width - (x0 + width);
+      children.push(
+        room > textWidth(label, size.fontSize - 2) + 12
+          ? { type: 'text', x: x0 + width + 6, y, style: { text: label, fill: PALETTE.muted, font: font(size.fontSize - 2), align: 'left', verticalAlign: 'middle' } }
+          : { type: 'text', x: x0 + width - 6, y, style: { text: label, fill: PALETTE.onBar, font: font(size.fontSize - 2, true), align: 'right', verticalAlign: 'middle' } },
+      );
+    }
+    return element({ type: 'group', children });
+  };
+
+  // Each node's markers on each of its rows: the sync that fixed t440 shows in every account.
+  const markerItems = barRows.flatMap(({ row, index }) => timeline.markers.filter((marker) => marker.node === row.bar.node).map((marker) => ({ marker, index })));
+  const markers: CustomSeriesRenderItem = (params, api) => {
+    const { marker, index } = markerItems[params.dataIndex]!;
+    const [x] = api.coord([marker.atMs, index]) as [number, number];
+    return element(markerShape(marker.kind, x, layout.rowCentre(index), size.markerSize));
+  };
+
+  const nowLine: CustomSeriesRenderItem = (_params, api) => {
+    const [x] = api.coord([timeline.nowMs, 0]) as [number, number];
+    return { type: 'rect', shape: { x: x - 1, y: plot.top - 2, width: 2, height: plot.height + 4 }, style: { fill: PALETTE.now } };
+  };
+
+  const series = (name: string, renderItem: CustomSeriesRenderItem, data: unknown[], z: number): CustomSeriesOption => ({
+    type: 'custom',
+    name,
+    renderItem,
+    data: data as CustomSeriesOption['data'],
+    z,
+    silent: true,
+    clip: false,
+  });
+
+  const empty: Graphic[] = rows.length === 0 ? [text(plot.left + plot.width / 2, plot.top + size.rowHeight / 2, 'no profiles to show', { size: size.fontSize, fill: PALETTE.muted, align: 'center' })] : [];
+
+  return {
+    animation: false,
+    backgroundColor: PALETTE.background,
+    textStyle: { fontFamily: FONT_FAMILY, color: PALETTE.text },
+    grid: { left: plot.left, top: plot.top, width: plot.width, height: plot.height, containLabel: false },
+    xAxis: {
+      type: 'value',
+      min: timeline.fromMs,
+      max: timeline.toMs,
+      // Ticks on whole UTC hours, not counted from the window's start (which is now minus a bit).
+      axisTick: { customValues: ticks, lineStyle: { color: PALETTE.groupRule } },
+      name: 'UTC',
+      nameLocation: 'start',
+      nameGap: 12,
+      nameTextStyle: { color: PALETTE.text, fontFamily: FONT_FAMILY, fontSize: size.fontSize, fontWeight: 'bold', verticalAlign: 'top', padding: [4, 0, 0, 0] },
+      axisLabel: { customValues: ticks, formatter: (value: number) => utcTickLabel(value), color: PALETTE.muted, fontFamily: FONT_FAMILY, fontSize: size.fontSize - 1, hideOverlap: true },
+      // At the plot's bottom, not at y = 0 of the (row) axis.
+      axisLine: { onZero: false, lineStyle: { color: PALETTE.groupRule } },
+      splitLine: { show: true, lineStyle: { color: PALETTE.gridLine, width: 1 } },
+    },
+    yAxis: { type: 'value', min: -0.5, max: Math.max(1, rows.length) - 0.5, inverse: true, show: false },
+    series: [
+      series('bands', bands, timeline.bands.map((band) => [band.fromMs, band.toMs]), 1),
+      series('bars', bars, barRows.map(({ row, index }) => [row.bar.fromMs, row.bar.toMs, index]), 3),
+      series('markers', markers, markerItems.map(({ marker, index }) => [marker.atMs, index]), 5),
+      series('now', nowLine, [[timeline.nowMs, 0]], 6),
+    ],
+    graphic: { elements: [...header(timeline, layout, words), ...rowLabels(layout), ...legend(timeline, layout, words), ...empty] } as GraphicComponentOption,
+  };
+}
