@@ -23,8 +23,6 @@ import { BotMetrics } from '../metrics/bot-metrics.js';
 import { countDiscordErrors } from '../metrics/discord-errors.js';
 import { startMetricsServer } from '../metrics/metrics-server.js';
 
-/** A replica's restart plan is removed by itself within the confirmation window; this much later it is a leftover. */
-const PLAN_SWEEP_MARGIN_MS = 30_000;
 
 /** The Discord bot: `npm start`. */
 async function main(): Promise<void> {
@@ -81,9 +79,9 @@ async function main(): Promise<void> {
     logger,
     leadership: coordination.leadership,
     requestAlertCheck: () => coordination.requestAlertCheck(),
-    // One replica: every plan left at start. Replicas: those older than the confirmation window (a live replica may still wait on a younger one).
-    expirePlans: () => expireLeftoverPlans(context, { olderThanMs: replicas ? env.CONFIRM_TIMEOUT + PLAN_SWEEP_MARGIN_MS : 0, nowMs: Date.now() }),
-    ...(replicas ? { planSweepEveryMs: Math.max(env.CONFIRM_TIMEOUT, 5_000) } : {}),
+    // One replica: every plan left at start. Replicas: those whose replica stopped beating (a live one still waits on its own).
+    expirePlans: () => expireLeftoverPlans(context, replicas ? 'orphaned' : 'all'),
+    ...(replicas ? { planSweepEveryMs: 3 * env.TOKENOPS_HEARTBEAT } : {}),
     reportInterrupted: () => reportInterruptedOperations(context, post),
     // An entry is left over only once its owner has missed three beats: looking more often finds nothing new.
     interruptedEveryMs: 3 * env.TOKENOPS_HEARTBEAT,

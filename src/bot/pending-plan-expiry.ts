@@ -1,23 +1,31 @@
 import type { PendingPlan } from '../state/pending-plans.js';
 import type { BotContext } from './bot-context.js';
 
+/** A replica removes its own plan within the confirmation window; an ownerless one this much later is a leftover. */
+const OWNERLESS_MARGIN_MS = 30_000;
+
 export interface LeftoverOptions {
   /**
-   * Only plans older than this are leftovers. 0 (one replica, at start): every plan still
-   * pending belonged to the previous process. With replicas on Redis, a plan younger than the
-   * confirmation window plus a margin may be waiting in another live replica, which removes
-   * it itself when answered or timed out; one older than that was left by a replica that died.
+   * `all` (one replica, at start): every plan still pending belonged to the previous
+   * process. `orphaned` (replicas on Redis): a plan is left over once the process waiting for
+   * its ✅ has stopped beating (the operation journal's liveness), however young it is; a
+   * live replica removes its own plans when answered or timed out.
    */
-  olderThanMs: number;
+  scope: 'all' | 'orphaned';
+  /** Owners (journal ids) still alive. */
+  liveOwners: ReadonlySet<string>;
+  /** A plan that names no owner (written before plans had one) is a leftover past this age. */
+  ownerlessAfterMs: number;
   nowMs: number;
 }
 
 /** The plans to mark expired (pure). */
 export function leftoverPlans(plans: readonly PendingPlan[], options: LeftoverOptions): PendingPlan[] {
-  if (options.olderThanMs <= 0) return [...plans];
+  if (options.scope === 'all') return [...plans];
   return plans.filter((plan) => {
+    if (plan.owner !== undefined) return !options.liveOwners.has(plan.owner);
     const created = Date.parse(plan.createdAt);
-    return !Number.isFinite(created) || options.nowMs - created > options.olderThanMs;
+    return !Number.isFinite(created) || options.nowMs - created > options.ownerlessAfterMs;
   });
 }
 
@@ -25,11 +33,14 @@ export function leftoverPlans(plans: readonly PendingPlan[], options: LeftoverOp
  * Restart plans still waiting for a ✅ whose process can no longer run them: each is marked
  * expired (its message edited, the audit told) and dropped, so a late ✅ can never start a
  * stale plan. One replica: all of them, at start. Several replicas: the leader, at takeover
- * and then periodically, those older than the confirmation window (see LeftoverOptions).
+ * and then every three heartbeats, those whose replica has stopped (see LeftoverOptions).
  */
-export async function expireLeftoverPlans(context: BotContext, options: LeftoverOptions = { olderThanMs: 0, nowMs: context.now() }): Promise<number> {
-  const plans = leftoverPlans(await context.pendingPlans.all(), options);
-  const replicas = options.olderThanMs > 0;
+export async function expireLeftoverPlans(context: BotContext, scope: LeftoverOptions['scope']): Promise<number> {
+  const pending = await context.pendingPlans.all();
+  const owners = [...new Set(pending.flatMap((plan) => (plan.owner === undefined ? [] : [plan.owner])))];
+  const alive = await Promise.all(owners.map(async (owner) => ((await context.journal?.isAlive(owner)) ?? true ? [owner] : [])));
+  const plans = leftoverPlans(pending, { scope, liveOwners: new Set(alive.flat()), ownerlessAfterMs: context.env.CONFIRM_TIMEOUT + OWNERLESS_MARGIN_MS, nowMs: context.now() });
+  const replicas = scope === 'orphaned';
   for (const plan of plans) {
     try {
       const channel = await context.client.channels.fetch(plan.channelId);

@@ -99,10 +99,14 @@ export class OperationJournal {
     }
     const gone: JournalEntry[] = [];
     for (const entry of entries) {
-      if (entry.owner === this.owner) continue;
-      if ((await this.store.get(HEARTBEAT_KEY(entry.owner))) === undefined) gone.push(entry);
+      if (!(await this.isAlive(entry.owner))) gone.push(entry);
     }
     return gone;
+  }
+
+  /** Whether a process still beats (this one always does); anything it left is its own until it stops. */
+  async isAlive(owner: string): Promise<boolean> {
+    return owner === this.owner || (await this.store.get(HEARTBEAT_KEY(owner))) !== undefined;
   }
 
   /** Runs `work` as a journalled operation: written down before, struck off after, however it ends. */

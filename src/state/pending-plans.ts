@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 /*
  * Restart plans waiting for a ✅, kept so that a bot restart can find them: a pending
- * confirmation survives nothing, so at start every one left is marked expired (its message
- * edited) and never executed later.
+ * confirmation survives nothing, so a plan whose process is gone is marked expired (its
+ * message edited) and never executed later.
  */
 export const pendingPlanSchema = z.object({
   messageId: z.string(),
@@ -12,6 +12,8 @@ export const pendingPlanSchema = z.object({
   nodes: z.array(z.string()),
   requestedBy: z.object({ id: z.string(), name: z.string() }),
   createdAt: z.iso.datetime(),
+  /** The process waiting for its ✅ (its operation-journal owner): the plan lives as long as it does. */
+  owner: z.string().optional(),
 });
 export type PendingPlan = z.infer<typeof pendingPlanSchema>;
 

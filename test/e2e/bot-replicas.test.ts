@@ -20,6 +20,9 @@ import { buildStateDir, HOUR, newNodeKeyHex, oauth } from '../support/state-dir.
 
 const hasRedis = redisAvailable();
 const LEASE_MS = 3_000;
+const HEARTBEAT_MS = 1_000;
+let env: Record<string, string>;
+let fleetFile: Record<string, unknown>;
 
 let redis: RedisServer;
 let discord: DiscordStandin;
@@ -48,7 +51,8 @@ beforeAll(async () => {
     // No automation: the alert must stand until a person syncs.
     sync: { auto: false },
   };
-  const env = { ...local.keys, TOKENOPS_LEADER_LEASE: `${LEASE_MS / 1000}s` };
+  env = { ...local.keys, TOKENOPS_LEADER_LEASE: `${LEASE_MS / 1000}s`, TOKENOPS_HEARTBEAT: `${HEARTBEAT_MS / 1000}s` };
+  fleetFile = fleet;
   discord = await DiscordStandin.start({ multipleSessions: true });
   // Each replica its own directory (fleet file), one state: the Redis.
   for (let index = 0; index < 2; index++) {
@@ -155,3 +159,43 @@ test.skipIf(!hasRedis)('the leader killed (SIGKILL): the other replica leads wit
   await answeredOnce(status, [survivor]);
   expect(discord.refusals).toEqual([]);
 }, 60_000);
+
+test.skipIf(!hasRedis)("a replica dies with a restart plan pending: another marks it expired once the dead one's heartbeat lapses, whichever led, and a late ✅ runs nothing", async () => {
+  const survivor = bots.find((bot) => bot.proc.exitCode === null && bot.proc.signalCode === null)!;
+  bots.push(await startBot(discord, fleetFile, env, { stateUrl: redis.url, dir: mkdtempSync(path.join(os.tmpdir(), 'tokenops-replica-2-')) }));
+  const newcomer = bots.at(-1)!;
+  await discord.waitFor(() => discord.connectedSessions === 2 || undefined, 10_000, 'the new replica connected');
+  const restartsBefore = agents[1]!.output.filter((line) => line.includes('"msg":"restarting gateway"')).length;
+
+  // Forced: pc-a is down since the test above, and a plan that needs its owner is otherwise a no-go.
+  const handle = discord.slash('restart', { options: { node: 't440', force: true }, member: DEFAULT_OPS_MEMBER.id });
+  const plan = await handle.waitForReply((s) => s.content.includes('React ✅'), 15_000);
+  await answeredOnce(handle, [survivor, newcomer]);
+  const stoodBack = new RegExp(`"interaction":"${handle.id}".*"msg":"interaction answered by another replica"`);
+  const planner = [survivor, newcomer].find((bot) => !bot.output.some((line) => stoodBack.test(line)))!;
+  const other = planner === survivor ? newcomer : survivor;
+  const messageId = plan.original!.id;
+
+  const killedAt = Date.now();
+  planner.proc.kill('SIGKILL');
+  await planner.exited;
+  const expired = await discord.waitFor(
+    () => {
+      const content = discord.messageById(messageId)?.content ?? '';
+      return content.startsWith('⌛ Expired') ? content : undefined;
+    },
+    LEASE_MS + 3 * HEARTBEAT_MS + 15_000,
+    'the plan of the dead replica to be marked expired',
+  );
+  console.log(`restart plan of a SIGKILLed replica (${planner === survivor ? 'the leader' : 'a follower'}) marked expired ${Date.now() - killedAt} ms later (heartbeat ${HEARTBEAT_MS} ms, lease ${LEASE_MS} ms)`);
+  expect(expired).toMatch(/the bot replica that posted this plan stopped while it waited for confirmation\. Nothing was done/);
+
+  // A late ✅ on it: nothing runs.
+  discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  expect(agents[1]!.output.filter((line) => line.includes('"msg":"restarting gateway"')).length).toBe(restartsBefore);
+  const audit = discord.slash('audit', { options: { limit: 5 }, member: DEFAULT_OPS_MEMBER.id });
+  const shown = await audit.waitForReply((s) => s.embeds.length > 0, 15_000);
+  expect(shown.embeds.map((embed) => embed.description ?? '').join('\n')).toMatch(/\*\*restart\*\* t440 · expired · bot replica stopped/);
+  await answeredOnce(audit, [other]);
+}, 90_000);

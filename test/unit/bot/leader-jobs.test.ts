@@ -140,16 +140,24 @@ describe('LeaderJobs', () => {
 });
 
 describe('leftover restart plans', () => {
-  const plan = (messageId: string, createdAt: string): PendingPlan => ({ messageId, channelId: '1', nodes: ['t440'], requestedBy: { id: '2', name: 'ops-alice' }, createdAt });
-  const plans = [plan('old', '2026-02-14T09:00:00.000Z'), plan('young', '2026-02-14T09:01:00.000Z')];
+  const plan = (messageId: string, createdAt: string, owner?: string): PendingPlan => ({ messageId, channelId: '1', nodes: ['t440'], requestedBy: { id: '2', name: 'ops-alice' }, createdAt, ...(owner ? { owner } : {}) });
   const nowMs = Date.parse('2026-02-14T09:01:30.000Z');
+  const plans = [plan('old', '2026-02-14T09:00:00.000Z', 'replica-a'), plan('young', '2026-02-14T09:01:00.000Z', 'replica-b')];
+  const options = { liveOwners: new Set<string>(), ownerlessAfterMs: 60_000, nowMs };
 
-  test('one replica, at start: every plan left is a leftover', () => {
-    expect(leftoverPlans(plans, { olderThanMs: 0, nowMs }).map((p) => p.messageId)).toEqual(['old', 'young']);
+  test('one replica, at start: every plan left is a leftover, whoever owned it', () => {
+    expect(leftoverPlans(plans, { ...options, scope: 'all', liveOwners: new Set(['replica-a', 'replica-b']) }).map((p) => p.messageId)).toEqual(['old', 'young']);
   });
 
-  test('replicas: only plans older than the confirmation window and margin (a live replica may wait on a younger one)', () => {
-    expect(leftoverPlans(plans, { olderThanMs: 60_000, nowMs }).map((p) => p.messageId)).toEqual(['old']);
-    expect(leftoverPlans(plans, { olderThanMs: 120_000, nowMs })).toEqual([]);
+  test("replicas: a plan whose replica stopped beating is a leftover however young; a live replica's is not however old", () => {
+    expect(leftoverPlans(plans, { ...options, scope: 'orphaned', liveOwners: new Set(['replica-a']) }).map((p) => p.messageId)).toEqual(['young']);
+    expect(leftoverPlans(plans, { ...options, scope: 'orphaned', liveOwners: new Set(['replica-b']) }).map((p) => p.messageId)).toEqual(['old']);
+    expect(leftoverPlans(plans, { ...options, scope: 'orphaned', liveOwners: new Set(['replica-a', 'replica-b']) })).toEqual([]);
+  });
+
+  test('replicas: a plan that names no owner falls back to its age', () => {
+    const ownerless = [plan('old', '2026-02-14T09:00:00.000Z'), plan('young', '2026-02-14T09:01:00.000Z')];
+    expect(leftoverPlans(ownerless, { ...options, scope: 'orphaned' }).map((p) => p.messageId)).toEqual(['old']);
+    expect(leftoverPlans(ownerless, { ...options, scope: 'orphaned', ownerlessAfterMs: 120_000 })).toEqual([]);
   });
 });
