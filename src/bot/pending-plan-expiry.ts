@@ -1,4 +1,5 @@
 import type { PendingPlan } from '../state/pending-plans.js';
+import { AUDIT_ACTIONS } from '../state/audit-actions.js';
 import type { BotContext } from './bot-context.js';
 
 /** A replica removes its own plan within the confirmation window; an ownerless one this much later is a leftover. */
@@ -57,7 +58,7 @@ export async function expireLeftoverPlans(context: BotContext, scope: LeftoverOp
     }
     await context.audit.record({
       actor: { via: 'scheduler', id: 'bot', name: replicas ? 'bot replica stopped' : 'bot restart' },
-      action: 'restart',
+      action: AUDIT_ACTIONS.restart,
       target: plan.nodes.join(', '),
       outcome: 'expired',
       detail: replicas ? `plan by ${plan.requestedBy.name} was pending when the bot replica that posted it stopped` : `plan by ${plan.requestedBy.name} was pending when the bot restarted`,

@@ -13,7 +13,8 @@ export async function timelineAttachments(context: Pick<BotContext, 'fleetClient
   const nowMs = context.now();
   let view = known;
   try {
-    view ??= await fleetStatusView(context.fleetClient, { nowMs });
+    // The nodes and the owners the fleet file names: their accounts' fixes come from there.
+    view ??= await fleetStatusView(context.fleetClient, { nowMs, among: [...new Set([...nodes, ...Object.values(context.fleet.owners)])] });
   } catch (error) {
     context.logger.warn({ nodes, err: (error as Error).message }, 'expiry timeline picture not rendered; posting without it');
     return [];

@@ -1,8 +1,10 @@
 import { severityRank, type CellHealth, type FleetView } from './fleet-view.js';
+import { HEALTH_COLOURS } from './health-colours.js';
 
 /*
  * What the expiry timeline picture shows (issue 10), as plain data: one bar per node ×
- * profile from a little before now to its expiry (or the window's end), grouped by account
+ * profile from a little before now to its expiry (or the window's end; an invalid or
+ * missing copy is a stub at now), grouped by account
  * so that copies of one token line up, worst groups first; the "now" line; the alert
  * thresholds as bands; markers for each node's last sync, refresh and restart. A renderer
  * draws exactly this; everything that decides what is shown is here, and tested here.
@@ -31,6 +33,12 @@ export interface TimelineBar {
   toMs: number;
   /** The real expiry; null when the profile has none (a key, a missing copy). */
   expiresAtMs: number | null;
+  /**
+   * No span of time to draw: an invalid token is unusable whatever its expiry says, and a
+   * missing copy has none. Drawn as a short mark at now (fromMs = toMs = now), so that it
+   * is not read as a token that lasts the whole window.
+   */
+  stub: boolean;
   /** The expiry lies past the window's end (the bar runs off the right edge). */
   beyondWindow: boolean;
   colour: string;
@@ -42,8 +50,21 @@ export interface TimelineGroup {
   /** The account (profile id) whose copies line up here. */
   profileId: string;
   worst: CellHealth;
+  /** The bars to draw: worst first. */
   bars: TimelineBar[];
+  /** Healthy copies on other nodes left out of an unhealthy account: only their count is shown. */
+  foldedOk: number;
 }
+
+export interface TimelineMarker {
+  node: string;
+  kind: TimelineEventKind;
+  atMs: number;
+  beforeWindow: boolean;
+}
+
+/** How far back the markers reach (beyond that, the latest operation is not news). */
+export const MARKER_LOOK_BACK_MS = 7 * 24 * 3_600_000;
 
 export interface Timeline {
   fromMs: number;
@@ -51,19 +72,15 @@ export interface Timeline {
   nowMs: number;
   bands: Array<{ kind: 'critical' | 'warning'; fromMs: number; toMs: number; colour: string }>;
   groups: TimelineGroup[];
-  markers: Array<{ node: string; kind: TimelineEventKind; atMs: number }>;
+  /**
+   * Each shown node's latest sync, refresh and restart. One before the window is kept,
+   * marked `beforeWindow` and drawn at its left edge with its age: "restarted 2 d ago" is
+   * still worth knowing when a token looks wrong now.
+   */
+  markers: TimelineMarker[];
   /** Healthy groups left out to keep the picture readable. */
   folded: { groups: number; bars: number };
 }
-
-/** Readable on Discord's dark theme; the same hues as the embeds' colours. */
-export const HEALTH_COLOURS: Record<CellHealth, string> = {
-  ok: '#2ecc71',
-  expiring: '#f1c40f',
-  expired: '#e74c3c',
-  invalid: '#9b59b6',
-  missing: '#7f8c8d',
-};
 
 const BAND_COLOURS = { critical: 'rgba(231, 76, 60, 0.18)', warning: 'rgba(241, 196, 15, 0.12)' } as const;
 
@@ -81,15 +98,18 @@ export function buildTimeline(input: TimelineInput): Timeline {
     if (!node.reachable) continue;
     for (const cell of node.profiles) {
       const expiresAtMs = cell.expiresAt ? Date.parse(cell.expiresAt) : null;
+      const stub = cell.health === 'invalid' || cell.health === 'missing';
+      // A healthy profile with no expiry (an API key, a long-lived token) lasts the whole window.
       const end = expiresAtMs ?? toMs;
       const bar: TimelineBar = {
         node: node.name,
         profileId: cell.profileId,
         health: cell.health,
-        fromMs,
-        toMs: Math.min(Math.max(end, fromMs), toMs),
+        fromMs: stub ? nowMs : fromMs,
+        toMs: stub ? nowMs : Math.min(Math.max(end, fromMs), toMs),
         expiresAtMs,
-        beyondWindow: end > toMs,
+        stub,
+        beyondWindow: !stub && end > toMs,
         colour: HEALTH_COLOURS[cell.health],
         isOwner: cell.isOwner,
         tokenTag: cell.tokenTag,
@@ -98,31 +118,26 @@ export function buildTimeline(input: TimelineInput): Timeline {
     }
   }
   const worstHealth = (bars: TimelineBar[]) => bars.reduce<CellHealth>((worst, bar) => (severityRank(bar.health) > severityRank(worst) ? bar.health : worst), 'ok');
-  const groups: TimelineGroup[] = [...byProfile.entries()].map(([profileId, bars]) => ({
-    profileId,
-    worst: worstHealth(bars),
-    // Within an account: the owner first, then the soonest to expire.
-    bars: bars.sort((a, b) => Number(b.isOwner) - Number(a.isOwner) || (a.expiresAtMs ?? Infinity) - (b.expiresAtMs ?? Infinity) || a.node.localeCompare(b.node)),
-  }));
+  const groups: TimelineGroup[] = [...byProfile.entries()].map(([profileId, bars]) => foldHealthyCopies({ profileId, worst: worstHealth(bars), bars: bars.sort(worstFirst), foldedOk: 0 }));
   groups.sort((a, b) => severityRank(b.worst) - severityRank(a.worst) || a.profileId.localeCompare(b.profileId));
 
-  // Too many bars: fold healthy groups from the end (they are last), never an unhealthy one.
+  // Too many rows: fold healthy groups from the end (they are last), never an unhealthy one.
   const folded = { groups: 0, bars: 0 };
   const maxRows = input.maxRows ?? Infinity;
-  let rows = groups.reduce((sum, group) => sum + group.bars.length, 0);
+  let rows = groups.reduce((sum, group) => sum + groupRows(group), 0);
   while (rows > maxRows && groups.length > 0 && groups.at(-1)!.worst === 'ok') {
     const dropped = groups.pop()!;
     folded.groups++;
     folded.bars += dropped.bars.length;
-    rows -= dropped.bars.length;
+    rows -= groupRows(dropped);
   }
 
   const shownNodes = new Set(groups.flatMap((group) => group.bars.map((bar) => bar.node)));
-  const latest = new Map<string, { node: string; kind: TimelineEventKind; atMs: number }>();
+  const latest = new Map<string, TimelineMarker>();
   for (const event of input.events) {
-    if (!shownNodes.has(event.node) || event.atMs < fromMs || event.atMs > nowMs) continue;
+    if (!shownNodes.has(event.node) || event.atMs < nowMs - MARKER_LOOK_BACK_MS || event.atMs > nowMs) continue;
     const key = `${event.node}\u0000${event.kind}`;
-    if ((latest.get(key)?.atMs ?? -Infinity) < event.atMs) latest.set(key, event);
+    if ((latest.get(key)?.atMs ?? -Infinity) < event.atMs) latest.set(key, { node: event.node, kind: event.kind, atMs: event.atMs, beforeWindow: event.atMs < fromMs });
   }
   return {
     fromMs,
@@ -136,4 +151,37 @@ export function buildTimeline(input: TimelineInput): Timeline {
     markers: [...latest.values()].sort((a, b) => a.atMs - b.atMs),
     folded,
   };
+}
+
+/**
+ * Within an account: the worst copy first (the fleet view's severity order), then the
+ * soonest to expire, so that when a long group is cut, what is cut is healthy. The owner
+ * leads its own health: first when it is as bad as the worst copy, else just after the
+ * unhealthy copies, at the head of the healthy ones. It is the copy a sync would take, so
+ * it belongs beside the broken ones and is never cut; but a healthy owner is no reason to
+ * push a broken copy down.
+ */
+export function worstFirst(a: TimelineBar, b: TimelineBar): number {
+  return severityRank(b.health) - severityRank(a.health) || Number(b.isOwner) - Number(a.isOwner) || (a.expiresAtMs ?? Infinity) - (b.expiresAtMs ?? Infinity) || a.node.localeCompare(b.node);
+}
+
+/** Healthy copies an unhealthy account keeps drawn besides its owner: the next ones to expire. */
+export const HEALTHY_KEPT = 2;
+
+/**
+ * An unhealthy account shows its unhealthy copies, its owner and a couple of healthy ones;
+ * the other healthy copies become a count ("+55 ok on other nodes"). Fifty green rows say
+ * no more than that line, and push the next broken account off the picture. Folding only
+ * one copy would trade a bar for a line of the same height, so that one stays drawn.
+ */
+function foldHealthyCopies(group: TimelineGroup): TimelineGroup {
+  if (group.worst === 'ok') return group;
+  const spare = group.bars.filter((bar) => bar.health === 'ok' && !bar.isOwner).slice(HEALTHY_KEPT);
+  if (spare.length < 2) return group;
+  return { ...group, bars: group.bars.filter((bar) => !spare.includes(bar)), foldedOk: spare.length };
+}
+
+/** The rows a group takes when drawn whole: its bars, and a line for the healthy copies folded. */
+export function groupRows(group: Pick<TimelineGroup, 'bars' | 'foldedOk'>): number {
+  return group.bars.length + (group.foldedOk > 0 ? 1 : 0);
 }

@@ -168,7 +168,7 @@ export function buildFleetView(checkedAt: string, results: readonly NodeResult<S
     const unreadableStores = (status.store.stores ?? []).filter((store) => !store.readable).map((store) => ({ agentId: store.agentId, reason: store.reason ?? 'unreadable' }));
     // The contract's status has only `store.readable`; an agent with no store at all says false too.
     if (!status.store.readable && unreadableStores.length === 0) unreadableStores.push({ agentId: '*', reason: status.store.stores?.length === 0 ? 'no credential store found' : 'unreadable' });
-    const worst = worstOf([...profiles.map((profile) => profile.health), ...(unreadableStores.length > 0 ? (['invalid'] as const) : [])]);
+    const worst = nodeWorst(profiles, unreadableStores);
     return {
       name: result.node,
       reachable: true,
@@ -181,6 +181,11 @@ export function buildFleetView(checkedAt: string, results: readonly NodeResult<S
   });
 
   return summarize(checkedAt, nodes);
+}
+
+/** A reachable node's worst: its profiles' health, and an unreadable store counts as invalid. */
+function nodeWorst(profiles: readonly ProfileCell[], unreadableStores: readonly unknown[]): Severity {
+  return worstOf([...profiles.map((profile) => profile.health), ...(unreadableStores.length > 0 ? (['invalid'] as const) : [])]);
 }
 
 function summarize(checkedAt: string, nodes: NodeView[]): FleetView {
@@ -198,4 +203,19 @@ function summarize(checkedAt: string, nodes: NodeView[]): FleetView {
  */
 export function selectNodes(view: FleetView, names: readonly string[]): FleetView {
   return summarize(view.checkedAt, view.nodes.filter((node) => names.includes(node.name)));
+}
+
+/**
+ * The view with only some profiles kept on each reachable node, each node's worst and the
+ * totals recounted (e.g. an owner's copies of just the accounts a picture is about).
+ */
+export function selectProfiles(view: FleetView, keep: (node: NodeView, cell: ProfileCell) => boolean): FleetView {
+  return summarize(
+    view.checkedAt,
+    view.nodes.map((node) => {
+      if (!node.reachable) return node;
+      const profiles = node.profiles.filter((cell) => keep(node, cell));
+      return { ...node, profiles, worst: nodeWorst(profiles, node.unreadableStores) };
+    }),
+  );
 }

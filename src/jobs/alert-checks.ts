@@ -12,6 +12,7 @@ import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
+import { AUDIT_ACTIONS } from '../state/audit-actions.js';
 import { renderNodeAlerts, renderResolvedEdit, renderResolvedNotice } from '../bot/render/alert-message.js';
 import { scheduleEvery, type ScheduledJob } from './schedule.js';
 
@@ -170,7 +171,7 @@ export class AlertChecks implements AlertSink {
           if (changes.length === 0) continue;
           fixed++;
           const text = `🔧 Auto-fix: ${cell.profileId} on ${node.name} ${Date.parse(cell.expiresAt) <= nowMs ? 'had expired' : 'was expiring'} (<t:${Math.floor(Date.parse(cell.expiresAt) / 1000)}:R>); synced the owner ${cell.owner}'s, valid until <t:${Math.floor(Date.parse(owner.expiresAt) / 1000)}:R> (${changes.map((change) => change.agents.join(', ')).join('; ')}).`;
-          await this.deps.audit.record({ actor: { via: 'scheduler', id: 'auto-fix', name: 'auto-fix' }, action: 'tokens sync', target: `${cell.owner} → ${node.name} (${cell.profileId})`, outcome: 'ok', detail: 'auto-fix of an expiring token' });
+          await this.deps.audit.record({ actor: { via: 'scheduler', id: 'auto-fix', name: 'auto-fix' }, action: AUDIT_ACTIONS.sync, target: `${cell.owner} → ${node.name} (${cell.profileId})`, outcome: 'ok', detail: 'auto-fix of an expiring token' });
           await this.deps.post(text).catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'auto-fix note not posted'));
         } catch (error) {
           this.deps.logger.warn({ node: node.name, profileId: cell.profileId, err: (error as Error).message }, 'auto-fix failed; the alert stands');

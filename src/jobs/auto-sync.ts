@@ -9,6 +9,7 @@ import { OperationRefusedError } from '../fleet/operation-refused.js';
 import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditLog } from '../state/audit-log.js';
+import { AUDIT_ACTIONS } from '../state/audit-actions.js';
 import type { AgentEventSubscriber } from './agent-event-subscriber.js';
 import { scheduleEvery, type ScheduledJob } from './schedule.js';
 
@@ -101,7 +102,7 @@ export class AutoSync {
 
   /** The owned profiles an owner holds right now (from its status). */
   private async syncOwnedBy(owner: string, trigger: 'periodic' | 'reconnect'): Promise<void> {
-    const { results } = await fleetStatus(this.deps.fleetClient, owner);
+    const { results } = await fleetStatus(this.deps.fleetClient, [owner]);
     const status = results[0];
     if (!status?.ok) return;
     const owned = [...new Set(status.value.profiles.filter((profile) => ownerOf(profile.profileId, this.deps.fleet.owners) === owner && profile.health !== 'invalid').map((profile) => profile.profileId))];
@@ -129,7 +130,7 @@ export class AutoSync {
     logger.info({ owner, trigger, changes: changes.length, outcome: syncOutcome(report) }, 'automatic sync');
     if (changes.length === 0) return;
     const summary = changes.map((change) => `${change.profileId} → ${change.node} (${change.agents.join(', ')})`).join('; ');
-    await audit.record({ actor: { via: 'scheduler', id: 'auto-sync', name: `auto-sync (${trigger})` }, action: 'tokens sync', target: `${owner} → followers`, outcome: syncOutcome(report), detail: summary });
+    await audit.record({ actor: { via: 'scheduler', id: 'auto-sync', name: `auto-sync (${trigger})` }, action: AUDIT_ACTIONS.sync, target: `${owner} → followers`, outcome: syncOutcome(report), detail: summary });
     await notify(`🔄 ${trigger === 'refresh' ? 'After a refresh on' : 'Synced from'} ${owner}: ${summary}`);
   }
 

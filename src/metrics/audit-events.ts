@@ -1,3 +1,4 @@
+import { AUDIT_ACTIONS, SYNC_ACTIONS } from '../state/audit-actions.js';
 import type { AuditRecord } from '../state/audit-log.js';
 
 /*
@@ -14,11 +15,11 @@ export const CONFIRMATION_RESULTS = ['confirmed', 'cancelled', 'expired'] as con
 
 export type AuditCounter = 'syncs' | 'refreshes' | 'restarts' | 'confirmations';
 
-/** Actions as the audit log names them; a dry run is a plan, not a sync. */
+/** The actions each counter counts; a dry run is a plan, not a sync. */
 const COUNTED: Array<{ counter: Exclude<AuditCounter, 'confirmations'>; actions: readonly string[]; outcomes: readonly string[] }> = [
-  { counter: 'syncs', actions: ['tokens sync', 'tokens sync (after refresh)'], outcomes: SYNC_OUTCOMES },
-  { counter: 'refreshes', actions: ['tokens refresh'], outcomes: REFRESH_OUTCOMES },
-  { counter: 'restarts', actions: ['restart'], outcomes: RESTART_OUTCOMES },
+  { counter: 'syncs', actions: SYNC_ACTIONS, outcomes: SYNC_OUTCOMES },
+  { counter: 'refreshes', actions: [AUDIT_ACTIONS.refresh], outcomes: REFRESH_OUTCOMES },
+  { counter: 'restarts', actions: [AUDIT_ACTIONS.restart], outcomes: RESTART_OUTCOMES },
 ];
 
 export function auditCounts(record: Pick<AuditRecord, 'action' | 'outcome'>): Array<{ counter: AuditCounter; outcome: string }> {

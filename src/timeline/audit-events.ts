@@ -1,4 +1,5 @@
 import type { TimelineInput } from '../domain/expiry-timeline.js';
+import { AUDIT_ACTIONS, SYNC_ACTIONS } from '../state/audit-actions.js';
 import type { AuditRecord } from '../state/audit-log.js';
 
 /*
@@ -11,7 +12,6 @@ import type { AuditRecord } from '../state/audit-log.js';
 export type TimelineEvent = TimelineInput['events'][number];
 
 const DONE = new Set<AuditRecord['outcome']>(['ok', 'partial']);
-const SYNC_ACTIONS = new Set(['tokens sync', 'tokens sync (after refresh)']);
 /** A target's line in a sync's detail that says it was reached: `t440: updated …`, `n-3: nothing to change`. */
 const REACHED = /^(updated|would update|nothing to change)\b/;
 
@@ -44,11 +44,11 @@ export function timelineEvents(records: readonly AuditRecord[], nodeNames: reado
   for (const record of records) {
     if (!DONE.has(record.outcome)) continue;
     const atMs = Date.parse(record.at);
-    if (SYNC_ACTIONS.has(record.action)) {
+    if (SYNC_ACTIONS.includes(record.action)) {
       for (const node of syncedNodes(record, known)) events.push({ node, kind: 'sync', atMs });
-    } else if (record.action === 'tokens refresh' || record.action === 'restart') {
+    } else if (record.action === AUDIT_ACTIONS.refresh || record.action === AUDIT_ACTIONS.restart) {
       const node = bareNode(record.target ?? '');
-      if (known.has(node)) events.push({ node, kind: record.action === 'restart' ? 'restart' : 'refresh', atMs });
+      if (known.has(node)) events.push({ node, kind: record.action === AUDIT_ACTIONS.restart ? 'restart' : 'refresh', atMs });
     }
   }
   return events;

@@ -15,7 +15,9 @@ export function unreachableNote(view: FleetView): string | null {
 export function timelineCaption(timeline: Timeline, view: FleetView, scope: string): string {
   const counts = new Map<CellHealth, number>();
   for (const bar of timeline.groups.flatMap((group) => group.bars)) counts.set(bar.health, (counts.get(bar.health) ?? 0) + 1);
-  if (timeline.folded.bars > 0) counts.set('ok', (counts.get('ok') ?? 0) + timeline.folded.bars);
+  // Healthy copies not drawn, whole accounts or inside an unhealthy one, are still counted.
+  const foldedOk = timeline.folded.bars + timeline.groups.reduce((sum, group) => sum + group.foldedOk, 0);
+  if (foldedOk > 0) counts.set('ok', (counts.get('ok') ?? 0) + foldedOk);
   const hours = Math.round((timeline.toMs - timeline.nowMs) / 3_600_000);
   const parts = [`📈 Token expiry, ${scope}, next ${hours} h (UTC)`, `${view.nodes.length} node${view.nodes.length === 1 ? '' : 's'}`];
   parts.push(...ORDER.filter((health) => counts.get(health)).map((health) => `${ICON[health]} ${counts.get(health)} ${health}`));

@@ -1,6 +1,7 @@
 import type { CustomSeriesOption, CustomSeriesRenderItem, EChartsOption, GraphicComponentOption } from 'echarts';
-import { HEALTH_COLOURS, type Timeline, type TimelineBar, type TimelineEventKind, type TimelineGroup } from '../domain/expiry-timeline.js';
+import type { Timeline, TimelineBar, TimelineEventKind, TimelineGroup } from '../domain/expiry-timeline.js';
 import type { CellHealth } from '../domain/fleet-view.js';
+import { HEALTH_COLOURS } from '../domain/health-colours.js';
 import { FONT_FAMILY } from './fonts.js';
 import type { TimelineLayout } from './layout.js';
 import { PALETTE } from './palette.js';
@@ -22,6 +23,9 @@ export interface TimelineText {
   /** One-line remarks under the legend (e.g. nodes that did not answer). */
   notes?: readonly string[];
 }
+
+/** An invalid or missing copy's mark at now, in pixels. */
+const STUB_WIDTH = 14;
 
 const HEALTH_ORDER: CellHealth[] = ['expired', 'invalid', 'expiring', 'missing', 'ok'];
 const MARKER_KINDS: TimelineEventKind[] = ['sync', 'refresh', 'restart'];
@@ -87,8 +91,23 @@ function tokenNote(bar: TimelineBar, group: TimelineGroup): string {
   return bar.tokenTag && reference && bar.tokenTag !== reference ? ` · token ${bar.tokenTag} (not the owner's)` : '';
 }
 
+/** "+55 ok on other nodes" (shorter when the room is short); "+3 more nodes, 1 ok" when broken ones were cut too. */
+export function moreText(row: { count: number; ok: number }, room: number, fontSize: number): string {
+  const nodes = `node${row.count === 1 ? '' : 's'}`;
+  if (row.ok < row.count) return fitText(`+${row.count} more ${nodes}${row.ok > 0 ? `, ${row.ok} ok` : ''}`, room, fontSize);
+  const wordings = [`+${row.count} ok on other ${nodes}`, `+${row.count} ok elsewhere`, `+${row.count} ok`];
+  return wordings.find((words) => textWidth(words, fontSize) <= room) ?? wordings.at(-1)!;
+}
+
+/** The words after a bar: when it expires; for a stub, why there is no span to draw. */
+export function barLabel(bar: TimelineBar, nowMs: number): string {
+  if (bar.health === 'missing') return 'missing here';
+  if (bar.health === 'invalid') return 'invalid';
+  return expiryText(bar.expiresAtMs, nowMs);
+}
+
 /** Row labels: the account on its first row, then each node (the owner starred and bold). */
-function rowLabels(layout: TimelineLayout): Graphic[] {
+function rowLabels(layout: TimelineLayout, nowMs: number): Graphic[] {
   const { size, rows } = layout;
   const graphics: Graphic[] = [];
   const profileWidth = size.nodeColumn - 20;
@@ -105,7 +124,8 @@ function rowLabels(layout: TimelineLayout): Graphic[] {
       if (index > 0) graphics.push(rect(0, y - size.rowHeight / 2, layout.width, 1, PALETTE.groupRule, 4));
     }
     if (row.kind === 'more') {
-      graphics.push(text(size.nodeColumn, y, `+${row.count} more node${row.count === 1 ? '' : 's'}`, { size: size.fontSize, fill: PALETTE.muted }));
+      // No bar on this row: the words may run into the plot, up to the "now" line.
+      graphics.push(text(size.nodeColumn, y, moreText(row, layout.x(nowMs) - 8 - size.nodeColumn, size.fontSize), { size: size.fontSize, fill: PALETTE.muted }));
       return;
     }
     const { bar } = row;
@@ -144,6 +164,9 @@ function legend(timeline: Timeline, layout: TimelineLayout, words: TimelineText)
   const graphics = [...legendLine(health, 12, y1, fontSize), ...legendLine([...markers, ...bands], 12, y2, fontSize)];
   const notes = [...(timeline.folded.groups > 0 ? [`+${timeline.folded.groups} healthy account${timeline.folded.groups === 1 ? '' : 's'} folded (${timeline.folded.bars} bars, all ok)`] : [])];
   if (layout.cut.groups > 0) notes.push(`${layout.cut.groups} more account${layout.cut.groups === 1 ? '' : 's'} (${layout.cut.bars} bars) not drawn: too many to show`);
+  const drawnNodes = new Set(layout.rows.flatMap((row) => (row.kind === 'bar' ? [row.bar.node] : [])));
+  const earlier = timeline.markers.filter((marker) => marker.beforeWindow && drawnNodes.has(marker.node));
+  if (earlier.length > 0) notes.push(`hollow at the left edge, earlier: ${earlier.map((marker) => `${marker.node} ${marker.kind} ${shortDuration(timeline.nowMs - marker.atMs)} ago`).join(', ')}`);
   notes.push(...(words.notes ?? []));
   const noteLine = fitText(notes.join(' · '), layout.width - 24, fontSize);
   if (noteLine) graphics.push(text(12, y2 + fontSize + 10, noteLine, { size: fontSize, fill: PALETTE.text }));
@@ -184,21 +207,24 @@ export function timelineOption(timeline: Timeline, layout: TimelineLayout, words
     const [x0] = api.coord([bar.fromMs, index]) as [number, number];
     const [x1] = api.coord([bar.toMs, index]) as [number, number];
     const y = layout.rowCentre(index);
+    // An invalid or missing copy: a short mark just after the "now" line, not a span of time.
     // A token that expired before the window still gets a stub: a missing bar reads as "no data".
-    const width = Math.max(4, x1 - x0);
-    const children: Graphic[] = [{ type: 'rect', shape: { x: x0, y: y - halfBar, width, height: size.barHeight, r: 2 }, style: { fill: bar.colour } }];
+    const left = bar.stub ? x0 + 3 : x0;
+    const width = bar.stub ? STUB_WIDTH : Math.max(4, x1 - x0);
+    const children: Graphic[] = [{ type: 'rect', shape: { x: left, y: y - halfBar, width, height: size.barHeight, r: 2 }, style: { fill: bar.colour } }];
     if (bar.beyondWindow) {
       // Runs off the right edge: an arrow says "later than this".
-      const end = x0 + width;
+      const end = left + width;
       children.push({ type: 'polygon', shape: { points: [[end, y - halfBar - 2], [end + 6, y], [end, y + halfBar + 2]] }, style: { fill: bar.colour } });
     }
-    if (size.barText) {
-      const label = bar.health === 'missing' ? 'missing here' : `${expiryText(bar.expiresAtMs, timeline.nowMs)}${tokenNote(bar, row.group)}`;
-      const room = plot.left + plot.width - (x0 + width);
+    // A stub's colour alone (purple, grey) is easy to misread: it is named in either variant.
+    if (size.barText || bar.stub) {
+      const label = `${barLabel(bar, timeline.nowMs)}${size.barText ? tokenNote(bar, row.group) : ''}`;
+      const room = plot.left + plot.width - (left + width);
       children.push(
         room > textWidth(label, size.fontSize - 2) + 12
-          ? { type: 'text', x: x0 + width + 6, y, style: { text: label, fill: PALETTE.muted, font: font(size.fontSize - 2), align: 'left', verticalAlign: 'middle' } }
-          : { type: 'text', x: x0 + width - 6, y, style: { text: label, fill: PALETTE.onBar, font: font(size.fontSize - 2, true), align: 'right', verticalAlign: 'middle' } },
+          ? { type: 'text', x: left + width + 6, y, style: { text: label, fill: PALETTE.muted, font: font(size.fontSize - 2), align: 'left', verticalAlign: 'middle' } }
+          : { type: 'text', x: left + width - 6, y, style: { text: label, fill: PALETTE.onBar, font: font(size.fontSize - 2, true), align: 'right', verticalAlign: 'middle' } },
       );
     }
     return element({ type: 'group', children });
@@ -208,6 +234,11 @@ export function timelineOption(timeline: Timeline, layout: TimelineLayout, words
   const markerItems = barRows.flatMap(({ row, index }) => timeline.markers.filter((marker) => marker.node === row.bar.node).map((marker) => ({ marker, index })));
   const markers: CustomSeriesRenderItem = (params, api) => {
     const { marker, index } = markerItems[params.dataIndex]!;
+    if (marker.beforeWindow) {
+      // Earlier than the window: hollow, at its left edge; its age is in the notes under the legend.
+      const shape = markerShape(marker.kind, plot.left + size.markerSize / 2 + 1, layout.rowCentre(index), size.markerSize);
+      return element({ ...shape, style: { fill: PALETTE.background, stroke: PALETTE.marker[marker.kind], lineWidth: 1.5 } });
+    }
     const [x] = api.coord([marker.atMs, index]) as [number, number];
     return element(markerShape(marker.kind, x, layout.rowCentre(index), size.markerSize));
   };
@@ -256,6 +287,6 @@ export function timelineOption(timeline: Timeline, layout: TimelineLayout, words
       series('markers', markers, markerItems.map(({ marker, index }) => [marker.atMs, index]), 5),
       series('now', nowLine, [[timeline.nowMs, 0]], 6),
     ],
-    graphic: { elements: [...header(timeline, layout, words), ...rowLabels(layout), ...legend(timeline, layout, words), ...empty] } as GraphicComponentOption,
+    graphic: { elements: [...header(timeline, layout, words), ...rowLabels(layout, timeline.nowMs), ...legend(timeline, layout, words), ...empty] } as GraphicComponentOption,
   };
 }

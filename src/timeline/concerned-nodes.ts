@@ -1,4 +1,4 @@
-import { selectNodes, type FleetView } from '../domain/fleet-view.js';
+import { selectNodes, selectProfiles, type FleetView } from '../domain/fleet-view.js';
 
 /*
  * The nodes a restart plan or an alert is about, plus the owners of the accounts they
@@ -15,8 +15,15 @@ export function concernedNodes(view: FleetView, nodes: readonly string[]): strin
   return view.nodes.map((node) => node.name).filter((name) => names.has(name));
 }
 
+/**
+ * The concerned nodes whole; a node brought in only as an owner, just its own copies of the
+ * accounts the concerned nodes hold (a missing copy counts: the owner's is what a sync would
+ * bring). Its other accounts, and copies of accounts someone else owns, are not what the
+ * plan or alert is about, and would push the rows that are off a small picture.
+ */
 export function viewOfConcerned(view: FleetView, nodes: readonly string[]): FleetView {
-  return selectNodes(view, concernedNodes(view, nodes));
+  const held = new Set(view.nodes.filter((node) => nodes.includes(node.name)).flatMap((node) => node.profiles.map((cell) => cell.profileId)));
+  return selectProfiles(selectNodes(view, concernedNodes(view, nodes)), (node, cell) => nodes.includes(node.name) || (cell.isOwner && held.has(cell.profileId)));
 }
 
 /** `t440`, `t440 (and owner pc-a)`, `3 nodes`: what a small picture is about, in its title. */

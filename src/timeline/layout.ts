@@ -5,7 +5,7 @@ import type { Timeline, TimelineBar, TimelineGroup } from '../domain/expiry-time
  * account's name on its first row), the plot's place, the scale from time to x. Pure, so
  * that the renderer and the tests that look for a colour at a place agree by construction.
  * A picture grows with its rows up to a height Discord still shows usefully; past that,
- * long groups are cut (their worst bars kept, the owner first) and say how many are left out.
+ * long groups are cut (their worst bars and their owner kept) and say how many are left out.
  */
 
 export type TimelineVariant = 'full' | 'small';
@@ -30,9 +30,19 @@ export interface VariantSize {
   barText: boolean;
 }
 
-/** The reply's picture; and a small one for a restart plan or an alert, about a few nodes. */
+/**
+ * The reply's picture; and a small one for a restart plan or an alert, about a few nodes.
+ *
+ * Height caps: Discord's desktop client previews an image at up to about 550 px wide,
+ * scaling it down to fit, so the full picture (1000 px) is seen at 55 %. At 1100 px tall
+ * that preview is about 550 × 600: the header, the worst accounts and the legend on one
+ * laptop screen beside the message, its 13 px text still legible at ~7 px. A 1600 px one
+ * previews at 880 px tall: the reader scrolls past the title to find the legend, and the
+ * rows that matter are the same ones either way (the worst come first, healthy ones fold).
+ * The small one is made to sit under a plan's or an alert's embed: 640 × 520 at most.
+ */
 export const VARIANTS: Record<TimelineVariant, VariantSize> = {
-  full: { width: 1000, maxHeight: 1600, rowHeight: 22, barHeight: 12, fontSize: 13, titleSize: 16, labelWidth: 340, nodeColumn: 200, right: 28, top: 66, bottom: 110, maxTicks: 10, markerSize: 10, barText: true },
+  full: { width: 1000, maxHeight: 1100, rowHeight: 22, barHeight: 12, fontSize: 13, titleSize: 16, labelWidth: 340, nodeColumn: 200, right: 28, top: 66, bottom: 110, maxTicks: 10, markerSize: 10, barText: true },
   small: { width: 640, maxHeight: 520, rowHeight: 18, barHeight: 10, fontSize: 11, titleSize: 13, labelWidth: 240, nodeColumn: 138, right: 18, top: 54, bottom: 92, maxTicks: 6, markerSize: 8, barText: false },
 };
 
@@ -44,7 +54,8 @@ export function rowBudget(variant: TimelineVariant): number {
 
 export type LayoutRow =
   | { kind: 'bar'; bar: TimelineBar; group: TimelineGroup; firstInGroup: boolean }
-  | { kind: 'more'; count: number; group: TimelineGroup; firstInGroup: false };
+  /** Copies of the group not drawn: `count` nodes, `ok` of them healthy (folded or cut here). */
+  | { kind: 'more'; count: number; ok: number; group: TimelineGroup; firstInGroup: boolean };
 
 export interface TimelineLayout {
   variant: TimelineVariant;
@@ -62,11 +73,29 @@ export interface TimelineLayout {
 }
 
 /**
+ * A group's bars under a cap: the first `cap` (the worst, see `worstFirst`), its owner kept
+ * in place of the last of them when it comes later (with room for two). A group one bar over
+ * the cap, with no healthy copies folded, is drawn whole: a "+1 more" line costs the same row.
+ */
+function capGroup(group: TimelineGroup, cap: number): { shown: TimelineBar[]; hidden: TimelineBar[] } {
+  if (group.bars.length <= cap || (group.bars.length === cap + 1 && group.foldedOk === 0)) return { shown: group.bars, hidden: [] };
+  const owner = group.bars.find((bar) => bar.isOwner);
+  let shown = group.bars.slice(0, cap);
+  if (owner && cap >= 2 && !shown.includes(owner)) shown = [...shown.slice(0, cap - 1), owner];
+  return { shown, hidden: group.bars.filter((bar) => !shown.includes(bar)) };
+}
+
+function cappedRows(group: TimelineGroup, cap: number): number {
+  const { shown, hidden } = capGroup(group, cap);
+  return shown.length + (hidden.length + group.foldedOk > 0 ? 1 : 0);
+}
+
+/**
  * The largest per-group cap that fits: a cut group shows `cap` bars and a "+N more" row.
  * When even one bar per group is too many, the last groups (the healthiest) go.
  */
 function fitGroups(groups: readonly TimelineGroup[], budget: number): { rows: LayoutRow[]; cut: { groups: number; bars: number } } {
-  const rowsWith = (cap: number) => groups.reduce((sum, group) => sum + Math.min(group.bars.length, cap + 1), 0);
+  const rowsWith = (cap: number) => groups.reduce((sum, group) => sum + cappedRows(group, cap), 0);
   const largest = Math.max(0, ...groups.map((group) => group.bars.length));
   let cap = largest;
   while (cap > 1 && rowsWith(cap) > budget) cap--;
@@ -74,10 +103,10 @@ function fitGroups(groups: readonly TimelineGroup[], budget: number): { rows: La
   let used = 0;
   const cut = { groups: 0, bars: 0 };
   for (const group of groups) {
-    const rows = Math.min(group.bars.length, cap + 1);
+    const rows = cappedRows(group, cap);
     if (used + rows > budget && kept.length > 0) {
       cut.groups++;
-      cut.bars += group.bars.length;
+      cut.bars += group.bars.length + group.foldedOk;
       continue;
     }
     kept.push(group);
@@ -85,10 +114,10 @@ function fitGroups(groups: readonly TimelineGroup[], budget: number): { rows: La
   }
   const rows: LayoutRow[] = [];
   for (const group of kept) {
-    const fits = group.bars.length <= cap + 1;
-    const shown = fits ? group.bars : group.bars.slice(0, cap);
+    const { shown, hidden } = capGroup(group, cap);
     shown.forEach((bar, index) => rows.push({ kind: 'bar', bar, group, firstInGroup: index === 0 }));
-    if (!fits) rows.push({ kind: 'more', count: group.bars.length - cap, group, firstInGroup: false });
+    const count = hidden.length + group.foldedOk;
+    if (count > 0) rows.push({ kind: 'more', count, ok: hidden.filter((bar) => bar.health === 'ok').length + group.foldedOk, group, firstInGroup: shown.length === 0 });
   }
   return { rows, cut };
 }

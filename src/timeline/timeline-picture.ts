@@ -1,4 +1,4 @@
-import { buildTimeline, windowStart, type Timeline } from '../domain/expiry-timeline.js';
+import { buildTimeline, MARKER_LOOK_BACK_MS, type Timeline } from '../domain/expiry-timeline.js';
 import type { FleetView } from '../domain/fleet-view.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditLog } from '../state/audit-log.js';
@@ -48,7 +48,8 @@ export interface TimelinePicture {
 const DESCRIPTION_MAX = 1024;
 
 export async function timelinePicture(view: FleetView, sources: PictureSources, request: PictureRequest): Promise<TimelinePicture> {
-  const records = await sources.audit.since(windowStart(request.nowMs, request.hours));
+  // Further back than the window: the latest operation before it is drawn at its edge.
+  const records = await sources.audit.since(request.nowMs - MARKER_LOOK_BACK_MS);
   const timeline = buildTimeline({
     view,
     events: timelineEvents(records, view.nodes.map((node) => node.name)),

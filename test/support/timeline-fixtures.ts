@@ -57,9 +57,11 @@ export const incidentEvents: TimelineInput['events'] = [
   { node: 'pc-a', kind: 'refresh', atMs: NOW - 1 * HOUR },
   { node: 't440', kind: 'sync', atMs: NOW - 4 * HOUR },
   { node: 't440', kind: 'restart', atMs: NOW - 3 * HOUR },
+  // Before the window: drawn at its left edge, its age in the notes.
+  { node: 'pc-a', kind: 'restart', atMs: NOW - 50 * HOUR },
 ];
 
-/** 100 nodes × 15 accounts: two accounts in trouble on a few nodes, the rest healthy. */
+/** 100 nodes × 15 accounts: two accounts in trouble on a few nodes (one copy invalid, one missing), the rest healthy. */
 export function bigFleet(): FleetView {
   const providers = Array.from({ length: 15 }, (_, index) => (index === 0 ? 'anthropic:default' : index === 1 ? 'openai-codex:ops@example.com' : `provider-${String(index).padStart(2, '0')}:team`));
   return view(
@@ -69,6 +71,8 @@ export function bigFleet(): FleetView {
         name,
         providers.map((profileId, p) => {
           if (p === 0 && n % 25 === 7) return cell(profileId, 'expired', -(n % 5 + 1) * HOUR, { tokenTag: 'B' });
+          if (p === 0 && n === 50) return cell(profileId, 'invalid', 20 * HOUR, { tokenTag: 'C' });
+          if (p === 0 && n === 60) return cell(profileId, 'missing', null);
           if (p === 1 && n % 30 === 3) return cell(profileId, 'expiring', (n % 7) * HOUR + 3 * HOUR, { tokenTag: 'A' });
           return cell(profileId, 'ok', (30 + ((n * 7 + p * 13) % 200)) * HOUR, { isOwner: n === 0, tokenTag: 'A' });
         }),

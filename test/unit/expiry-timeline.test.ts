@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { buildTimeline, HEALTH_COLOURS } from '../../src/domain/expiry-timeline.js';
+import { buildTimeline } from '../../src/domain/expiry-timeline.js';
+import { HEALTH_COLOURS } from '../../src/domain/health-colours.js';
 import type { FleetView, NodeView, ProfileCell } from '../../src/domain/fleet-view.js';
 
 const HOUR = 3_600_000;
@@ -26,12 +27,54 @@ describe('the expiry timeline', () => {
     node('dead', [], false),
   ]);
 
-  test('one bar per node × profile, grouped by account, worst account first; the owner first in its group', () => {
+  test('one bar per node × profile, grouped by account, worst account first; the worst copy first in its group, a healthy owner after it', () => {
     const timeline = buildTimeline({ view: incident, events: [], nowMs: NOW, hours: 48, thresholds });
     expect(timeline.groups.map((group) => [group.profileId, group.worst, group.bars.map((bar) => bar.node)])).toEqual([
-      ['anthropic:default', 'expired', ['pc-a', 't440']],
-      ['openai-codex:ops', 'expiring', ['pc-a', 't440']],
+      ['anthropic:default', 'expired', ['t440', 'pc-a']],
+      ['openai-codex:ops', 'expiring', ['t440', 'pc-a']],
     ]);
+  });
+
+  test('within an account: by health (the fleet view’s severity order), then expiry; the owner leads its own health', () => {
+    // 100 nodes on one account: one invalid, one missing, one expired, the rest healthy.
+    const nodes = Array.from({ length: 100 }, (_, n) => {
+      const name = n === 0 ? 'pc-a' : `node-${String(n).padStart(3, '0')}`;
+      if (n === 50) return node(name, [cell('anthropic:default', 'invalid', 5 * HOUR)]);
+      if (n === 60) return node(name, [cell('anthropic:default', 'missing', null)]);
+      if (n === 7) return node(name, [cell('anthropic:default', 'expired', -HOUR)]);
+      return node(name, [cell('anthropic:default', 'ok', (30 + n) * HOUR, { isOwner: n === 0 })]);
+    });
+    const [group] = buildTimeline({ view: view(nodes), events: [], nowMs: NOW, hours: 48, thresholds }).groups;
+    expect(group!.bars.slice(0, 6).map((bar) => `${bar.node} ${bar.health}`)).toEqual(['node-050 invalid', 'node-007 expired', 'node-060 missing', 'pc-a ok', 'node-001 ok', 'node-002 ok']);
+    // An owner as bad as the worst copy comes first among them.
+    const ownerExpired = view([node('t440', [cell('anthropic:default', 'expired', -3 * HOUR)]), node('pc-a', [cell('anthropic:default', 'expired', -HOUR, { isOwner: true })])]);
+    expect(buildTimeline({ view: ownerExpired, events: [], nowMs: NOW, hours: 48, thresholds }).groups[0]!.bars.map((bar) => bar.node)).toEqual(['pc-a', 't440']);
+  });
+
+  test('an unhealthy account keeps its unhealthy copies, its owner and two healthy ones; the other healthy copies are a count', () => {
+    const nodes = Array.from({ length: 60 }, (_, n) =>
+      node(n === 0 ? 'pc-a' : `n-${n}`, [cell('anthropic:default', n === 9 || n === 30 ? 'expired' : 'ok', n === 9 || n === 30 ? -HOUR : (30 + n) * HOUR, { isOwner: n === 0 })]),
+    );
+    const [group] = buildTimeline({ view: view(nodes), events: [], nowMs: NOW, hours: 48, thresholds }).groups;
+    expect(group!.bars.map((bar) => bar.node)).toEqual(['n-30', 'n-9', 'pc-a', 'n-1', 'n-2']);
+    expect(group!.foldedOk).toBe(55);
+    // One healthy copy more than kept is drawn: its count would take the same row.
+    const few = view([node('pc-a', [cell('x:y', 'ok', 40 * HOUR, { isOwner: true })]), node('b', [cell('x:y', 'expired', -HOUR)]), ...['c', 'd', 'e'].map((name) => node(name, [cell('x:y', 'ok', 40 * HOUR)]))]);
+    expect(buildTimeline({ view: few, events: [], nowMs: NOW, hours: 48, thresholds }).groups[0]).toMatchObject({ foldedOk: 0, bars: expect.arrayContaining([expect.objectContaining({ node: 'e' })]) });
+    // A healthy account is left whole (it folds as a whole, past maxRows).
+    expect(buildTimeline({ view: view(nodes.map((n) => ({ ...n, profiles: n.profiles.map((c) => ({ ...c, health: 'ok' as const, expiresAt: new Date(NOW + 40 * HOUR).toISOString() })) }))), events: [], nowMs: NOW, hours: 48, thresholds }).groups[0]).toMatchObject({ foldedOk: 0 });
+  });
+
+  test('an invalid or missing copy is a stub at now, not a bar across the window; a key with no expiry spans it', () => {
+    const mixed = view([
+      node('pc-a', [cell('anthropic:default', 'ok', 7 * HOUR, { isOwner: true }), cell('openai:key', 'ok', null, { type: 'api_key', owner: null })]),
+      node('t440', [cell('anthropic:default', 'invalid', 30 * HOUR), cell('openai:key', 'missing', null, { type: 'api_key', owner: null })]),
+    ]);
+    const timeline = buildTimeline({ view: mixed, events: [], nowMs: NOW, hours: 48, thresholds });
+    const bar = (nodeName: string, profileId: string) => timeline.groups.find((group) => group.profileId === profileId)!.bars.find((candidate) => candidate.node === nodeName)!;
+    expect(bar('t440', 'anthropic:default')).toMatchObject({ stub: true, fromMs: NOW, toMs: NOW, beyondWindow: false, colour: HEALTH_COLOURS.invalid });
+    expect(bar('t440', 'openai:key')).toMatchObject({ stub: true, fromMs: NOW, toMs: NOW, beyondWindow: false, colour: HEALTH_COLOURS.missing });
+    expect(bar('pc-a', 'openai:key')).toMatchObject({ stub: false, fromMs: NOW - 6 * HOUR, toMs: NOW + 48 * HOUR, expiresAtMs: null });
   });
 
   test('bars run from the window start to the expiry, clamped to the window, in their health colour', () => {
@@ -58,7 +101,7 @@ describe('the expiry timeline', () => {
     ]);
   });
 
-  test("markers: each shown node's latest sync, refresh and restart inside the window; others left out", () => {
+  test("markers: each shown node's latest sync, refresh and restart; one before the window flagged for its edge; others left out", () => {
     const events = [
       { node: 't440', kind: 'sync' as const, atMs: NOW - 3 * HOUR },
       { node: 't440', kind: 'sync' as const, atMs: NOW - HOUR },
@@ -67,9 +110,11 @@ describe('the expiry timeline', () => {
       { node: 'dead', kind: 'restart' as const, atMs: NOW - HOUR },
       { node: 'pc-a', kind: 'refresh' as const, atMs: NOW + HOUR },
     ];
-    expect(buildTimeline({ view: incident, events, nowMs: NOW, hours: 48, thresholds }).markers).toEqual([
-      { node: 't440', kind: 'sync', atMs: NOW - HOUR },
-      { node: 't440', kind: 'restart', atMs: NOW - 30 * 60_000 },
+    expect(buildTimeline({ view: incident, events: [...events, { node: 'pc-a', kind: 'restart' as const, atMs: NOW - 8 * 24 * HOUR }], nowMs: NOW, hours: 48, thresholds }).markers).toEqual([
+      // 40 h ago, before the window's 6 h look-back: kept, at the edge. Eight days ago: not news.
+      { node: 't440', kind: 'refresh', atMs: NOW - 40 * HOUR, beforeWindow: true },
+      { node: 't440', kind: 'sync', atMs: NOW - HOUR, beforeWindow: false },
+      { node: 't440', kind: 'restart', atMs: NOW - 30 * 60_000, beforeWindow: false },
     ]);
   });
 
@@ -77,9 +122,11 @@ describe('the expiry timeline', () => {
     const nodes = Array.from({ length: 100 }, (_, index) =>
       node(`n-${index}`, [cell('anthropic:default', index === 7 ? 'expired' : 'ok', index === 7 ? -HOUR : 30 * HOUR), ...Array.from({ length: 4 }, (_, p) => cell(`provider${p}:ops`, 'ok', 40 * HOUR))]),
     );
-    const timeline = buildTimeline({ view: view(nodes), events: [], nowMs: NOW, hours: 48, thresholds, maxRows: 150 });
+    const timeline = buildTimeline({ view: view(nodes), events: [], nowMs: NOW, hours: 48, thresholds, maxRows: 100 });
     expect(timeline.groups.map((group) => group.profileId)).toEqual(['anthropic:default']);
-    expect(timeline.groups[0]!.bars).toHaveLength(100);
+    // The expired copy and two healthy ones drawn, the other 97 counted on a line of their own.
+    expect(timeline.groups[0]!.bars.map((bar) => bar.node)).toEqual(['n-7', 'n-0', 'n-1']);
+    expect(timeline.groups[0]!.foldedOk).toBe(97);
     expect(timeline.folded).toEqual({ groups: 4, bars: 400 });
   });
 });

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
 import { describe, expect, test } from 'vitest';
-import { buildTimeline, HEALTH_COLOURS, type Timeline } from '../../src/domain/expiry-timeline.js';
+import { buildTimeline, type Timeline } from '../../src/domain/expiry-timeline.js';
+import { HEALTH_COLOURS } from '../../src/domain/health-colours.js';
 import { selectNodes } from '../../src/domain/fleet-view.js';
 import { timelineOption } from '../../src/timeline/chart-option.js';
 import { layoutTimeline, rowBudget, VARIANTS, type TimelineLayout, type TimelineVariant } from '../../src/timeline/layout.js';
@@ -106,18 +107,59 @@ describe('the rendered timeline', () => {
     expect(utcTicks(NOW - 6 * HOUR - 20 * 60_000, NOW + 48 * HOUR, 6 * HOUR).map((tick) => new Date(tick).toISOString().slice(11, 16))).toEqual(['06:00', '12:00', '18:00', '00:00', '06:00', '12:00', '18:00', '00:00', '06:00']);
   });
 
-  test('100 nodes × 15 accounts: healthy accounts folded and counted, long groups cut to the height cap, worst first', async () => {
+  test('100 nodes × 15 accounts: healthy accounts folded and counted, healthy copies of unhealthy ones counted, worst first', async () => {
     const timeline = timelineOf(bigFleet(), 'full');
     const { png, layout, svg } = await draw(timeline, 'full');
     expect(png.height).toBeLessThanOrEqual(VARIANTS.full.maxHeight);
+    expect(VARIANTS.full.maxHeight).toBeLessThanOrEqual(1100);
     expect(layout.rows.length).toBeLessThanOrEqual(rowBudget('full'));
     expect(timeline.folded.groups).toBe(13);
     expect(svg).toContain('+13 healthy accounts folded (1300 bars, all ok)');
-    expect(svg).toMatch(/\+\d+ more nodes/);
-    // Every expired bar is drawn (they sort first in their group, after the owner).
-    const drawn = layout.rows.flatMap((row) => (row.kind === 'bar' ? [row.bar] : []));
-    expect(drawn.filter((bar) => bar.health === 'expired')).toHaveLength(4);
+    // anthropic: 6 unhealthy of 100, the owner, two healthy drawn; 91 counted.
+    expect(svg).toContain('+91 ok on other nodes');
+    expect(svg).toContain('+93 ok on other nodes');
+    // Every unhealthy bar is drawn, the worst first; no more than two healthy ones besides the owner.
+    const drawn = layout.rows.flatMap((row) => (row.kind === 'bar' && row.bar.profileId === 'anthropic:default' ? [`${row.bar.node} ${row.bar.health}`] : []));
+    expect(drawn).toEqual(['node-050 invalid', 'node-007 expired', 'node-032 expired', 'node-057 expired', 'node-082 expired', 'node-060 missing', 'pc-a ok', 'node-086 ok', 'node-029 ok']);
     expectColour(pixel(png, layout.x(NOW - 5 * HOUR), layout.rowCentre(rowOf(layout, 'node-007', 'anthropic:default'))), hex(HEALTH_COLOURS.expired));
+  });
+
+  test('a long account cut to the height cap keeps its worst copies and its owner, and says how many are left out', async () => {
+    // 100 nodes on one account: invalid, missing and expired copies among 97 healthy ones.
+    const nodes = Array.from({ length: 100 }, (_, n) => {
+      const name = n === 0 ? 'pc-a' : `node-${String(n).padStart(3, '0')}`;
+      const health = n === 50 ? 'invalid' : n === 60 ? 'missing' : n === 7 ? 'expired' : 'ok';
+      return node(name, [cell('anthropic:default', health, health === 'missing' ? null : health === 'expired' ? -HOUR : (30 + n) * HOUR, { isOwner: n === 0 })]);
+    });
+    for (const variant of ['full', 'small'] as const) {
+      const layout = layoutTimeline(timelineOf(view(nodes), variant), variant);
+      const drawn = layout.rows.flatMap((row) => (row.kind === 'bar' ? [row.bar.health] : []));
+      expect(drawn, variant).toEqual(expect.arrayContaining(['invalid', 'missing', 'expired']));
+      expect(layout.rows.length).toBeLessThanOrEqual(rowBudget(variant));
+    }
+    // More broken copies than rows: the worst drawn, the owner kept, the rest counted.
+    const broken = Array.from({ length: 60 }, (_, n) => node(n === 0 ? 'pc-a' : `n-${n}`, [cell('anthropic:default', n === 0 ? 'ok' : 'expired', n === 0 ? 30 * HOUR : -n * 60_000, { isOwner: n === 0 })]));
+    const { layout, svg } = await draw(timelineOf(view(broken), 'small'), 'small');
+    expect(layout.rows.length).toBeLessThanOrEqual(rowBudget('small'));
+    expect(layout.rows.some((row) => row.kind === 'bar' && row.bar.isOwner)).toBe(true);
+    const more = layout.rows.at(-1)!;
+    expect(more).toMatchObject({ kind: 'more', ok: 0 });
+    expect(svg).toContain(`+${(more as { count: number }).count} more nodes`);
+  });
+
+  test('an invalid or missing copy is a short mark at now, named; not a bar across the window', async () => {
+    const timeline = timelineOf(incident, 'full');
+    const { png, layout, svg } = await draw(timeline, 'full');
+    const y = layout.rowCentre(rowOf(layout, 't440', 'google-gemini-cli:ops@example.com'));
+    expectColour(pixel(png, layout.x(NOW) + 10, y), hex(HEALTH_COLOURS.missing));
+    // Well after now, in the warning band and past it: no grey bar.
+    expect(pixel(png, layout.x(NOW + 30 * HOUR), y)).not.toEqual(hex(HEALTH_COLOURS.missing));
+    expect(pixel(png, layout.x(NOW + 45 * HOUR), y)).not.toEqual(hex(HEALTH_COLOURS.missing));
+    expect(svg).toContain('>missing here</text>');
+    const invalid = timelineOf(view([node('t440', [cell('anthropic:default', 'invalid', 30 * HOUR)])]), 'small');
+    const small = await draw(invalid, 'small');
+    expect(small.svg).toContain('>invalid</text>');
+    expectColour(pixel(small.png, small.layout.x(NOW + 20 * HOUR), small.layout.rowCentre(0)), hex(PALETTE.background), 40);
   });
 
   test('the small variant for a plan or an alert: 640 px wide, capped lower', async () => {
@@ -127,6 +169,17 @@ describe('the rendered timeline', () => {
     expect(png.height).toBeLessThanOrEqual(VARIANTS.small.maxHeight);
     const big = await draw(timelineOf(bigFleet(), 'small'), 'small');
     expect(big.png.height).toBeLessThanOrEqual(VARIANTS.small.maxHeight);
+  });
+
+  test('a marker before the window: hollow at its left edge, its age in the notes', async () => {
+    const events = [{ node: 'pc-a', kind: 'restart' as const, atMs: NOW - 50 * HOUR }];
+    const { png, layout, svg } = await draw(timelineOf(incident, 'full', { events }), 'full');
+    expect(svg).toContain('hollow at the left edge, earlier: pc-a restart 2 d ago');
+    // The triangle's outline in the restart orange, just inside the plot on pc-a's row.
+    const y = layout.rowCentre(rowOf(layout, 'pc-a', 'anthropic:default'));
+    const size = VARIANTS.full.markerSize;
+    const edge = Array.from({ length: size + 4 }, (_, dy) => pixel(png, layout.plot.left + size / 2 + 1, y - size / 2 - 2 + dy));
+    expect(edge.some((rgb) => rgb[0] > 200 && rgb[1] > 100 && rgb[1] < 150 && rgb[2] < 80)).toBe(true);
   });
 
   test('nothing to show: one row saying so, not an error', async () => {

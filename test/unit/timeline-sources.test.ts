@@ -2,10 +2,10 @@ import { describe, expect, test } from 'vitest';
 import type { AuditRecord } from '../../src/state/audit-log.js';
 import { timelineEvents } from '../../src/timeline/audit-events.js';
 import { timelineCaption } from '../../src/timeline/caption.js';
-import { concernedNodes, concernedScope } from '../../src/timeline/concerned-nodes.js';
+import { concernedNodes, concernedScope, viewOfConcerned } from '../../src/timeline/concerned-nodes.js';
 import { picturesConcerning } from '../../src/timeline/timeline-picture.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { incident, NOW, THRESHOLDS, timelineOf } from '../support/timeline-fixtures.js';
+import { cell, HOUR, incident, node, NOW, THRESHOLDS, timelineOf, view } from '../support/timeline-fixtures.js';
 
 /* Where the picture's markers, nodes and caption come from: audit records, the fleet view. */
 
@@ -57,6 +57,31 @@ describe('the nodes a small picture is about', () => {
     expect(concernedNodes(incident, ['pc-a'])).toEqual(['pc-a']);
     expect(concernedScope(incident, ['t440'])).toBe('t440 (and owner pc-a)');
     expect(concernedScope(incident, ['pc-a'])).toBe('pc-a');
+  });
+
+  test("an owner brought in shows only its own copies of the accounts the concerned nodes hold", () => {
+    const fleet = view([
+      node('pc-a', [
+        cell('anthropic:default', 'ok', 7 * HOUR, { isOwner: true }),
+        cell('google-gemini-cli:ops', 'ok', 30 * HOUR, { isOwner: true }),
+        cell('openai-codex:ops', 'ok', 30 * HOUR, { owner: 'pc-b' }),
+        cell('unrelated:x', 'expired', -HOUR, { isOwner: true }),
+      ]),
+      node('pc-b', [cell('openai-codex:ops', 'ok', 40 * HOUR, { owner: 'pc-b', isOwner: true }), cell('anthropic:default', 'ok', 7 * HOUR)]),
+      node('t440', [cell('anthropic:default', 'expired', -2 * HOUR), cell('openai-codex:ops', 'ok', 40 * HOUR, { owner: 'pc-b' }), cell('google-gemini-cli:ops', 'missing', null)]),
+      node('other', [cell('anthropic:default', 'ok', 7 * HOUR)]),
+    ]);
+    const narrowed = viewOfConcerned(fleet, ['t440']);
+    expect(narrowed.nodes.map((n) => [n.name, n.profiles.map((c) => c.profileId)])).toEqual([
+      ['pc-a', ['anthropic:default', 'google-gemini-cli:ops']],
+      ['pc-b', ['openai-codex:ops']],
+      ['t440', ['anthropic:default', 'openai-codex:ops', 'google-gemini-cli:ops']],
+    ]);
+    // pc-a's expired account is not this picture's: pc-a is drawn as healthy here.
+    expect(narrowed.nodes[0]!.worst).toBe('ok');
+    expect(narrowed.counts.expired).toBe(1);
+    // A concerned node that is an owner too keeps everything it holds.
+    expect(viewOfConcerned(fleet, ['t440', 'pc-a']).nodes.find((n) => n.name === 'pc-a')!.profiles).toHaveLength(4);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Severity } from '../../domain/fleet-view.js';
+import { EMBED_COLOURS } from '../../domain/health-colours.js';
 
 /** Discord's limits for an embed and a message (developer docs, "Embed Limits"). */
 export const LIMITS = {
@@ -14,14 +15,8 @@ export const LIMITS = {
   content: 2000,
 } as const;
 
-export const COLOR: Record<Severity, number> = {
-  ok: 0x2ecc71,
-  missing: 0xf1c40f,
-  expiring: 0xf1c40f,
-  expired: 0xe74c3c,
-  invalid: 0xe74c3c,
-  unreachable: 0xe74c3c,
-};
+/** An embed's stripe per worst severity: the health colours' traffic light (see health-colours.ts). */
+export const COLOR: Record<Severity, number> = EMBED_COLOURS;
 
 export const ICON: Record<Severity, string> = {
   ok: '✅',

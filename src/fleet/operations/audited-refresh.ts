@@ -1,5 +1,6 @@
 import type { RefreshResponse } from '../../protocol/agent-api.js';
 import type { AuditActor } from '../../state/audit-log.js';
+import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { OperationContext } from './operation-context.js';
 import { refreshOnOwner } from './refresh-on-owner.js';
 import { summarizeSync, syncOutcome, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
@@ -28,14 +29,14 @@ export async function auditedRefresh(context: OperationContext, actor: AuditActo
   try {
     response = await refreshOnOwner(context.fleetClient, context.locks, { ...request, by: actor.name });
   } catch (error) {
-    await context.audit.record({ actor, action: 'tokens refresh', target, outcome: 'refused', detail: (error as Error).message });
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.refresh, target, outcome: 'refused', detail: (error as Error).message });
     throw error;
   }
   const refreshed = refreshedProfiles(response);
   const failed = failedRefreshes(response);
   await context.audit.record({
     actor,
-    action: 'tokens refresh',
+    action: AUDIT_ACTIONS.refresh,
     target,
     outcome: failed.length === 0 ? 'ok' : refreshed.length > 0 ? 'partial' : 'failed',
     detail: response.results.map((result) => `${result.profileId}: ${result.outcome}${result.error ? ` (${result.error})` : ''}`).join('; '),
@@ -58,6 +59,6 @@ export async function syncAfterRefresh(
   const refreshed = refreshedProfiles(response);
   if (refreshed.length === 0 || context.fleetClient.nodeNames.length < 2) return null;
   const report = await syncTokens(context.fleetClient, context.locks, { from: owner, to: 'all', profiles: refreshed, dryRun: false, by: actor.name, waitForLocksMs: 15_000, ...(context.journal ? { journalled: { journal: context.journal, actor } } : {}), ...options });
-  await context.audit.record({ actor, action: 'tokens sync (after refresh)', target: `${owner} → all`, outcome: syncOutcome(report), detail: summarizeSync(report) });
+  await context.audit.record({ actor, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${owner} → all`, outcome: syncOutcome(report), detail: summarizeSync(report) });
   return report;
 }

@@ -1,4 +1,5 @@
 import type { AuditActor } from '../../state/audit-log.js';
+import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { OperationContext } from './operation-context.js';
 import { summarizeSync, syncOutcome, syncTarget, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
 
@@ -12,10 +13,10 @@ export async function auditedSync(context: OperationContext, actor: AuditActor, 
   const target = syncTarget(command);
   try {
     const report = await syncTokens(context.fleetClient, context.locks, { ...command, by: actor.name, ...(context.journal ? { journalled: { journal: context.journal, actor } } : {}) });
-    await context.audit.record({ actor, action: command.dryRun ? 'tokens sync (dry run)' : 'tokens sync', target, outcome: syncOutcome(report), detail: summarizeSync(report) });
+    await context.audit.record({ actor, action: command.dryRun ? AUDIT_ACTIONS.syncDryRun : AUDIT_ACTIONS.sync, target, outcome: syncOutcome(report), detail: summarizeSync(report) });
     return report;
   } catch (error) {
-    await context.audit.record({ actor, action: 'tokens sync', target, outcome: 'refused', detail: (error as Error).message });
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.sync, target, outcome: 'refused', detail: (error as Error).message });
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import { capacityResponseSchema, type CapacityResponse } from '../../protocol/agent-api.js';
 import type { AuditActor } from '../../state/audit-log.js';
+import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { FleetClient } from '../fleet-client.js';
 import type { OperationContext } from './operation-context.js';
 
@@ -18,10 +19,10 @@ export async function setCapacity(context: OperationContext, actor: AuditActor, 
   try {
     // `openclaw config set` may be slow to start: a minute, not the status timeout.
     const response = await context.fleetClient.call(name, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent }, 60_000);
-    await context.audit.record({ actor, action: 'capacity set', target: name, outcome: 'ok', detail: `maxConcurrent ${response.changed?.from} → ${response.changed?.to}` });
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'ok', detail: `maxConcurrent ${response.changed?.from} → ${response.changed?.to}` });
     return response;
   } catch (error) {
-    await context.audit.record({ actor, action: 'capacity set', target: name, outcome: 'failed', detail: (error as Error).message });
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'failed', detail: (error as Error).message });
     throw error;
   } finally {
     release();

@@ -8,10 +8,10 @@ export interface FleetStatusReport {
   results: NodeResult<StatusResponse>[];
 }
 
-/** Every node's status (or just one's), each its answer or a typed error. */
-export async function fleetStatus(fleet: FleetClient, node?: string): Promise<FleetStatusReport> {
+/** Every node's status (or only some's), each its answer or a typed error. */
+export async function fleetStatus(fleet: FleetClient, nodes?: readonly string[]): Promise<FleetStatusReport> {
   const checkedAt = new Date().toISOString();
-  const results = await fleet.fanOut('GET', '/v1/status', statusResponseSchema, node ? { nodes: [node] } : {});
+  const results = await fleet.fanOut('GET', '/v1/status', statusResponseSchema, nodes ? { nodes: [...nodes] } : {});
   return { checkedAt, results };
 }
 
@@ -20,9 +20,11 @@ export async function fleetStatus(fleet: FleetClient, node?: string): Promise<Fl
  * The whole fleet is asked even for one node: token letters, owner checks and `missing`
  * need the others. An unknown node throws UnknownNodeError before anyone is asked.
  */
-export async function fleetStatusView(fleet: FleetClient, options: { node?: string; nowMs: number }): Promise<FleetView> {
+export async function fleetStatusView(fleet: FleetClient, options: { node?: string; nowMs: number; among?: readonly string[] }): Promise<FleetView> {
   if (options.node) fleet.node(options.node);
-  const report = await fleetStatus(fleet);
+  // `among`: only these nodes are asked, and the view is theirs alone (token letters and
+  // `missing` among them): a picture of a few nodes need not wait on a silent one elsewhere.
+  const report = await fleetStatus(fleet, options.among);
   const view = buildFleetView(report.checkedAt, report.results, { owners: fleet.fleet.owners, warnBeforeMs: fleet.fleet.alerts.warnBefore, nowMs: options.nowMs });
   return options.node ? selectNodes(view, [options.node]) : view;
 }

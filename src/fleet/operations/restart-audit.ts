@@ -1,5 +1,6 @@
 import type { RestartPlan } from '../../domain/restart-plan.js';
 import type { AuditActor, AuditEntry } from '../../state/audit-log.js';
+import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { RestartExecution } from './restart-node.js';
 
 /*
@@ -19,36 +20,36 @@ export function noGoPlans(plans: readonly RestartPlan[]): RestartPlan[] {
 
 export const restartAudit = {
   refused(actor: AuditActor, target: string, reason: string): AuditEntry {
-    return { actor, action: 'restart', target, outcome: 'refused', detail: reason };
+    return { actor, action: AUDIT_ACTIONS.restart, target, outcome: 'refused', detail: reason };
   },
 
   noGo(actor: AuditActor, target: string, plans: readonly RestartPlan[]): AuditEntry {
     const blockers = noGoPlans(plans).flatMap((plan) => plan.checks.filter((check) => check.blocker).map((check) => `${check.profileId}: ${check.blocker}`));
-    return { actor, action: 'restart', target, outcome: 'refused', detail: `no-go: ${blockers.join('; ')}` };
+    return { actor, action: AUDIT_ACTIONS.restart, target, outcome: 'refused', detail: `no-go: ${blockers.join('; ')}` };
   },
 
   planned(actor: AuditActor, target: string, plans: readonly RestartPlan[]): AuditEntry {
-    return { actor, action: 'restart plan', target, outcome: 'planned', detail: plans.map((plan) => `${plan.node}: ${plan.verdict}; ${plan.steps.join(' → ')}`).join(' | ') };
+    return { actor, action: AUDIT_ACTIONS.restartPlan, target, outcome: 'planned', detail: plans.map((plan) => `${plan.node}: ${plan.verdict}; ${plan.steps.join(' → ')}`).join(' | ') };
   },
 
   expired(actor: AuditActor, target: string): AuditEntry {
-    return { actor, action: 'restart', target, outcome: 'expired', detail: 'no confirmation in time' };
+    return { actor, action: AUDIT_ACTIONS.restart, target, outcome: 'expired', detail: 'no confirmation in time' };
   },
 
   cancelled(by: AuditActor, target: string, planBy: string): AuditEntry {
-    return { actor: by, action: 'restart', target, outcome: 'cancelled', detail: `plan by ${planBy}` };
+    return { actor: by, action: AUDIT_ACTIONS.restart, target, outcome: 'cancelled', detail: `plan by ${planBy}` };
   },
 
   /** `how` says what counted as the confirmation when it was not the usual one (a ✅). */
   confirmed(by: AuditActor, target: string, plans: readonly RestartPlan[], options: { planBy: string; force: boolean; how?: string }): AuditEntry {
     const forced = options.force ? `; FORCED: ${plans.flatMap((plan) => plan.risks).join('; ')}` : '';
-    return { actor: by, action: 'restart confirmation', target, outcome: 'confirmed', detail: `plan by ${options.planBy}${options.how ? ` (${options.how})` : ''}${forced}` };
+    return { actor: by, action: AUDIT_ACTIONS.restartConfirmation, target, outcome: 'confirmed', detail: `plan by ${options.planBy}${options.how ? ` (${options.how})` : ''}${forced}` };
   },
 
   executed(by: AuditActor, execution: RestartExecution, plan: RestartPlan | undefined): AuditEntry {
     return {
       actor: by,
-      action: 'restart',
+      action: AUDIT_ACTIONS.restart,
       target: execution.node,
       outcome: execution.outcome === 'ready' ? 'ok' : 'failed',
       detail: `${execution.message}${plan?.verdict === 'forced' ? ' (forced)' : ''}`,

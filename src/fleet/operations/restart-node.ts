@@ -1,5 +1,6 @@
 import { formatDuration } from '../../config/duration.js';
 import type { Journalled } from '../../state/operation-journal.js';
+import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, type RestartResponse } from '../../protocol/agent-api.js';
 import { DEFAULT_RESTART_MARGIN_MS, preflightVerdicts } from '../../domain/preflight.js';
 import { groupFixes, planRestart, type RestartPlan } from '../../domain/restart-plan.js';
@@ -111,7 +112,7 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
       if (!target?.ok) return fail(node, `sync from ${from} failed (${target && !target.ok ? target.error.message : 'no answer'}); ${node} was not restarted`, started);
     }
     if (refreshes.size + syncs.size > 0 && plan.verdict !== 'forced') {
-      const status = (await fleetStatus(fleet, node)).results[0];
+      const status = (await fleetStatus(fleet, [node])).results[0];
       if (!status?.ok) return fail(node, `${node} did not answer after the fixes; it was not restarted`, started);
       const still = preflightVerdicts(status.value.profiles, Date.now(), plan.marginMs).filter((verdict) => !verdict.staysValid);
       if (still.length > 0) return fail(node, `after the fixes ${[...new Set(still.map((verdict) => verdict.profileId))].join(', ')} still would not stay valid; ${node} was not restarted`, started);
@@ -166,5 +167,5 @@ export async function rollingRestart(
   if (!journalled) return run();
   // Written down while it runs: a restart cut short by a crash is reported, never rerun.
   const { journal, actor, message, target } = journalled;
-  return journal.around({ action: 'restart', target, nodes: plans.map((plan) => plan.node), actor, ...(message ? { message } : {}) }, run);
+  return journal.around({ action: AUDIT_ACTIONS.restart, target, nodes: plans.map((plan) => plan.node), actor, ...(message ? { message } : {}) }, run);
 }

@@ -14,6 +14,7 @@ import { describeError, type FleetClient } from '../fleet-client.js';
 import type { NodeLocks, Release } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
 import type { Journalled } from '../../state/operation-journal.js';
+import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 
 export interface SyncRequest {
   from: string;
@@ -63,7 +64,7 @@ export async function syncTokens(fleet: FleetClient, locks: NodeLocks, request: 
   if (!journalled || request.dryRun) return copyCredentials(fleet, locks, request);
   const target = syncTarget(request);
   const nodes = request.to === 'all' ? fleet.nodeNames : [request.from, request.to];
-  return journalled.journal.around({ action: 'tokens sync', target, nodes, actor: journalled.actor, ...(journalled.message ? { message: journalled.message } : {}) }, () => copyCredentials(fleet, locks, request));
+  return journalled.journal.around({ action: AUDIT_ACTIONS.sync, target, nodes, actor: journalled.actor, ...(journalled.message ? { message: journalled.message } : {}) }, () => copyCredentials(fleet, locks, request));
 }
 
 async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: SyncRequest): Promise<SyncReport> {

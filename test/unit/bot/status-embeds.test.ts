@@ -2,6 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { renderStatusEmbeds } from '../../../src/bot/render/status-embeds.js';
 import { COLOR, ICON, LIMITS } from '../../../src/bot/render/discord-format.js';
+import { HEALTH_COLOURS } from '../../../src/domain/health-colours.js';
 import { buildFleetView, type FleetView } from '../../../src/domain/fleet-view.js';
 import type { StatusResponse } from '../../../src/protocol/agent-api.js';
 import type { NodeResult } from '../../../src/protocol/node-result.js';
@@ -135,6 +136,11 @@ describe('renderStatusEmbeds: health values', () => {
     }
     expect(COLOR.ok).not.toBe(COLOR.expired);
     expect(COLOR.expiring).not.toBe(COLOR.ok);
+  });
+
+  it("the embeds' colours are the timeline picture's hues, three of them as a traffic light", () => {
+    const hue = (health: keyof typeof HEALTH_COLOURS) => Number.parseInt(HEALTH_COLOURS[health].slice(1), 16);
+    expect(COLOR).toEqual({ ok: hue('ok'), missing: hue('expiring'), expiring: hue('expiring'), expired: hue('expired'), invalid: hue('expired'), unreachable: hue('expired') });
   });
 });
 

@@ -5,13 +5,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fleetFileSchema } from '../../../src/config/fleet-file.js';
+import { activeAlertSchema, type ActiveAlert } from '../../../src/domain/alerts.js';
 import { documentedMetrics } from '../../support/prometheus.js';
 
 /*
  * deploy/prometheus and deploy/grafana against the code: the alerting rules' thresholds are
  * the bot's defaults (read from the fleet file schema, not copied), `promtool` accepts the
  * rules and the scrape example and, fed series at either side of each threshold, fires what
- * the bot would; every metric the rules and the dashboard use is one docs/metrics.md lists.
+ * the bot would; every condition the bot alerts on has a rule that pages from the bot's scrape
+ * alone; every bot view of the fleet is read from the leading replica only; every metric the
+ * rules and the dashboard use is one docs/metrics.md lists.
  * promtool comes with Debian's `prometheus` package (scripts/install-test-deps.sh).
  */
 
@@ -67,6 +70,33 @@ function readRules(text: string): Rule[] {
   return rules;
 }
 
+/** The tokenops metrics an expression reads (a histogram's series by the histogram's name). */
+function metricNames(expr: string): string[] {
+  return [...expr.matchAll(/\b(tokenops_[a-z_]+)/g)].map((match) => match[1]!.replace(/_(bucket|count|sum)$/, ''));
+}
+
+const documented = documentedMetrics();
+
+/*
+ * Each bot replica serves its own view of the fleet (its gauges, and the node-status family
+ * it serves as the agents do), and only the leader's checks keep it fresh: a follower's stale
+ * `node_up 1` would hide a node that went down. Rules and panels leave the followers out,
+ * always in these words (which keep the agents' own series: they have no leader gauge). Not
+ * views: the leader gauge itself; the last-check time, whose rule must fire when no replica
+ * leads; counters and histograms, events each replica saw, summed.
+ */
+const FOLLOWERS_OUT = 'unless on (job, instance) tokenops_bot_leader == 0';
+const NOT_VIEWS = new Set(['tokenops_bot_leader', 'tokenops_bot_node_last_check_timestamp_seconds']);
+const botViews = new Set(documented.filter((metric) => metric.type === 'gauge' && metric.servedBy.includes('bot') && !NOT_VIEWS.has(metric.name)).map((metric) => metric.name));
+
+/** The bot views an expression reads without leaving the followers out: each must be read as `(name{…} unless on (job, instance) tokenops_bot_leader == 0)`. */
+function unfilteredViews(expr: string): string[] {
+  const filtered = new RegExp(`^(\\{[^}]*\\})?\\s+${FOLLOWERS_OUT.replace(/[()]/g, '\\$&')}\\)`);
+  return [...expr.matchAll(/\b(tokenops_[a-z_]+)/g)]
+    .filter((match) => botViews.has(match[1]!) && !filtered.test(expr.slice(match.index + match[0].length)))
+    .map((match) => match[1]!);
+}
+
 const rules = readRules(readFileSync(RULES, 'utf8'));
 const rule = (name: string) => {
   const found = rules.find((candidate) => candidate.alert === name);
@@ -74,7 +104,40 @@ const rule = (name: string) => {
   return found;
 };
 
+/**
+ * The rules that page for each condition the bot alerts on. Typed by the code's list of
+ * conditions, so a new one does not compile until it has its rule; the test reads the list
+ * from the code as well.
+ */
+const MIRRORS: Record<ActiveAlert['condition'], string[]> = {
+  token_expiring: ['TokenopsTokenExpiring', 'TokenopsTokenExpiringCritical'],
+  token_expired: ['TokenopsTokenExpired'],
+  // The bot's node_up is 0 whatever the failure, a refused signature included.
+  node_unreachable: ['TokenopsNodeUnreachable'],
+  node_unauthorized: ['TokenopsNodeUnreachable'],
+  gateway_not_ready: ['TokenopsGatewayNotReady'],
+  store_unreadable: ['TokenopsStoreUnreadable'],
+  refresh_failed: ['TokenopsBotRefreshFailed', 'TokenopsRefreshFailedForGood'],
+  rotation_conflict: ['TokenopsBotRotationConflict'],
+};
+
 describe('deploy/prometheus/tokenops.rules.yml mirrors the bot', () => {
+  it("every condition the bot alerts on has a rule that fires from the bot's scrape alone", () => {
+    const servedByBot = new Set(documented.filter((metric) => metric.servedBy.includes('bot')).map((metric) => metric.name));
+    const conditions = activeAlertSchema.shape.condition.options;
+    expect(conditions.length).toBeGreaterThan(5);
+    for (const condition of conditions) {
+      const fromBot = MIRRORS[condition].map(rule).filter((candidate) => metricNames(candidate.expr).every((name) => servedByBot.has(name)));
+      expect(fromBot.map((candidate) => candidate.alert), condition).not.toEqual([]);
+    }
+  });
+
+  it("reads the bot's views of the fleet from the leading replica only", () => {
+    expect([...botViews]).toEqual(expect.arrayContaining(['tokenops_bot_node_up', 'tokenops_bot_alerts_active', 'tokenops_profile_expiry_seconds', 'tokenops_gateway_ready']));
+    expect(rules.filter((candidate) => candidate.expr.includes(FOLLOWERS_OUT)).length).toBeGreaterThan(5);
+    for (const candidate of rules) expect(unfilteredViews(candidate.expr), candidate.alert).toEqual([]);
+  });
+
   it('expiry thresholds are the fleet file defaults (warnBefore, criticalBefore)', () => {
     expect(rule('TokenopsTokenExpiring')).toMatchObject({ severity: 'warning' });
     expect(rule('TokenopsTokenExpiring').expr).toMatch(new RegExp(`> ${seconds(defaults.criticalBefore)}\\)\\s*<= ${seconds(defaults.warnBefore)}$`));
@@ -90,10 +153,10 @@ describe('deploy/prometheus/tokenops.rules.yml mirrors the bot', () => {
   });
 
   it('uses only documented metrics', () => {
-    const documented = new Set(documentedMetrics().map((metric) => metric.name));
-    const used = new Set(rules.flatMap((candidate) => [...candidate.expr.matchAll(/\b(tokenops_[a-z_]+)/g)].map((match) => match[1]!)));
+    const names = new Set(documented.map((metric) => metric.name));
+    const used = new Set(rules.flatMap((candidate) => metricNames(candidate.expr)));
     expect(used.size).toBeGreaterThan(5);
-    for (const name of used) expect(documented.has(name), name).toBe(true);
+    for (const name of used) expect(names.has(name), name).toBe(true);
   });
 });
 
@@ -116,9 +179,15 @@ describe('deploy/grafana/tokenops-dashboard.json', () => {
     for (const metric of ['tokenops_bot_node_up', 'tokenops_bot_alerts_active', 'tokenops_gateway_ready', 'tokenops_bot_node_check_duration_seconds']) {
       expect(exprs.some((expr) => expr.includes(metric)), metric).toBe(true);
     }
-    const documented = new Set(documentedMetrics().map((metric) => metric.name));
-    const used = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\b(tokenops_[a-z_]+)/g)].map((match) => match[1]!.replace(/_(bucket|count|sum)$/, ''))));
-    for (const name of used) expect(documented.has(name), name).toBe(true);
+    const names = new Set(documented.map((metric) => metric.name));
+    const used = new Set(exprs.flatMap(metricNames));
+    for (const name of used) expect(names.has(name), name).toBe(true);
+  });
+
+  it("reads the bot's views of the fleet from the leading replica only, as the rules do", () => {
+    const targets = dashboard.panels.flatMap((panel) => panel.targets?.map((target) => ({ panel: panel.title, expr: target.expr })) ?? []);
+    expect(targets.filter((target) => target.expr.includes(FOLLOWERS_OUT)).map((target) => target.panel)).toEqual(expect.arrayContaining(['Nodes answering', 'Nodes down', 'Agent answers the bot', 'Gateway ready']));
+    for (const target of targets) expect(unfilteredViews(target.expr), target.panel).toEqual([]);
   });
 });
 
@@ -158,8 +227,11 @@ describe('promtool', () => {
     const warn = seconds(defaults.warnBefore);
     const critical = seconds(defaults.criticalBefore);
     const checkEveryMin = (defaults.checkEvery as number) / 60_000;
-    const profile = (node: string, agent: string, left: number, job = 'tokenops-bot') => ({
-      series: `tokenops_profile_expiry_seconds{job="${job}",instance="bot:9464",node="${node}",agent="${agent}",profile="anthropic:default",provider="anthropic",type="oauth"}`,
+    // Two bot replicas: the leader (bot:9464) and a follower whose views are old (bot-2:9464).
+    const LEADER = 'job="tokenops-bot",instance="bot:9464"';
+    const FOLLOWER = 'job="tokenops-bot",instance="bot-2:9464"';
+    const profile = (node: string, agent: string, left: number, job = 'tokenops-bot', instance = 'bot:9464') => ({
+      series: `tokenops_profile_expiry_seconds{job="${job}",instance="${instance}",node="${node}",agent="${agent}",profile="anthropic:default",provider="anthropic",type="oauth"}`,
       // Counting down one minute a minute, as the expiry does.
       values: `${left}-60x20`,
     });
@@ -188,9 +260,27 @@ describe('promtool', () => {
             // The same series from the bot and the node's agent: the freshest wins (after a sync).
             profile('synced', 'main', -60, 'tokenops-bot'),
             profile('synced', 'main', warn + 600, 'tokenops-agent'),
-            { series: 'tokenops_bot_node_up{job="tokenops-bot",instance="bot:9464",node="down"}', values: '0x20' },
-            { series: 'tokenops_bot_node_up{job="tokenops-bot",instance="bot:9464",node="fine"}', values: '1x20' },
-            { series: 'tokenops_bot_leader{job="tokenops-bot",instance="bot:9464"}', values: '1x20' },
+            // A profile only a follower still shows (gone since): not the fleet's any more.
+            profile('moved', 'main', -60, 'tokenops-bot', 'bot-2:9464'),
+            { series: `tokenops_bot_leader{${LEADER}}`, values: '1x20' },
+            { series: `tokenops_bot_leader{${FOLLOWER}}`, values: '0x20' },
+            // The follower's last look at `down` found it answering, and at `fine` did not.
+            { series: `tokenops_bot_node_up{${LEADER},node="down"}`, values: '0x20' },
+            { series: `tokenops_bot_node_up{${FOLLOWER},node="down"}`, values: '1x20' },
+            { series: `tokenops_bot_node_up{${LEADER},node="fine"}`, values: '1x20' },
+            { series: `tokenops_bot_node_up{${FOLLOWER},node="fine"}`, values: '0x20' },
+            // A follower's old `ready` does not hide the leader's `not ready`; an agent's own reading counts.
+            { series: `tokenops_gateway_ready{${LEADER},node="stuck"}`, values: '0x20' },
+            { series: `tokenops_gateway_ready{${FOLLOWER},node="stuck"}`, values: '1x20' },
+            { series: `tokenops_gateway_ready{${LEADER},node="fine"}`, values: '1x20' },
+            { series: `tokenops_gateway_ready{${FOLLOWER},node="fine"}`, values: '0x20' },
+            { series: 'tokenops_gateway_ready{job="tokenops-agent",instance="solo:9400",node="solo"}', values: '0x20' },
+            // The bot's own alerts: refresh_failed raised at 5m, rotation_conflict cleared at 5m;
+            // the follower's copy of the shared state is left out either way.
+            { series: `tokenops_bot_alerts_active{${LEADER},severity="critical",condition="refresh_failed"}`, values: '0x4 1x16' },
+            { series: `tokenops_bot_alerts_active{${LEADER},severity="critical",condition="rotation_conflict"}`, values: '2x4 0x16' },
+            { series: `tokenops_bot_alerts_active{${FOLLOWER},severity="critical",condition="rotation_conflict"}`, values: '1x20' },
+            { series: `tokenops_bot_alerts_active{${LEADER},severity="warning",condition="token_expiring"}`, values: '1x20' },
           ],
           alert_rule_test: [
             { eval_time: '1m', alertname: 'TokenopsTokenExpiring', exp_alerts: [expiry('TokenopsTokenExpiring', 'warn')] },
@@ -198,6 +288,11 @@ describe('promtool', () => {
             { eval_time: '1m', alertname: 'TokenopsTokenExpired', exp_alerts: [expiry('TokenopsTokenExpired', 'dead')] },
             { eval_time: `${checkEveryMin - 1}m`, alertname: 'TokenopsNodeUnreachable', exp_alerts: [] },
             { eval_time: `${checkEveryMin + 1}m`, alertname: 'TokenopsNodeUnreachable', exp_alerts: [fired('TokenopsNodeUnreachable', { job: 'tokenops-bot', instance: 'bot:9464', node: 'down', severity: 'critical' })] },
+            { eval_time: '1m', alertname: 'TokenopsGatewayNotReady', exp_alerts: [fired('TokenopsGatewayNotReady', { node: 'solo', severity: 'warning' }), fired('TokenopsGatewayNotReady', { node: 'stuck', severity: 'warning' })] },
+            { eval_time: '2m', alertname: 'TokenopsBotRefreshFailed', exp_alerts: [] },
+            { eval_time: '6m', alertname: 'TokenopsBotRefreshFailed', exp_alerts: [fired('TokenopsBotRefreshFailed', { condition: 'refresh_failed', severity: 'critical' })] },
+            { eval_time: '2m', alertname: 'TokenopsBotRotationConflict', exp_alerts: [fired('TokenopsBotRotationConflict', { condition: 'rotation_conflict', severity: 'critical' })] },
+            { eval_time: '6m', alertname: 'TokenopsBotRotationConflict', exp_alerts: [] },
           ],
         },
       ],
