@@ -31,7 +31,8 @@ export interface LeaderJobsDeps {
   alertStore: AlertStore;
   /** The ops channel (src/bot/ops-channel.ts); gated here on leadership. */
   post: (content: string, files?: readonly PictureFile[]) => Promise<string>;
-  edit: (messageId: string, content: string) => Promise<void>;
+  /** `files` replaces the message's pictures (empty: removes them); without it they stay. */
+  edit: (messageId: string, content: string, files?: readonly PictureFile[]) => Promise<void>;
   notify: (text: string) => Promise<void>;
   logger: Logger;
   leadership: Leadership;

@@ -13,7 +13,7 @@ export function opsChannelPoster(client: Client, channelId: string, logger: Logg
       const channel = await client.channels.fetch(channelId);
       if (!channel?.isSendable()) throw new Error(`OPS_CHANNEL_ID ${channelId} is not a channel the bot can post in`);
       const options: MessageCreateOptions = typeof message === 'string' ? { content: message, allowedMentions: { parse: [] } } : message;
-      const attachments = files.map((file) => new AttachmentBuilder(file.data, { name: file.name, description: file.description }));
+      const attachments = files.map(attachmentOf);
       const sent = await channel.send(attachments.length > 0 ? { ...options, files: [...(options.files ?? []), ...attachments] } : options);
       return sent.id;
     } catch (error) {
@@ -23,11 +23,21 @@ export function opsChannelPoster(client: Client, channelId: string, logger: Logg
   };
 }
 
-/** Edits a message the bot posted in the ops channel. Throws when Discord is unreachable. */
+/**
+ * Edits a message the bot posted in the ops channel. `files` replaces its pictures (an
+ * empty list removes them); without it they stay as they are. Throws when Discord is
+ * unreachable.
+ */
 export function opsChannelEditor(client: Client, channelId: string) {
-  return async (messageId: string, content: string): Promise<void> => {
+  return async (messageId: string, content: string, files?: readonly PictureFile[]): Promise<void> => {
     const channel = await client.channels.fetch(channelId);
     if (!channel?.isTextBased()) throw new Error(`OPS_CHANNEL_ID ${channelId} is not a text channel`);
-    await channel.messages.edit(messageId, { content, allowedMentions: { parse: [] } });
+    // `attachments: []` drops the old ones; `files` uploads the new.
+    const pictures = files ? { attachments: [], files: files.map(attachmentOf) } : {};
+    await channel.messages.edit(messageId, { content, allowedMentions: { parse: [] }, ...pictures });
   };
+}
+
+function attachmentOf(file: PictureFile): AttachmentBuilder {
+  return new AttachmentBuilder(file.data, { name: file.name, description: file.description });
 }

@@ -29,7 +29,8 @@ export interface AlertChecksDeps {
    * empty when it cannot be drawn (it never throws: an alert is never lost for a picture).
    */
   picture?: (view: FleetView, node: string) => Promise<PictureFile[]>;
-  edit: (messageId: string, content: string) => Promise<void>;
+  /** Edits a posted message; `files` replaces its pictures (empty: removes them), without it they stay. */
+  edit: (messageId: string, content: string, files?: readonly PictureFile[]) => Promise<void>;
   logger: Logger;
   /** Syncs are written down while they run, so that one cut short by a crash is reported. */
   journal?: OperationJournal;
@@ -99,6 +100,11 @@ export class AlertChecks implements AlertSink {
     return this.running;
   }
 
+  /** The picture for a node's alert message: only when it is about when tokens die. */
+  private async pictureOf(view: FleetView, node: string, shown: readonly ActiveAlert[]): Promise<PictureFile[]> {
+    return this.deps.picture && shown.some(isExpiryAlert) ? this.deps.picture(view, node) : [];
+  }
+
   private async view(): Promise<FleetView> {
     const report = await fleetStatus(this.deps.fleetClient);
     return buildFleetView(report.checkedAt, report.results, { owners: this.deps.fleet.owners, warnBeforeMs: this.thresholds.warnBeforeMs, nowMs: this.now() });
@@ -121,16 +127,17 @@ export class AlertChecks implements AlertSink {
       let next = state;
       try {
         if (decision.kind === 'post') {
-          const files = this.deps.picture && shown.some(isExpiryAlert) ? await this.deps.picture(view, node.name) : [];
-          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason), files);
+          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason), await this.pictureOf(view, node.name, shown));
           next = afterNotification(state, decision, { messageId, severity, digest }, nowMs);
           summary.posted++;
         } else if (decision.kind === 'edit' && state.messageId) {
-          await this.deps.edit(state.messageId, renderNodeAlerts(node.name, shown, 'edit'));
+          // The picture is redrawn with the text: one from when the alert was first posted would
+          // show the tokens as they were then, beside words about how they are now.
+          await this.deps.edit(state.messageId, renderNodeAlerts(node.name, shown, 'edit'), this.deps.picture ? await this.pictureOf(view, node.name, shown) : undefined);
           next = afterNotification(state, decision, { severity, digest }, nowMs);
           summary.edited++;
         } else if (decision.kind === 'resolve' && state.messageId) {
-          await this.deps.edit(state.messageId, renderResolvedEdit(node.name, nowMs)).catch(() => undefined);
+          await this.deps.edit(state.messageId, renderResolvedEdit(node.name, nowMs), this.deps.picture ? [] : undefined).catch(() => undefined);
           await this.deps.post(renderResolvedNotice(node.name));
           next = afterNotification(state, decision, { severity, digest }, nowMs);
           summary.resolved++;

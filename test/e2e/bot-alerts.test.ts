@@ -82,6 +82,8 @@ test('an expiring profile: one alert message saying what to do and who the owner
   await discord.slash('tokens', { subcommand: 'sync', options: { from: 'pc-a', to: 't440' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0, 15_000);
   await discord.waitForMessage((message) => message.content === '✅ **t440**: all alerts resolved.', 10_000);
   expect(discord.messageById(alert.id)?.content).toMatch(/^✅ \*\*t440\*\*: resolved <t:\d+:R>$/);
+  // Its picture went with the alerts: one of tokens that are fine now would only mislead.
+  expect(discord.messageById(alert.id)?.attachments).toEqual([]);
   expect(alertMessages()).toHaveLength(0);
 });
 

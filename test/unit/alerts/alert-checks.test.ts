@@ -78,18 +78,22 @@ interface Rig {
   audit: AuditLog;
   auditKeyv: Keyv<AuditRecord>;
   posts: string[];
-  edits: Array<{ messageId: string; content: string }>;
+  edits: Array<{ messageId: string; content: string; files?: string[] }>;
+  /** With `pictures`: the file names attached to each post, in order. */
+  postedFiles: string[][];
   clock: { now: number };
   discordDown: { value: boolean };
 }
 
-function rig(options: { autoFix?: boolean; startAt?: number } = {}): Rig {
+function rig(options: { autoFix?: boolean; startAt?: number; pictures?: boolean } = {}): Rig {
   const fleet = loadTestFleet(options.autoFix ? 'fleet-autofix.json' : 'fleet.json', { sync: { autoFix: options.autoFix ?? false } });
   const fleetClient = new ReadyGatewayFleetClient(fleet, { timeoutMs: 5_000, concurrency: 8 });
   clients.push(fleetClient);
   const clock = { now: options.startAt ?? Date.now() };
   const posts: string[] = [];
-  const edits: Array<{ messageId: string; content: string }> = [];
+  const edits: Array<{ messageId: string; content: string; files?: string[] }> = [];
+  const postedFiles: string[][] = [];
+  let drawn = 0;
   const discordDown = { value: false };
   const store = new AlertStore(new Keyv());
   const auditKeyv = new Keyv<AuditRecord>();
@@ -100,19 +104,22 @@ function rig(options: { autoFix?: boolean; startAt?: number } = {}): Rig {
     locks: new NodeLocks(),
     store,
     audit,
-    post: async (content) => {
+    post: async (content, files = []) => {
       if (discordDown.value) throw new Error('connect ECONNREFUSED discord.com');
       posts.push(content);
+      postedFiles.push(files.map((file) => file.name));
       return `msg-${posts.length}`;
     },
-    edit: async (messageId, content) => {
+    edit: async (messageId, content, files) => {
       if (discordDown.value) throw new Error('connect ECONNREFUSED discord.com');
-      edits.push({ messageId, content });
+      edits.push({ messageId, content, ...(files ? { files: files.map((file) => file.name) } : {}) });
     },
+    // Each picture drawn gets its own name, so a test can tell a redrawn one from the first.
+    ...(options.pictures ? { picture: async (_view: unknown, node: string) => [{ name: `${node}-${++drawn}.png`, data: Buffer.from('png'), description: node }] } : {}),
     logger: createLogger('alert-checks-test', 'silent'),
     now: () => clock.now,
   });
-  return { checks, store, audit, auditKeyv, posts, edits, clock, discordDown };
+  return { checks, store, audit, auditKeyv, posts, edits, postedFiles, clock, discordDown };
 }
 
 beforeAll(async () => {
@@ -235,6 +242,26 @@ describe('AlertChecks', () => {
     await checks.check();
     expect(posts).toHaveLength(2);
     expect(edits).toHaveLength(1);
+  });
+
+  it('the picture follows the text: drawn for the post, redrawn when the message is edited, removed when resolved', async () => {
+    const { checks, posts, postedFiles, edits, clock } = rig({ startAt: t0, pictures: true });
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 7 * HOUR, {}, t0) });
+    await checks.check();
+    expect(postedFiles).toEqual([[`${OWNER}-1.png`]]);
+
+    clock.now = t0 + HOUR;
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 7 * HOUR, {}, t0), 'anthropic:ops': oauth('anthropic', 20 * HOUR, {}, t0) });
+    expect((await checks.check()).edited).toBe(1);
+    expect(edits.at(-1)).toMatchObject({ messageId: 'msg-1', files: [`${OWNER}-2.png`] });
+
+    clock.now += 5 * 60_000;
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 32 * HOUR, {}, t0), 'anthropic:ops': oauth('anthropic', 40 * HOUR, {}, t0) });
+    expect((await checks.check()).resolved).toBe(1);
+    expect(edits.at(-1)).toEqual({ messageId: 'msg-1', content: `✅ **${OWNER}**: resolved <t:${Math.floor(clock.now / 1000)}:R>`, files: [] });
+    // The resolved notice is text only.
+    expect(posts.at(-1)).toBe(`✅ **${OWNER}**: all alerts resolved.`);
+    expect(postedFiles.at(-1)).toEqual([]);
   });
 
   it('Discord down during the first check loses nothing: the next check posts it', async () => {
