@@ -61,7 +61,10 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
         await plan.react(CONFIRM_EMOJI);
         await plan.react(CANCEL_EMOJI);
         const answer = await answering;
-        await context.pendingPlans.remove(plan.id);
+        // Gone already: the leader judged this replica dead (a heartbeat that lapsed, e.g. in a
+        // Redis outage) and told the channel the plan expired. That word stands: a ✅ now runs nothing.
+        const stillPending = await context.pendingPlans.remove(plan.id);
+        if (!stillPending) return { result: 'expired' };
         return answer.result === 'expired' ? answer : { result: answer.result, by: { via: 'discord', id: answer.by.id, name: answer.by.name } };
       },
       progress: async (node, index, step, by) => {

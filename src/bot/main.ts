@@ -6,7 +6,7 @@ import { createLogger } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
 import { openCoordination } from '../state/coordination.js';
 import { PendingPlans, type PendingPlan } from '../state/pending-plans.js';
-import { isRedisUrl } from '../state/redis-url.js';
+import { isRedisUrl, redisTarget } from '../state/redis-url.js';
 import { openStateStore } from '../state/state-store.js';
 import type { BotContext } from './bot-context.js';
 import { CommandLoadError, loadCommands } from './command-loader.js';
@@ -63,7 +63,8 @@ async function main(): Promise<void> {
   const journal = new OperationJournal(state.namespace<unknown>('journal'), {
     heartbeatMs: env.TOKENOPS_HEARTBEAT,
     owner: coordination.leadership.owner,
-    onError: (message) => logger.warn(message),
+    // A Redis client's error may quote its URL, password included.
+    onError: (message) => logger.warn(replicas ? redisTarget(env.TOKENOPS_STATE).scrub(message) : message),
   });
   await journal.start();
   const jobs = new LeaderJobs({

@@ -13,6 +13,8 @@ export interface LeftoverOptions {
    * live replica removes its own plans when answered or timed out.
    */
   scope: 'all' | 'orphaned';
+  /** This process (its journal id). */
+  self?: string;
   /** Owners (journal ids) still alive. */
   liveOwners: ReadonlySet<string>;
   /** A plan that names no owner (written before plans had one) is a leftover past this age. */
@@ -22,7 +24,8 @@ export interface LeftoverOptions {
 
 /** The plans to mark expired (pure). */
 export function leftoverPlans(plans: readonly PendingPlan[], options: LeftoverOptions): PendingPlan[] {
-  if (options.scope === 'all') return [...plans];
+  // This process's own plans are never leftovers: it is waiting on them.
+  if (options.scope === 'all') return plans.filter((plan) => plan.owner === undefined || plan.owner !== options.self);
   return plans.filter((plan) => {
     if (plan.owner !== undefined) return !options.liveOwners.has(plan.owner);
     const created = Date.parse(plan.createdAt);
@@ -40,9 +43,14 @@ export async function expireLeftoverPlans(context: BotContext, scope: LeftoverOp
   const pending = await context.pendingPlans.all();
   const owners = [...new Set(pending.flatMap((plan) => (plan.owner === undefined ? [] : [plan.owner])))];
   const alive = await Promise.all(owners.map(async (owner) => ((await context.journal?.isAlive(owner)) ?? true ? [owner] : [])));
-  const plans = leftoverPlans(pending, { scope, liveOwners: new Set(alive.flat()), ownerlessAfterMs: context.env.CONFIRM_TIMEOUT + OWNERLESS_MARGIN_MS, nowMs: context.now() });
+  const plans = leftoverPlans(pending, { scope, ...(context.journal ? { self: context.journal.owner } : {}), liveOwners: new Set(alive.flat()), ownerlessAfterMs: context.env.CONFIRM_TIMEOUT + OWNERLESS_MARGIN_MS, nowMs: context.now() });
   const replicas = scope === 'orphaned';
+  let expired = 0;
   for (const plan of plans) {
+    // Taken first: whoever removes a plan decides it. A replica that was only slow, not dead,
+    // and got its ✅ in the meantime removed it already and runs it; then it is not ours to expire.
+    if (!(await context.pendingPlans.remove(plan.messageId))) continue;
+    expired++;
     try {
       const channel = await context.client.channels.fetch(plan.channelId);
       if (channel?.isTextBased()) {
@@ -63,8 +71,7 @@ export async function expireLeftoverPlans(context: BotContext, scope: LeftoverOp
       outcome: 'expired',
       detail: replicas ? `plan by ${plan.requestedBy.name} was pending when the bot replica that posted it stopped` : `plan by ${plan.requestedBy.name} was pending when the bot restarted`,
     });
-    await context.pendingPlans.remove(plan.messageId);
   }
-  if (plans.length > 0) context.logger.info({ count: plans.length }, 'leftover restart plans expired');
-  return plans.length;
+  if (expired > 0) context.logger.info({ count: expired }, 'leftover restart plans expired');
+  return expired;
 }

@@ -72,9 +72,13 @@ export class OperationJournal {
     this.heartbeat.unref();
   }
 
+  /**
+   * Stops beating; the heartbeat is left to lapse rather than deleted. A command may still be
+   * running in the last seconds before the process exits, and deleting the beat would have
+   * another replica report it interrupted while it finishes.
+   */
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
-    await this.store.delete(HEARTBEAT_KEY(this.owner)).catch(() => undefined);
   }
 
   async begin(entry: Omit<JournalEntry, 'id' | 'owner' | 'startedAt'>): Promise<string> {

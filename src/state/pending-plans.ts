@@ -24,8 +24,9 @@ export class PendingPlans {
     await this.store.set(plan.messageId, pendingPlanSchema.parse(plan));
   }
 
-  async remove(messageId: string): Promise<void> {
-    await this.store.delete(messageId);
+  /** False when it was no longer there: someone (the leader's sweep) expired it meanwhile. */
+  async remove(messageId: string): Promise<boolean> {
+    return this.store.delete(messageId);
   }
 
   async all(): Promise<PendingPlan[]> {

@@ -3,10 +3,11 @@ import { statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import { startBot, TEST_BOT_TOKEN, type RunningBot } from '../support/bot-process.js';
 import { outsideSignedFetch } from '../support/outside-client.js';
-import { capturedOutput, freePort, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
+import { startIncidentFleet } from '../support/incident-fleet.js';
+import { capturedOutput, freePort, killAllSpawned, type RunningAgent } from '../support/processes.js';
 import { documentedMetrics, exposedMetrics, samples, scrape, value, type Scrape } from '../support/prometheus.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5 } from '../support/state-dir.js';
+import { buildStateDir, DAY, HOUR, oauth, openclawJson5 } from '../support/state-dir.js';
 
 /*
  * The real bot with TOKENOPS_METRICS=on, scraped over loopback: the incident's fleet (pc-a
@@ -18,8 +19,8 @@ let discord: DiscordStandin;
 let bot: RunningBot;
 let metricsUrl: string;
 const agents: RunningAgent[] = [];
-const keys = { pca: newNodeKeyHex(), t440: newNodeKeyHex(), spare: newNodeKeyHex() };
 const scraped: string[] = [];
+let nodeKeys: Record<string, string>;
 
 async function metrics(): Promise<Scrape> {
   const result = await scrape(metricsUrl);
@@ -52,24 +53,14 @@ beforeAll(async () => {
     agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now), 'openai-codex:ops@example.com': shared.codex } } },
     openclawJson5: openclawJson5(Array.from({ length: 15 }, (_, i) => `agent${i}`), 4),
   });
-  agents.push(await startAgent({ TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keys.pca, OPENCLAW_STATE_DIR: pcaState }));
-  agents.push(await startAgent({ TOKENOPS_NODE: 't440', TOKENOPS_AGENT_KEY: keys.t440, OPENCLAW_STATE_DIR: t440State }));
-  const fleet = {
-    nodes: [
-      { name: 'pc-a', url: agents[0]!.url, keyEnv: 'TOKENOPS_KEY_PC_A' },
-      { name: 't440', url: agents[1]!.url, keyEnv: 'TOKENOPS_KEY_T440' },
-      { name: 'spare', url: `http://127.0.0.1:${await freePort()}`, keyEnv: 'TOKENOPS_KEY_SPARE' },
-    ],
-    owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
-    sync: { auto: false },
-  };
+  const started = await startIncidentFleet({ pca: pcaState, t440: t440State });
+  agents.push(...started.agents);
+  nodeKeys = started.env;
   const port = await freePort();
   metricsUrl = `http://127.0.0.1:${port}/metrics`;
   discord = await DiscordStandin.start();
-  bot = await startBot(discord, fleet, {
-    TOKENOPS_KEY_PC_A: keys.pca,
-    TOKENOPS_KEY_T440: keys.t440,
-    TOKENOPS_KEY_SPARE: keys.spare,
+  bot = await startBot(discord, started.fleet, {
+    ...started.env,
     TOKENOPS_METRICS: 'on',
     TOKENOPS_METRICS_LISTEN: `127.0.0.1:${port}`,
     CONFIRM_TIMEOUT: '3s',
@@ -170,8 +161,8 @@ describe('GET /metrics on the bot with TOKENOPS_METRICS=on', () => {
     expect(findSecrets([result.text])).toEqual([]);
     expect(result.text).not.toContain(TEST_BOT_TOKEN);
     for (const [agent, key] of [
-      [agents[0]!, keys.pca],
-      [agents[1]!, keys.t440],
+      [agents[0]!, nodeKeys.TOKENOPS_KEY_PC_A!],
+      [agents[1]!, nodeKeys.TOKENOPS_KEY_T440!],
     ] as const) {
       const status = statusResponseSchema.parse((await outsideSignedFetch(agent.url, key, 'GET', '/v1/status')).json);
       for (const profile of status.profiles) if (profile.fingerprint) expect(result.text).not.toContain(profile.fingerprint);

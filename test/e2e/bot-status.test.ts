@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin, OTHER_GUILD_ID } from '../../src/standin/discord/index.js';
-import { capturedOutput, freePort, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
+import { startIncidentFleet } from '../support/incident-fleet.js';
+import { capturedOutput, killAllSpawned, type RunningAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, storePath } from '../support/state-dir.js';
+import { buildStateDir, DAY, HOUR, oauth, openclawJson5, storePath } from '../support/state-dir.js';
 
 /*
  * The bot as a person in the ops channel meets it: real agents on loopback (the incident's
@@ -35,20 +36,10 @@ beforeAll(async () => {
     },
     openclawJson5: openclawJson5(Array.from({ length: 15 }, (_, i) => `agent${i}`), 4),
   });
-  const keys = { pca: newNodeKeyHex(), t440: newNodeKeyHex(), dead: newNodeKeyHex() };
-  agents.push(await startAgent({ TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keys.pca, OPENCLAW_STATE_DIR: pcaState }));
-  agents.push(await startAgent({ TOKENOPS_NODE: 't440', TOKENOPS_AGENT_KEY: keys.t440, OPENCLAW_STATE_DIR: t440State }));
-  fleet = {
-    nodes: [
-      { name: 'pc-a', url: agents[0]!.url, keyEnv: 'TOKENOPS_KEY_PC_A' },
-      { name: 't440', url: agents[1]!.url, keyEnv: 'TOKENOPS_KEY_T440' },
-      { name: 'spare', url: `http://127.0.0.1:${await freePort()}`, keyEnv: 'TOKENOPS_KEY_SPARE' },
-    ],
-    owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
-    // The fleet as it is: no automatic sync repairing t440 behind the test's back.
-    sync: { auto: false },
-  };
-  fleetEnv = { TOKENOPS_KEY_PC_A: keys.pca, TOKENOPS_KEY_T440: keys.t440, TOKENOPS_KEY_SPARE: keys.dead };
+  const started = await startIncidentFleet({ pca: pcaState, t440: t440State });
+  agents.push(...started.agents);
+  fleet = started.fleet;
+  fleetEnv = started.env;
   discord = await DiscordStandin.start();
   bot = await startBot(discord, fleet, fleetEnv);
   await discord.waitForReady();

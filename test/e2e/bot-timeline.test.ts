@@ -4,9 +4,10 @@ import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import type { RecordedAttachment } from '../../src/standin/discord/types.js';
 import { VARIANTS } from '../../src/timeline/layout.js';
-import { capturedOutput, freePort, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
+import { startIncidentFleet } from '../support/incident-fleet.js';
+import { capturedOutput, killAllSpawned, type RunningAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, plantedSecrets } from '../support/state-dir.js';
+import { buildStateDir, DAY, HOUR, oauth, plantedSecrets } from '../support/state-dir.js';
 
 /*
  * `/tokens timeline` as the ops channel meets it: the real bot, real agents on loopback
@@ -24,20 +25,10 @@ beforeAll(async () => {
   const shared = { anthropic: oauth('anthropic', 8 * HOUR, { email: 'ops@example.com' }, now), codex: oauth('openai-codex', 9 * DAY, { accountId: 'acc' }, now) };
   const pca = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': shared.anthropic, 'openai-codex:ops@example.com': shared.codex } } } });
   const t440 = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', -2 * HOUR, {}, now), 'openai-codex:ops@example.com': shared.codex } } } });
-  const keys = { pca: newNodeKeyHex(), t440: newNodeKeyHex(), spare: newNodeKeyHex() };
-  agents.push(await startAgent({ TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keys.pca, OPENCLAW_STATE_DIR: pca }));
-  agents.push(await startAgent({ TOKENOPS_NODE: 't440', TOKENOPS_AGENT_KEY: keys.t440, OPENCLAW_STATE_DIR: t440 }));
-  const fleet = {
-    nodes: [
-      { name: 'pc-a', url: agents[0]!.url, keyEnv: 'TOKENOPS_KEY_PC_A' },
-      { name: 't440', url: agents[1]!.url, keyEnv: 'TOKENOPS_KEY_T440' },
-      { name: 'spare', url: `http://127.0.0.1:${await freePort()}`, keyEnv: 'TOKENOPS_KEY_SPARE' },
-    ],
-    owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
-    sync: { auto: false },
-  };
+  const started = await startIncidentFleet({ pca, t440 });
+  agents.push(...started.agents);
   discord = await DiscordStandin.start();
-  bot = await startBot(discord, fleet, { TOKENOPS_KEY_PC_A: keys.pca, TOKENOPS_KEY_T440: keys.t440, TOKENOPS_KEY_SPARE: keys.spare });
+  bot = await startBot(discord, started.fleet, started.env);
   await discord.waitForReady();
 }, 60_000);
 

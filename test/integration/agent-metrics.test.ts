@@ -8,7 +8,7 @@ import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type R
 import { documentedMetrics, exposedMetrics, labelValues, samples, scrape, sum, value, type Scrape } from '../support/prometheus.js';
 import { rawRequest } from '../support/raw-http.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { apiKey, buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, token } from '../support/state-dir.js';
+import { buildStateDir, HOUR, newNodeKeyHex, oauth, openclawJson5, profilesOfEveryHealth } from '../support/state-dir.js';
 
 /*
  * A real agent process with TOKENOPS_METRICS=on, scraped over loopback as Prometheus would,
@@ -40,11 +40,7 @@ beforeAll(async () => {
     agents: {
       main: {
         profiles: {
-          'anthropic:default': oauth('anthropic', 30 * HOUR, { email: 'ops@example.com' }, now),
-          'openai-codex:ops@example.com': oauth('openai-codex', -2 * HOUR, { accountId: 'acc-1' }, now),
-          'google-gemini-cli:ops@example.com': oauth('google-gemini-cli', 2 * HOUR, { projectId: 'p' }, now),
-          'openai:default': apiKey('openai'),
-          'anthropic:manual': token('anthropic', 300 * DAY, now),
+          ...profilesOfEveryHealth(now),
           ...many,
         },
       },

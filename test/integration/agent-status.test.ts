@@ -3,7 +3,7 @@ import { statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { outsideSignedFetch } from '../support/outside-client.js';
 import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { apiKey, buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, openclawJson5, token, type Layout } from '../support/state-dir.js';
+import { buildStateDir, HOUR, newNodeKeyHex, oauth, openclawJson5, profilesOfEveryHealth, type Layout } from '../support/state-dir.js';
 
 const fifteen = ['main', 'research', 'writer', 'coder', 'reviewer', 'scheduler', 'mailer', 'support', 'sales', 'ops', 'finance', 'translator', 'scraper', 'monitor', 'archivist'];
 const seen: string[] = [];
@@ -25,11 +25,7 @@ describe.each<Layout>(['legacy', 'split'])('GET /v1/status, %s layout, from an o
       agents: {
         main: {
           profiles: {
-            'anthropic:default': oauth('anthropic', 30 * HOUR, { email: 'ops@example.com' }, now),
-            'openai-codex:ops@example.com': oauth('openai-codex', -2 * HOUR, { accountId: 'acc-1' }, now),
-            'google-gemini-cli:ops@example.com': oauth('google-gemini-cli', 2 * HOUR, { projectId: 'p' }, now),
-            'openai:default': apiKey('openai'),
-            'anthropic:manual': token('anthropic', 300 * DAY, now),
+            ...profilesOfEveryHealth(now),
           },
         },
         research: {

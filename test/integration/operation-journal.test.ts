@@ -65,8 +65,8 @@ describe.each(backends)('on %s', (_name, open) => {
     })).rejects.toThrow('agent gone');
     expect(await journal.around({ action: 'restart', target: 't440', nodes: ['t440'], actor }, async () => 'done')).toBe('done');
     await journal.stop();
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // Its heartbeat is gone too: anything it had left would now be a leftover; nothing is.
+    // Past three beats its heartbeat has lapsed: anything it had left would now be a leftover; nothing is.
+    await new Promise((resolve) => setTimeout(resolve, 400));
     expect(await observer.leftovers()).toEqual([]);
   });
 });

@@ -78,3 +78,17 @@ export function restartFleetStates(now = Date.now()): { 'pc-a': string; t440: st
     solo: buildStateDir({ layout: 'split', agents: { main: { profiles: { 'google-gemini-cli:solo@example.com': oauth('google-gemini-cli', -HOUR, {}, now) } } }, openclawJson5: openclawJson5(['main'], 4) }),
   };
 }
+
+/**
+ * One profile of each health on the agent's side: ok (30 h), expired (2 h ago), expiring
+ * (2 h), a static key, and a long-lived setup token.
+ */
+export function profilesOfEveryHealth(now = Date.now()): Record<string, Record<string, unknown>> {
+  return {
+    'anthropic:default': oauth('anthropic', 30 * HOUR, { email: 'ops@example.com' }, now),
+    'openai-codex:ops@example.com': oauth('openai-codex', -2 * HOUR, { accountId: 'acc-1' }, now),
+    'google-gemini-cli:ops@example.com': oauth('google-gemini-cli', 2 * HOUR, { projectId: 'p' }, now),
+    'openai:default': apiKey('openai'),
+    'anthropic:manual': token('anthropic', 300 * DAY, now),
+  };
+}

@@ -101,8 +101,11 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
     },
     { lockWaitMs: context.env.TOKENOPS_LOCK_WAIT, dryRun: false, backupsKeep: context.env.TOKENOPS_BACKUPS_KEEP },
   ).catch((error: unknown) => {
-    if (!(error instanceof DiskFullError) || !grantedHere) throw error;
+    if (!grantedHere) throw error;
+    // Whatever stopped the write (a full disk, an I/O error, a busy database), the provider has
+    // rotated by now: keep what it granted, or the login is gone.
     context.unsavedGrants.set(profileId, grantedHere);
+    if (!(error instanceof DiskFullError)) throw error;
     throw new DiskFullError(
       error.displayPath,
       `${profileId}: the provider granted new tokens, but there is no space left on the device holding ${error.displayPath} to save them; the store is unchanged, and its refresh token may no longer work. This agent holds the new tokens in memory until it stops: free some space and refresh ${profileId} again now to save them`,

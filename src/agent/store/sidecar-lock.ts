@@ -77,9 +77,15 @@ export function lockIsStale(payload: LockHolder | null, nowMs: number, fileMtime
   return fileMtimeMs !== undefined && nowMs - fileMtimeMs > NO_PID_STALE_MS;
 }
 
-async function removeIfUnchanged(lockPath: string, judged: Snapshot): Promise<void> {
+/**
+ * Unlinks the lock only if it is still the file that was judged. `stillStale` re-judges the
+ * file as it is now: another writer may have taken a stale empty lock over and created its
+ * own in between, empty until its payload lands and possibly on the same inode, so bytes and
+ * inode alone cannot tell the two apart; its fresh mtime can.
+ */
+async function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino'>, stillStale?: (now: Snapshot) => boolean): Promise<void> {
   const now = await readSnapshot(lockPath);
-  if (now && now.ino === judged.ino && now.raw === judged.raw) {
+  if (now && now.ino === judged.ino && now.raw === judged.raw && (stillStale?.(now) ?? true)) {
     await unlink(lockPath).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
     });
@@ -125,14 +131,14 @@ export async function acquireSidecarLock(targetPath: string, waitMs: number): Pr
       const { ino } = await stat(lockPath);
       return {
         path: lockPath,
-        release: () => removeIfUnchanged(lockPath, { raw, ino, mtimeMs: 0, payload }),
+        release: () => removeIfUnchanged(lockPath, { raw, ino }),
       };
     }
     const snapshot = await readSnapshot(lockPath);
     if (!snapshot) continue;
     lastHolder = snapshot.payload;
     if (lockIsStale(snapshot.payload, Date.now(), snapshot.mtimeMs)) {
-      await removeIfUnchanged(lockPath, snapshot);
+      await removeIfUnchanged(lockPath, snapshot, (now) => lockIsStale(now.payload, Date.now(), now.mtimeMs));
       continue;
     }
     const waited = Date.now() - started;

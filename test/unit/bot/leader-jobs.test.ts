@@ -147,6 +147,8 @@ describe('leftover restart plans', () => {
 
   test('one replica, at start: every plan left is a leftover, whoever owned it', () => {
     expect(leftoverPlans(plans, { ...options, scope: 'all', liveOwners: new Set(['replica-a', 'replica-b']) }).map((p) => p.messageId)).toEqual(['old', 'young']);
+    // But never this process's own, which it is waiting on.
+    expect(leftoverPlans(plans, { ...options, scope: 'all', self: 'replica-b' }).map((p) => p.messageId)).toEqual(['old']);
   });
 
   test("replicas: a plan whose replica stopped beating is a leftover however young; a live replica's is not however old", () => {
