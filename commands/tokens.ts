@@ -13,7 +13,7 @@ import { fleetStatusView } from '../src/fleet/operations/fleet-status.js';
 import { profileIdSchema } from '../src/domain/profile.js';
 import { OperationRefusedError } from '../src/fleet/operation-refused.js';
 import type { AuditActor } from '../src/state/audit-log.js';
-import { DEFAULT_TIMELINE_HOURS, timelinePicture } from '../src/timeline/timeline-picture.js';
+import { DEFAULT_TIMELINE_HOURS, pictureThresholds, timelinePicture } from '../src/timeline/timeline-picture.js';
 
 /** Two weeks ahead at most: Codex tokens live about ten days, and further out is only "ok". */
 const TIMELINE_HOURS = { min: 1, max: 336 } as const;
@@ -57,8 +57,7 @@ async function timeline(interaction: ChatInputCommandInteraction, context: BotCo
   if (hours < TIMELINE_HOURS.min || hours > TIMELINE_HOURS.max) throw new OperationRefusedError(`hours: expected ${TIMELINE_HOURS.min} to ${TIMELINE_HOURS.max}.`);
   const nowMs = context.now();
   const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs });
-  const { alerts } = context.fleet;
-  const picture = await timelinePicture(view, { audit: context.audit, thresholds: { warnBeforeMs: alerts.warnBefore, criticalBeforeMs: alerts.criticalBefore } }, { nowMs, hours, variant: 'full', scope: node ?? 'all nodes' });
+  const picture = await timelinePicture(view, { audit: context.audit, thresholds: pictureThresholds(context.fleet.alerts) }, { nowMs, hours, variant: 'full', scope: node ?? 'all nodes' });
   context.logger.debug({ node, hours, ...picture.rendered.timings, bytes: picture.file.data.length }, 'timeline rendered');
   await interaction.editReply({
     content: picture.caption,

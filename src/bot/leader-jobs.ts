@@ -13,7 +13,7 @@ import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
 import type { Leadership } from '../state/coordination.js';
 import type { LeadershipChange } from '../state/leader-lease.js';
-import { picturesConcerning, type PictureFile } from '../timeline/timeline-picture.js';
+import { pictureThresholds, picturesConcerning, type PictureFile } from '../timeline/timeline-picture.js';
 
 /** A job tried to post after this replica stopped leading: the new leader posts it (alert state is shared). */
 class NotLeaderError extends Error {
@@ -51,6 +51,20 @@ export interface LeaderJobsDeps {
    */
   reportInterrupted?: () => Promise<unknown>;
   interruptedEveryMs?: number;
+}
+
+/**
+ * One alert check draws a picture per node alerted, all at the check's clock: the audit log
+ * is read once for them (the same `since` is the same check), not once per picture.
+ */
+function readOncePerCheck(audit: Pick<AuditLog, 'since'>): Pick<AuditLog, 'since'> {
+  let last: { atMs: number; records: ReturnType<AuditLog['since']> } | undefined;
+  return {
+    since: (atMs) => {
+      if (last?.atMs !== atMs) last = { atMs, records: audit.since(atMs) };
+      return last.records;
+    },
+  };
 }
 
 interface Running {
@@ -121,8 +135,8 @@ export class LeaderJobs implements AlertSink {
       };
     const events = new AgentEventSubscriber(fleet.nodes, logger);
     const journal = this.deps.journal;
-    const thresholds = { warnBeforeMs: fleet.alerts.warnBefore, criticalBeforeMs: fleet.alerts.criticalBefore };
-    const picture = (view: FleetView, node: string) => picturesConcerning(view, [node], { audit, thresholds }, { nowMs: Date.now(), logger });
+    const pictureSources = { audit: readOncePerCheck(audit), thresholds: pictureThresholds(fleet.alerts) };
+    const picture = (view: FleetView, node: string, nowMs: number) => picturesConcerning(view, [node], pictureSources, { nowMs, logger });
     const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), picture, logger, ...(journal ? { journal } : {}) });
     const notify = async (text: string) => {
       if (leadership.isLeader) await this.deps.notify(text);

@@ -38,6 +38,7 @@ export function opsChannelEditor(client: Client, channelId: string) {
   };
 }
 
-function attachmentOf(file: PictureFile): AttachmentBuilder {
+/** A picture as Discord attaches it: its name, and its caption as alt text. */
+export function attachmentOf(file: PictureFile): AttachmentBuilder {
   return new AttachmentBuilder(file.data, { name: file.name, description: file.description });
 }

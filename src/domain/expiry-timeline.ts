@@ -1,5 +1,5 @@
 import { severityRank, type CellHealth, type FleetView } from './fleet-view.js';
-import { HEALTH_COLOURS } from './health-colours.js';
+import { HEALTH_COLOURS, withAlpha } from './health-colours.js';
 
 /*
  * What the expiry timeline picture shows (issue 10), as plain data: one bar per node ×
@@ -82,10 +82,12 @@ export interface Timeline {
   folded: { groups: number; bars: number };
 }
 
-const BAND_COLOURS = { critical: 'rgba(231, 76, 60, 0.18)', warning: 'rgba(241, 196, 15, 0.12)' } as const;
+/** Each band in the hue of the health it leads to, faint: the bars stay readable over it. */
+export const BAND_HEALTH = { critical: 'expired', warning: 'expiring' } as const satisfies Record<Timeline['bands'][number]['kind'], CellHealth>;
+const BAND_COLOURS = { critical: withAlpha(HEALTH_COLOURS[BAND_HEALTH.critical], 0.18), warning: withAlpha(HEALTH_COLOURS[BAND_HEALTH.warning], 0.12) };
 
 /** A little of the past is shown, so that what just expired is visible as such. */
-export function windowStart(nowMs: number, hours: number): number {
+function windowStart(nowMs: number, hours: number): number {
   return nowMs - Math.max(1, Math.round(hours / 8)) * 3_600_000;
 }
 
@@ -166,7 +168,7 @@ export function worstFirst(a: TimelineBar, b: TimelineBar): number {
 }
 
 /** Healthy copies an unhealthy account keeps drawn besides its owner: the next ones to expire. */
-export const HEALTHY_KEPT = 2;
+const HEALTHY_KEPT = 2;
 
 /**
  * An unhealthy account shows its unhealthy copies, its owner and a couple of healthy ones;
@@ -179,6 +181,11 @@ function foldHealthyCopies(group: TimelineGroup): TimelineGroup {
   const spare = group.bars.filter((bar) => bar.health === 'ok' && !bar.isOwner).slice(HEALTHY_KEPT);
   if (spare.length < 2) return group;
   return { ...group, bars: group.bars.filter((bar) => !spare.includes(bar)), foldedOk: spare.length };
+}
+
+/** "+3 healthy accounts folded": the picture's note and the caption say it alike. */
+export function foldedAccountsText(groups: number): string {
+  return `+${groups} healthy account${groups === 1 ? '' : 's'} folded`;
 }
 
 /** The rows a group takes when drawn whole: its bars, and a line for the healthy copies folded. */

@@ -20,6 +20,25 @@ export const HEALTH_COLOURS: Record<CellHealth, string> = {
   missing: '#7f8c8d',
 };
 
+/** The healths from worst to best, as legends and counts list them. */
+export const HEALTH_ORDER: readonly CellHealth[] = ['expired', 'invalid', 'expiring', 'missing', 'ok'];
+
+/** A health in a line of text (status embeds, the timeline's caption). */
+export const HEALTH_ICONS: Record<Severity, string> = {
+  ok: '✅',
+  missing: '➖',
+  expiring: '⚠️',
+  expired: '❌',
+  invalid: '🚫',
+  unreachable: '📵',
+};
+
+/** `#rrggbb` as `rgba(r, g, b, alpha)`: a faint fill in one of the hues. */
+export function withAlpha(hex: string, alpha: number): string {
+  const value = Number.parseInt(hex.slice(1), 16);
+  return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+}
+
 /** The traffic light an embed's stripe shows for its worst severity: which of the picture's hues. */
 const TRAFFIC_LIGHT: Record<Severity, 'ok' | 'expiring' | 'expired'> = {
   ok: 'ok',

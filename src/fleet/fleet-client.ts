@@ -27,7 +27,7 @@ class SharedLimiterError extends AgentCallError {
   }
 }
 
-export interface SharedLimitOptions {
+interface SharedLimitOptions {
   /** The Redis the replicas share (TOKENOPS_STATE). */
   redisUrl: string;
   /** Bottleneck's limiter id; replicas with the same id share one limit. Default `tokenops-fanout`. */

@@ -27,8 +27,9 @@ export interface AlertChecksDeps {
   /**
    * The expiry timeline of a node (and its accounts' owners) to attach to its expiry alert;
    * empty when it cannot be drawn (it never throws: an alert is never lost for a picture).
+   * `nowMs` is the check's clock, the one its alerts were decided at.
    */
-  picture?: (view: FleetView, node: string) => Promise<PictureFile[]>;
+  picture?: (view: FleetView, node: string, nowMs: number) => Promise<PictureFile[]>;
   /** Edits a posted message; `files` replaces its pictures (empty: removes them), without it they stay. */
   edit: (messageId: string, content: string, files?: readonly PictureFile[]) => Promise<void>;
   logger: Logger;
@@ -101,8 +102,8 @@ export class AlertChecks implements AlertSink {
   }
 
   /** The picture for a node's alert message: only when it is about when tokens die. */
-  private async pictureOf(view: FleetView, node: string, shown: readonly ActiveAlert[]): Promise<PictureFile[]> {
-    return this.deps.picture && shown.some(isExpiryAlert) ? this.deps.picture(view, node) : [];
+  private async pictureOf(view: FleetView, node: string, shown: readonly ActiveAlert[], nowMs: number): Promise<PictureFile[]> {
+    return this.deps.picture && shown.some(isExpiryAlert) ? this.deps.picture(view, node, nowMs) : [];
   }
 
   private async view(): Promise<FleetView> {
@@ -127,13 +128,13 @@ export class AlertChecks implements AlertSink {
       let next = state;
       try {
         if (decision.kind === 'post') {
-          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason), await this.pictureOf(view, node.name, shown));
+          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason), await this.pictureOf(view, node.name, shown, nowMs));
           next = afterNotification(state, decision, { messageId, severity, digest }, nowMs);
           summary.posted++;
         } else if (decision.kind === 'edit' && state.messageId) {
           // The picture is redrawn with the text: one from when the alert was first posted would
           // show the tokens as they were then, beside words about how they are now.
-          await this.deps.edit(state.messageId, renderNodeAlerts(node.name, shown, 'edit'), this.deps.picture ? await this.pictureOf(view, node.name, shown) : undefined);
+          await this.deps.edit(state.messageId, renderNodeAlerts(node.name, shown, 'edit'), this.deps.picture ? await this.pictureOf(view, node.name, shown, nowMs) : undefined);
           next = afterNotification(state, decision, { severity, digest }, nowMs);
           summary.edited++;
         } else if (decision.kind === 'resolve' && state.messageId) {

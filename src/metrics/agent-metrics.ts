@@ -1,6 +1,6 @@
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { StatusResponse } from '../protocol/agent-api.js';
-import { importOutcome, IMPORT_OUTCOMES, REFRESH_OUTCOMES, refreshOutcomes, type RequestEnd } from './agent-outcomes.js';
+import { REFRESH_OUTCOMES, type ImportResponse, type RefreshResponse, type StatusResponse } from '../protocol/agent-api.js';
+import { importOutcome, IMPORT_OUTCOMES, refreshOutcomes } from './agent-outcomes.js';
 import { methodLabel, routeLabel, statusLabel } from './http-labels.js';
 import { registerNodeStatusMetrics } from './node-status-metrics.js';
 import { sharedRead } from './shared-read.js';
@@ -60,9 +60,19 @@ export class AgentMetrics {
     this.requests.observe({ node: this.node, route: routeLabel(pathname, this.routes), method: methodLabel(method), status: statusLabel(status) }, seconds);
   }
 
-  /** A routed, authenticated request finished: counts imports and refreshes by what they came to. */
-  requestEnded(pathname: string, end: RequestEnd): void {
-    if (pathname === '/v1/import') this.imports.inc({ node: this.node, outcome: importOutcome(end) });
-    if (pathname === '/v1/refresh') for (const outcome of refreshOutcomes(end)) this.refreshes.inc({ node: this.node, outcome });
+  /** An import answered: counted by what it came to. */
+  imported(response: ImportResponse): void {
+    this.imports.inc({ node: this.node, outcome: importOutcome({ ok: true, value: response }) });
+  }
+
+  /** A refresh answered: each profile it tried counted by its outcome. */
+  refreshed(response: RefreshResponse): void {
+    for (const outcome of refreshOutcomes({ ok: true, value: response })) this.refreshes.inc({ node: this.node, outcome });
+  }
+
+  /** A routed, authenticated import or refresh failed: counted once under its API error code. */
+  requestFailed(pathname: string, code: string): void {
+    if (pathname === '/v1/import') this.imports.inc({ node: this.node, outcome: importOutcome({ ok: false, code }) });
+    if (pathname === '/v1/refresh') for (const outcome of refreshOutcomes({ ok: false, code })) this.refreshes.inc({ node: this.node, outcome });
   }
 }

@@ -1,4 +1,4 @@
-import { importResponseSchema, refreshResponseSchema, REFRESH_OUTCOMES } from '../protocol/agent-api.js';
+import type { ImportResponse, RefreshResponse } from '../protocol/agent-api.js';
 
 /*
  * What an import or a refresh request came to, in the words the agent's counters use. A
@@ -7,16 +7,14 @@ import { importResponseSchema, refreshResponseSchema, REFRESH_OUTCOMES } from '.
  */
 
 export const IMPORT_OUTCOMES = ['written', 'partial', 'unchanged', 'refused', 'dry_run'] as const;
-export { REFRESH_OUTCOMES };
 
-export type RequestEnd = { ok: true; value: unknown } | { ok: false; code: string };
+/** The handler's own answer (typed as it returned it), or the API error code it failed with. */
+export type RequestEnd<T> = { ok: true; value: T } | { ok: false; code: string };
 
 /** One import request: `written` (every store that needed it), `partial` (some refused), `unchanged`, `refused`, `dry_run`. */
-export function importOutcome(end: RequestEnd): string {
+export function importOutcome(end: RequestEnd<ImportResponse>): string {
   if (!end.ok) return end.code;
-  const parsed = importResponseSchema.safeParse(end.value);
-  if (!parsed.success) return 'internal';
-  const { dryRun, stores } = parsed.data;
+  const { dryRun, stores } = end.value;
   if (dryRun) return 'dry_run';
   const written = stores.some((store) => store.outcome === 'written');
   const refused = stores.some((store) => store.outcome === 'refused');
@@ -25,8 +23,6 @@ export function importOutcome(end: RequestEnd): string {
 }
 
 /** One refresh request: an outcome per profile it tried, or the request's error code once. */
-export function refreshOutcomes(end: RequestEnd): string[] {
-  if (!end.ok) return [end.code];
-  const parsed = refreshResponseSchema.safeParse(end.value);
-  return parsed.success ? parsed.data.results.map((result) => result.outcome) : ['internal'];
+export function refreshOutcomes(end: RequestEnd<RefreshResponse>): string[] {
+  return end.ok ? end.value.results.map((result) => result.outcome) : [end.code];
 }

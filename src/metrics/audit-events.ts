@@ -8,7 +8,7 @@ import type { AuditRecord } from '../state/audit-log.js';
  */
 
 export const SYNC_OUTCOMES = ['ok', 'partial', 'failed', 'refused', 'interrupted'] as const;
-export const REFRESH_OUTCOMES = ['ok', 'partial', 'failed', 'refused'] as const;
+export const REFRESH_AUDIT_OUTCOMES = ['ok', 'partial', 'failed', 'refused'] as const;
 /** A node restarted (`ok`), did not come back ready (`failed`), was refused or no-go, or was cut short by a bot stop. */
 export const RESTART_OUTCOMES = ['ok', 'failed', 'refused', 'interrupted'] as const;
 export const CONFIRMATION_RESULTS = ['confirmed', 'cancelled', 'expired'] as const;
@@ -18,7 +18,7 @@ export type AuditCounter = 'syncs' | 'refreshes' | 'restarts' | 'confirmations';
 /** The actions each counter counts; a dry run is a plan, not a sync. */
 const COUNTED: Array<{ counter: Exclude<AuditCounter, 'confirmations'>; actions: readonly string[]; outcomes: readonly string[] }> = [
   { counter: 'syncs', actions: SYNC_ACTIONS, outcomes: SYNC_OUTCOMES },
-  { counter: 'refreshes', actions: [AUDIT_ACTIONS.refresh], outcomes: REFRESH_OUTCOMES },
+  { counter: 'refreshes', actions: [AUDIT_ACTIONS.refresh], outcomes: REFRESH_AUDIT_OUTCOMES },
   { counter: 'restarts', actions: [AUDIT_ACTIONS.restart], outcomes: RESTART_OUTCOMES },
 ];
 

@@ -8,7 +8,7 @@ import type { StatusResponse } from '../protocol/agent-api.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog, AuditRecord } from '../state/audit-log.js';
 import type { Leadership } from '../state/coordination.js';
-import { auditCounts, CONFIRMATION_RESULTS, REFRESH_OUTCOMES, RESTART_OUTCOMES, SYNC_OUTCOMES, type AuditCounter } from './audit-events.js';
+import { auditCounts, CONFIRMATION_RESULTS, REFRESH_AUDIT_OUTCOMES, RESTART_OUTCOMES, SYNC_OUTCOMES, type AuditCounter } from './audit-events.js';
 import { DISCORD_ERROR_KINDS, type DiscordErrorKind } from './discord-error-kind.js';
 import { registerNodeStatusMetrics } from './node-status-metrics.js';
 import type { NodeStatusReading } from './profile-samples.js';
@@ -105,7 +105,7 @@ export class BotMetrics {
     };
     this.audited = {
       syncs: auditCounter('syncs', `Syncs this replica ran or finished, manual, after a refresh or automatic (dry runs left out), by outcome: ${SYNC_OUTCOMES.join(', ')}.`, SYNC_OUTCOMES),
-      refreshes: auditCounter('refreshes', `/tokens refresh by outcome: ${REFRESH_OUTCOMES.join(', ')}.`, REFRESH_OUTCOMES),
+      refreshes: auditCounter('refreshes', `/tokens refresh by outcome: ${REFRESH_AUDIT_OUTCOMES.join(', ')}.`, REFRESH_AUDIT_OUTCOMES),
       restarts: auditCounter('restarts', `Node restarts by outcome: ${RESTART_OUTCOMES.join(', ')} (one per node of a rolling restart).`, RESTART_OUTCOMES),
       confirmations: auditCounter('confirmations', `Restart plans by answer: ${CONFIRMATION_RESULTS.join(', ')}.`, CONFIRMATION_RESULTS, 'result'),
     };

@@ -5,7 +5,7 @@
  */
 
 /** Any path that is not one of the server's routes. */
-export const OTHER_ROUTE = 'other';
+const OTHER_ROUTE = 'other';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 

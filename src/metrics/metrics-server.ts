@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { ListenAddress } from '../config/listen-address.js';
+import { hardenServer } from '../http/harden-server.js';
 import type { Logger } from '../logging/logger.js';
 import { sendMetrics } from './metrics-response.js';
 
@@ -27,19 +28,10 @@ export async function startMetricsServer(registry: Registry, listen: ListenAddre
       if (!served.ok) logger.error({ err: served.error.message }, 'metrics scrape failed');
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.maxConnections = 64;
+  const close = hardenServer(server, { maxConnections: 64 });
   server.listen(listen.port, listen.host);
   await once(server, 'listening');
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : listen.port;
-  return {
-    port,
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { port, close };
 }

@@ -29,6 +29,13 @@ export type AuditActor = AuditRecord['actor'];
 
 const KEEP = 5000;
 const PRUNE_EVERY = 100;
+const ID_TIME_DIGITS = 15;
+const ID_TIME = /^\d{15}-/;
+
+/** The zero-padded milliseconds an id starts with: ids sort, and compare, by time. */
+function idTime(atMs: number): string {
+  return String(atMs).padStart(ID_TIME_DIGITS, '0');
+}
 
 export class AuditLog {
   private writes = 0;
@@ -44,7 +51,7 @@ export class AuditLog {
     const atMs = this.now();
     // Keys sort by time: zero-padded milliseconds, then a sequence for same-millisecond writes,
     // then randomness so two replicas never collide.
-    const id = `${String(atMs).padStart(15, '0')}-${String(this.sequence++ % 1e9).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
+    const id = `${idTime(atMs)}-${String(this.sequence++ % 1e9).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
     // A detail may quote an agent's words (a refusal, a command's output): anything
     // token-shaped is cut once, here, for every reader of the log (bot, CLI, --json). The action
     // has happened by now: a long detail (a sync to a hundred nodes) is cut, never allowed to
@@ -78,14 +85,22 @@ export class AuditLog {
 
   /** Records from `atMs` on, oldest first (the expiry timeline's markers look back a window). */
   async since(atMs: number): Promise<AuditRecord[]> {
-    const all = await this.all();
-    return all.filter((record) => Date.parse(record.at) >= atMs);
+    // An id starts with its time (see record()): older records are skipped by key, unparsed.
+    // Keyv gives keys without its namespace (SQLite and Redis alike); anything before a ':' is cut anyway.
+    const from = idTime(Math.max(0, Math.floor(atMs)));
+    const records = await this.all((key) => {
+      const id = key.slice(key.lastIndexOf(':') + 1);
+      return !ID_TIME.test(id) || id.slice(0, ID_TIME_DIGITS) >= from;
+    });
+    return records.filter((record) => Date.parse(record.at) >= atMs);
   }
 
-  private async all(): Promise<AuditRecord[]> {
+  /** The records whose key `wanted` keeps (every one without it), oldest first. */
+  private async all(wanted?: (key: string) => boolean): Promise<AuditRecord[]> {
     if (!this.store.iterator) throw new Error('the state store cannot list keys');
     const records: AuditRecord[] = [];
-    for await (const [, value] of this.store.iterator(undefined)) {
+    for await (const [key, value] of this.store.iterator(undefined)) {
+      if (wanted && typeof key === 'string' && !wanted(key)) continue;
       const parsed = auditRecordSchema.safeParse(value);
       if (parsed.success) records.push(parsed.data);
     }

@@ -1,8 +1,6 @@
-import type { Timeline } from '../domain/expiry-timeline.js';
+import { foldedAccountsText, type Timeline } from '../domain/expiry-timeline.js';
 import type { CellHealth, FleetView } from '../domain/fleet-view.js';
-
-const ICON: Record<CellHealth, string> = { expired: '❌', invalid: '🚫', expiring: '⚠️', missing: '➖', ok: '✅' };
-const ORDER: CellHealth[] = ['expired', 'invalid', 'expiring', 'missing', 'ok'];
+import { HEALTH_ICONS, HEALTH_ORDER } from '../domain/health-colours.js';
 
 /** Nodes the picture could not draw (no answer): named, so that their absence is not read as health. */
 export function unreachableNote(view: FleetView): string | null {
@@ -20,9 +18,9 @@ export function timelineCaption(timeline: Timeline, view: FleetView, scope: stri
   if (foldedOk > 0) counts.set('ok', (counts.get('ok') ?? 0) + foldedOk);
   const hours = Math.round((timeline.toMs - timeline.nowMs) / 3_600_000);
   const parts = [`📈 Token expiry, ${scope}, next ${hours} h (UTC)`, `${view.nodes.length} node${view.nodes.length === 1 ? '' : 's'}`];
-  parts.push(...ORDER.filter((health) => counts.get(health)).map((health) => `${ICON[health]} ${counts.get(health)} ${health}`));
+  parts.push(...HEALTH_ORDER.filter((health) => counts.get(health)).map((health) => `${HEALTH_ICONS[health]} ${counts.get(health)} ${health}`));
   const down = unreachableNote(view);
-  if (down) parts.push(`📵 ${down}`);
-  if (timeline.folded.groups > 0) parts.push(`+${timeline.folded.groups} healthy account${timeline.folded.groups === 1 ? '' : 's'} folded`);
+  if (down) parts.push(`${HEALTH_ICONS.unreachable} ${down}`);
+  if (timeline.folded.groups > 0) parts.push(foldedAccountsText(timeline.folded.groups));
   return parts.join(' · ');
 }

@@ -1,7 +1,6 @@
 import type { CustomSeriesOption, CustomSeriesRenderItem, EChartsOption, GraphicComponentOption } from 'echarts';
-import type { Timeline, TimelineBar, TimelineEventKind, TimelineGroup } from '../domain/expiry-timeline.js';
-import type { CellHealth } from '../domain/fleet-view.js';
-import { HEALTH_COLOURS } from '../domain/health-colours.js';
+import { BAND_HEALTH, foldedAccountsText, type Timeline, type TimelineBar, type TimelineEventKind, type TimelineGroup } from '../domain/expiry-timeline.js';
+import { HEALTH_COLOURS, HEALTH_ORDER } from '../domain/health-colours.js';
 import { FONT_FAMILY } from './fonts.js';
 import type { TimelineLayout } from './layout.js';
 import { PALETTE } from './palette.js';
@@ -27,7 +26,6 @@ export interface TimelineText {
 /** An invalid or missing copy's mark at now, in pixels. */
 const STUB_WIDTH = 14;
 
-const HEALTH_ORDER: CellHealth[] = ['expired', 'invalid', 'expiring', 'missing', 'ok'];
 const MARKER_KINDS: TimelineEventKind[] = ['sync', 'refresh', 'restart'];
 
 /** A zrender element as plain data: the same shape serves the graphic component and custom series. */
@@ -92,7 +90,7 @@ function tokenNote(bar: TimelineBar, group: TimelineGroup): string {
 }
 
 /** "+55 ok on other nodes" (shorter when the room is short); "+3 more nodes, 1 ok" when broken ones were cut too. */
-export function moreText(row: { count: number; ok: number }, room: number, fontSize: number): string {
+function moreText(row: { count: number; ok: number }, room: number, fontSize: number): string {
   const nodes = `node${row.count === 1 ? '' : 's'}`;
   if (row.ok < row.count) return fitText(`+${row.count} more ${nodes}${row.ok > 0 ? `, ${row.ok} ok` : ''}`, room, fontSize);
   const wordings = [`+${row.count} ok on other ${nodes}`, `+${row.count} ok elsewhere`, `+${row.count} ok`];
@@ -100,7 +98,7 @@ export function moreText(row: { count: number; ok: number }, room: number, fontS
 }
 
 /** The words after a bar: when it expires; for a stub, why there is no span to draw. */
-export function barLabel(bar: TimelineBar, nowMs: number): string {
+function barLabel(bar: TimelineBar, nowMs: number): string {
   if (bar.health === 'missing') return 'missing here';
   if (bar.health === 'invalid') return 'invalid';
   return expiryText(bar.expiresAtMs, nowMs);
@@ -158,11 +156,11 @@ function legend(timeline: Timeline, layout: TimelineLayout, words: TimelineText)
   const within = (ms: number | undefined) => (ms === undefined ? '' : ` (< ${shortDuration(ms)})`);
   const bands = timeline.bands.map((band) => ({
     // The band's own faint fill, edged in its hue: not to be mistaken for a bar's colour.
-    key: (x: number, y: number) => ({ type: 'rect', silent: true, z: 10, shape: { x: x - 5, y: y - 5, width: 10, height: 10 }, style: { fill: band.colour, stroke: band.kind === 'critical' ? HEALTH_COLOURS.expired : HEALTH_COLOURS.expiring, lineWidth: 1 } }),
+    key: (x: number, y: number) => ({ type: 'rect', silent: true, z: 10, shape: { x: x - 5, y: y - 5, width: 10, height: 10 }, style: { fill: band.colour, stroke: HEALTH_COLOURS[BAND_HEALTH[band.kind]], lineWidth: 1 } }),
     label: `${band.kind} band${within(band.kind === 'critical' ? words.thresholds?.criticalBeforeMs : words.thresholds?.warnBeforeMs)}`,
   }));
   const graphics = [...legendLine(health, 12, y1, fontSize), ...legendLine([...markers, ...bands], 12, y2, fontSize)];
-  const notes = [...(timeline.folded.groups > 0 ? [`+${timeline.folded.groups} healthy account${timeline.folded.groups === 1 ? '' : 's'} folded (${timeline.folded.bars} bars, all ok)`] : [])];
+  const notes = [...(timeline.folded.groups > 0 ? [`${foldedAccountsText(timeline.folded.groups)} (${timeline.folded.bars} bars, all ok)`] : [])];
   if (layout.cut.groups > 0) notes.push(`${layout.cut.groups} more account${layout.cut.groups === 1 ? '' : 's'} (${layout.cut.bars} bars) not drawn: too many to show`);
   const drawnNodes = new Set(layout.rows.flatMap((row) => (row.kind === 'bar' ? [row.bar.node] : [])));
   const earlier = timeline.markers.filter((marker) => marker.beforeWindow && drawnNodes.has(marker.node));

@@ -34,7 +34,11 @@ export function utcStamp(ms: number): string {
   return `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.toISOString().slice(11, 16)} UTC`;
 }
 
-/** `45 min`, `7 h`, `9 d`: short enough to sit at the end of a bar. */
+/**
+ * `45 min`, `7 h`, `9 d`: short enough to sit at the end of a bar. Not formatDuration
+ * (config/duration.ts): that one is exact to two units (`1d 23h`, `2h 5m`), for settings;
+ * here one rounded unit is enough, and hours run to 48 (`47 h`, not `1d 23h`).
+ */
 export function shortDuration(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < HOUR) return `${Math.max(1, Math.round(abs / 60_000))} min`;

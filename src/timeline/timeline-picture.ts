@@ -1,4 +1,5 @@
 import { buildTimeline, MARKER_LOOK_BACK_MS, type Timeline } from '../domain/expiry-timeline.js';
+import type { Fleet } from '../config/fleet-file.js';
 import type { FleetView } from '../domain/fleet-view.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditLog } from '../state/audit-log.js';
@@ -16,12 +17,17 @@ import { renderTimeline, type RenderedTimeline } from './render-timeline.js';
 
 export const DEFAULT_TIMELINE_HOURS = 48;
 
-export interface PictureSources {
+interface PictureSources {
   audit: Pick<AuditLog, 'since'>;
   thresholds: { warnBeforeMs: number; criticalBeforeMs: number };
 }
 
-export interface PictureRequest {
+/** The fleet's alert thresholds, as the picture's bands and legend take them. */
+export function pictureThresholds(alerts: Pick<Fleet['alerts'], 'warnBefore' | 'criticalBefore'>): PictureSources['thresholds'] {
+  return { warnBeforeMs: alerts.warnBefore, criticalBeforeMs: alerts.criticalBefore };
+}
+
+interface PictureRequest {
   nowMs: number;
   hours: number;
   variant: TimelineVariant;
@@ -37,7 +43,7 @@ export interface PictureFile {
   description: string;
 }
 
-export interface TimelinePicture {
+interface TimelinePicture {
   file: PictureFile;
   caption: string;
   timeline: Timeline;

@@ -38,6 +38,7 @@ describe.each(backends)('state on %s', (name, makeUrl) => {
       clock += 1000;
     }
     expect((await audit.latest(2)).map((record) => record.action)).toEqual(['capacity set', 'restart']);
+    expect((await audit.since(clock - 2000)).map((record) => record.action)).toEqual(['restart', 'capacity set']);
     await first.close();
 
     const second = openStateStore(url);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { formatIssues } from '../../config/format-issues.js';
+import { hardenServer } from '../../http/harden-server.js';
 import {
   capacityRequestSchema,
   exportRequestSchema,
@@ -67,9 +68,21 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
   const routes: Record<string, Partial<Record<string, Handler>>> = {
     '/v1/status': { GET: () => nodeStatus(context) },
     '/v1/export': { POST: ({ body }) => exportCredentials(context, key, parseBody(exportRequestSchema, body)) },
-    '/v1/import': { POST: ({ body }) => importCredentials(context, key, parseBody(importRequestSchema, body)) },
+    '/v1/import': {
+      POST: async ({ body }) => {
+        const answer = await importCredentials(context, key, parseBody(importRequestSchema, body));
+        metrics?.imported(answer);
+        return answer;
+      },
+    },
     '/v1/preflight': { POST: ({ body }) => preflight(context, parseBody(preflightRequestSchema, body).marginMs) },
-    '/v1/refresh': { POST: ({ body }) => refreshCredentials(context, parseBody(refreshRequestSchema, body).profiles) },
+    '/v1/refresh': {
+      POST: async ({ body }) => {
+        const answer = await refreshCredentials(context, parseBody(refreshRequestSchema, body).profiles);
+        metrics?.refreshed(answer);
+        return answer;
+      },
+    },
     '/v1/restart': { POST: ({ body }) => restartGateway(context, parseBody(restartRequestSchema, body).readyDeadlineMs) },
     '/v1/capacity': {
       GET: () => readNodeCapacity(context),
@@ -84,8 +97,8 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
     },
   };
 
-  // Routes as metric labels: anything else is "other", whatever path was asked.
-  const metrics = new AgentMetrics(context.env.TOKENOPS_NODE, new Set([...Object.keys(routes), '/v1/health', '/metrics']), () => nodeStatus(context));
+  // Only with TOKENOPS_METRICS=on: routes as metric labels, anything else "other", whatever path was asked.
+  const metrics = context.env.TOKENOPS_METRICS ? new AgentMetrics(context.env.TOKENOPS_NODE, new Set([...Object.keys(routes), '/v1/health', '/metrics']), () => nodeStatus(context)) : undefined;
 
   function send(response: ServerResponse, status: number, value: unknown, nonce?: string): void {
     const body = Buffer.from(JSON.stringify(value));
@@ -123,11 +136,10 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
     return new ApiError(500, 'internal', `internal error (reference ${reference}; see the agent's log)`);
   }
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  async function handle(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
     const started = Date.now();
     const method = request.method ?? 'GET';
     const pathAndQuery = request.url ?? '/';
-    const pathname = pathAndQuery.split('?')[0] ?? '/';
     let body: Buffer;
     try {
       body = await readBody(request);
@@ -147,7 +159,7 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
     }
 
     if (pathname === '/metrics') {
-      if (!context.env.TOKENOPS_METRICS) sendError(response, new ApiError(404, 'not_found', `no route ${pathname}`));
+      if (!metrics) sendError(response, new ApiError(404, 'not_found', `no route ${pathname}`));
       else if (method !== 'GET' && method !== 'HEAD') sendError(response, new ApiError(405, 'method_not_allowed', 'use GET'));
       else {
         const served = await sendMetrics(metrics.registry, request, response);
@@ -179,41 +191,37 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
         }
       }
       const result = await handler({ body: json, request, response, nonce });
-      metrics.requestEnded(pathname, { ok: true, value: result });
       if (result !== undefined) send(response, 200, result, nonce);
       logger.debug({ method, path: pathname, ms: Date.now() - started }, 'request');
     } catch (error) {
       const apiError = toApiError(error);
-      if (routed) metrics.requestEnded(pathname, { ok: false, code: apiError.code });
+      if (routed) metrics?.requestFailed(pathname, apiError.code);
       logger.info({ method, path: pathname, status: apiError.status, code: apiError.code }, 'request failed');
       if (!response.headersSent) sendError(response, apiError, nonce);
     }
   }
 
   const server = createServer((request, response) => {
-    const started = performance.now();
-    // 'close' also ends an aborted request and an event stream, which never 'finish'.
-    response.once('close', () => metrics.observeRequest(request.method, (request.url ?? '/').split('?')[0] ?? '/', response.statusCode, (performance.now() - started) / 1000));
-    handle(request, response).catch((error: Error) => {
+    const pathname = (request.url ?? '/').split('?')[0] ?? '/';
+    if (metrics) {
+      const started = performance.now();
+      // 'close' also ends an aborted request and an event stream, which never 'finish'.
+      response.once('close', () => metrics.observeRequest(request.method, pathname, response.statusCode, (performance.now() - started) / 1000));
+    }
+    handle(request, response, pathname).catch((error: Error) => {
       logger.error({ err: error.message }, 'unhandled request error');
       if (!response.headersSent) sendError(response, new ApiError(500, 'internal', 'internal error'));
       else response.destroy();
     });
   });
-  // A request (headers and body) must arrive within 30 s; answers may take longer (a
-  // restart waits for readiness), which requestTimeout does not limit.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.maxConnections = 256;
+  const closeServer = hardenServer(server, { maxConnections: 256 });
 
   return {
     server,
     events,
-    close: () =>
-      new Promise((resolve) => {
-        events.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => {
+      events.close();
+      return closeServer();
+    },
   };
 }

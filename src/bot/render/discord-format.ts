@@ -1,6 +1,3 @@
-import type { Severity } from '../../domain/fleet-view.js';
-import { EMBED_COLOURS } from '../../domain/health-colours.js';
-
 /** Discord's limits for an embed and a message (developer docs, "Embed Limits"). */
 export const LIMITS = {
   title: 256,
@@ -14,18 +11,6 @@ export const LIMITS = {
   embedsPerMessage: 10,
   content: 2000,
 } as const;
-
-/** An embed's stripe per worst severity: the health colours' traffic light (see health-colours.ts). */
-export const COLOR: Record<Severity, number> = EMBED_COLOURS;
-
-export const ICON: Record<Severity, string> = {
-  ok: '✅',
-  missing: '➖',
-  expiring: '⚠️',
-  expired: '❌',
-  invalid: '🚫',
-  unreachable: '📵',
-};
 
 /** `<t:…:R>`: Discord renders it as "in 3 hours" / "2 hours ago" in each reader's locale. */
 export function relativeTime(iso: string): string {

@@ -1,7 +1,8 @@
 import type { APIEmbed } from 'discord.js';
 import { nodeUrgency, type FleetView, type NodeView, type ProfileCell } from '../../domain/fleet-view.js';
 import { scrub } from '../../domain/scrub-secrets.js';
-import { COLOR, ICON, LIMITS, code, embedChars, relativeTime, truncate } from './discord-format.js';
+import { EMBED_COLOURS, HEALTH_ICONS } from '../../domain/health-colours.js';
+import { LIMITS, code, embedChars, relativeTime, truncate } from './discord-format.js';
 
 /*
  * `/tokens status` as embeds: a field per node (worst first), a line per profile under it.
@@ -15,7 +16,7 @@ const DETAIL_PROFILES_PER_NODE = 8;
 const FIELD_BUDGET = LIMITS.messageEmbedChars - 900;
 
 function profileLine(cell: ProfileCell): string {
-  const parts = [`${ICON[cell.health]} ${code(cell.profileId)}`];
+  const parts = [`${HEALTH_ICONS[cell.health]} ${code(cell.profileId)}`];
   if (cell.health === 'missing') parts.push('missing here');
   else if (cell.health === 'invalid') parts.push(`malformed${cell.reason ? `: ${truncate(scrub(cell.reason), 80)}` : ''}`);
   else if (cell.expiresAt) parts.push(`${cell.health === 'expired' ? 'expired' : 'expires'} ${relativeTime(cell.expiresAt)}`);
@@ -29,10 +30,10 @@ function profileLine(cell: ProfileCell): string {
 }
 
 function nodeTitle(node: NodeView): string {
-  if (!node.reachable) return truncate(`${ICON.unreachable} ${node.name} · ${node.error?.kind ?? 'unreachable'}`, LIMITS.fieldName);
+  if (!node.reachable) return truncate(`${HEALTH_ICONS.unreachable} ${node.name} · ${node.error?.kind ?? 'unreachable'}`, LIMITS.fieldName);
   const gateway = node.gateway?.ready ? 'gateway ready' : node.gateway?.reachable ? 'gateway NOT ready' : 'gateway unreachable';
   const capacity = node.capacity ? ` · ${node.capacity.agentCount} agent${node.capacity.agentCount === 1 ? '' : 's'} / max ${node.capacity.maxConcurrent}` : '';
-  return truncate(`${ICON[node.worst]} ${node.name} · ${gateway}${capacity}`, LIMITS.fieldName);
+  return truncate(`${HEALTH_ICONS[node.worst]} ${node.name} · ${gateway}${capacity}`, LIMITS.fieldName);
 }
 
 function nodeBody(node: NodeView, collapseHealthy: boolean): string {
@@ -41,7 +42,7 @@ function nodeBody(node: NodeView, collapseHealthy: boolean): string {
   const healthy = node.profiles.filter((cell) => cell.health === 'ok' && !cell.divergesFromOwner && !cell.agentsDisagree);
   const shown = collapseHealthy ? node.profiles.filter((cell) => !healthy.includes(cell)) : node.profiles;
   lines.push(...shown.map(profileLine));
-  if (collapseHealthy && healthy.length > 0) lines.push(`${ICON.ok} ${healthy.length} healthy profile${healthy.length === 1 ? '' : 's'}`);
+  if (collapseHealthy && healthy.length > 0) lines.push(`${HEALTH_ICONS.ok} ${healthy.length} healthy profile${healthy.length === 1 ? '' : 's'}`);
   if (lines.length === 0) lines.push('no credential stores found');
   // Keep whole lines within the field limit, saying how many were left out.
   const kept: string[] = [];
@@ -64,9 +65,9 @@ function summary(view: FleetView): string {
   const ready = reachable.filter((node) => node.gateway?.ready).length;
   parts.push(`${ready} gateway${ready === 1 ? '' : 's'} ready`);
   for (const severity of ['expired', 'invalid', 'expiring', 'missing'] as const) {
-    if (view.counts[severity] > 0) parts.push(`${ICON[severity]} ${view.counts[severity]} ${severity}`);
+    if (view.counts[severity] > 0) parts.push(`${HEALTH_ICONS[severity]} ${view.counts[severity]} ${severity}`);
   }
-  if (view.counts.unreachable > 0) parts.push(`${ICON.unreachable} ${view.counts.unreachable} unreachable`);
+  if (view.counts.unreachable > 0) parts.push(`${HEALTH_ICONS.unreachable} ${view.counts.unreachable} unreachable`);
   return `${parts.join(' · ')}\nchecked ${relativeTime(view.checkedAt)}`;
 }
 
@@ -99,12 +100,12 @@ export function renderStatusEmbeds(view: FleetView): APIEmbed[] {
       const healthy = collapsedNodes.filter((node) => node.worst === 'ok' && node.gateway?.ready);
       const others = collapsedNodes.filter((node) => !healthy.includes(node));
       const names = (list: NodeView[]) => truncate(list.map((node) => node.name).join(', '), 600);
-      if (healthy.length > 0) description += `\n${ICON.ok} ${healthy.length} more node${healthy.length === 1 ? '' : 's'} all healthy: ${names(healthy)}`;
+      if (healthy.length > 0) description += `\n${HEALTH_ICONS.ok} ${healthy.length} more node${healthy.length === 1 ? '' : 's'} all healthy: ${names(healthy)}`;
       if (others.length > 0) description += `\n⚠️ ${others.length} more node${others.length === 1 ? '' : 's'} not shown (no room): ${names(others)} — use /tokens status node:<name>`;
     }
     const embeds: APIEmbed[] = [];
     for (let start = 0; start < Math.max(fields.length, 1); start += LIMITS.fields) {
-      embeds.push({ color: COLOR[view.worst], fields: fields.slice(start, start + LIMITS.fields) });
+      embeds.push({ color: EMBED_COLOURS[view.worst], fields: fields.slice(start, start + LIMITS.fields) });
     }
     embeds[0] = { ...embeds[0], title: 'Fleet token status', description: truncate(description, LIMITS.description) };
     embeds[embeds.length - 1] = { ...embeds[embeds.length - 1], footer: { text: '👑 owner refreshes the account · token A/B: same letter = same token' } };

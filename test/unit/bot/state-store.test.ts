@@ -240,6 +240,20 @@ describe('AuditLog', () => {
     expect((await log.latest(30)).map((r) => r.target)).toEqual(Array.from({ length: 30 }, (_, i) => `t440#${29 - i}`));
   });
 
+  it('since(t) gives the records from t on, oldest first, whatever their keys or their order of writing', async () => {
+    const file = freshFile();
+    const times = [T0 + 5000, T0 + 1000, T0 + 3000, T0 + 3000];
+    let i = 0;
+    const log = auditLog(() => times[i++]!, file);
+    for (const n of [0, 1, 2, 3]) await log.record(entry(n));
+    const raw = open(file, 'audit');
+    await raw.set('zzz-junk', { not: 'a record' });
+    expect((await log.since(T0 + 3000)).map((r) => r.target)).toEqual(['t440#2', 't440#3', 't440#0']);
+    expect((await log.since(T0 + 2999.5)).map((r) => r.target)).toEqual(['t440#2', 't440#3', 't440#0']);
+    expect((await log.since(T0 + 5001)).map((r) => r.target)).toEqual([]);
+    expect(await log.since(0)).toHaveLength(4);
+  });
+
   it('latest() ignores foreign or corrupt entries in its namespace', async () => {
     const file = freshFile();
     const log = auditLog(() => T0, file);

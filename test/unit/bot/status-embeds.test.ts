@@ -1,8 +1,8 @@
 import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { renderStatusEmbeds } from '../../../src/bot/render/status-embeds.js';
-import { COLOR, ICON, LIMITS } from '../../../src/bot/render/discord-format.js';
-import { HEALTH_COLOURS } from '../../../src/domain/health-colours.js';
+import { LIMITS } from '../../../src/bot/render/discord-format.js';
+import { EMBED_COLOURS, HEALTH_COLOURS, HEALTH_ICONS } from '../../../src/domain/health-colours.js';
 import { buildFleetView, type FleetView } from '../../../src/domain/fleet-view.js';
 import type { StatusResponse } from '../../../src/protocol/agent-api.js';
 import type { NodeResult } from '../../../src/protocol/node-result.js';
@@ -90,17 +90,17 @@ describe('renderStatusEmbeds: health values', () => {
       if (!found) throw new Error(`no line for ${id} in:\n${pcA.join('\n')}`);
       return found;
     };
-    expect(line('anthropic:healthy')).toContain(ICON.ok);
+    expect(line('anthropic:healthy')).toContain(HEALTH_ICONS.ok);
     expect(line('anthropic:healthy')).toContain(unix(NOW + 3 * 24 * HOUR));
-    expect(line('anthropic:soon')).toContain(ICON.expiring);
+    expect(line('anthropic:soon')).toContain(HEALTH_ICONS.expiring);
     expect(line('anthropic:soon')).toContain(unix(NOW + 5 * HOUR));
-    expect(line('anthropic:gone')).toContain(ICON.expired);
+    expect(line('anthropic:gone')).toContain(HEALTH_ICONS.expired);
     expect(line('anthropic:gone')).toContain(unix(NOW - 40 * MINUTE));
     expect(line('anthropic:gone')).toMatch(/expired <t:\d+:R>/);
     expect(line('anthropic:soon')).toMatch(/expires <t:\d+:R>/);
-    expect(line('anthropic:broken')).toContain(ICON.invalid);
+    expect(line('anthropic:broken')).toContain(HEALTH_ICONS.invalid);
     expect(line('anthropic:broken')).toContain('access: expected a string');
-    expect(line('openai-codex:only-here@example.com')).toContain(ICON.missing);
+    expect(line('openai-codex:only-here@example.com')).toContain(HEALTH_ICONS.missing);
     expect(line('openai-codex:only-here@example.com')).toMatch(/missing/);
   });
 
@@ -122,7 +122,7 @@ describe('renderStatusEmbeds: health values', () => {
   });
 
   it('the colour of every embed is the worst health shown', () => {
-    const cases: Array<[NodeResult<StatusResponse>[], keyof typeof COLOR]> = [
+    const cases: Array<[NodeResult<StatusResponse>[], keyof typeof EMBED_COLOURS]> = [
       [[okResult(status('pc-a', { profiles: [profile(ANTHROPIC)] }))], 'ok'],
       [[okResult(status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR })] }))], 'expiring'],
       [[okResult(status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW - HOUR })] }))], 'expired'],
@@ -132,15 +132,15 @@ describe('renderStatusEmbeds: health values', () => {
     for (const [results, worst] of cases) {
       const v = view(results);
       expect(v.worst).toBe(worst);
-      for (const embed of renderStatusEmbeds(v)) expect(embed.color, worst).toBe(COLOR[worst]);
+      for (const embed of renderStatusEmbeds(v)) expect(embed.color, worst).toBe(EMBED_COLOURS[worst]);
     }
-    expect(COLOR.ok).not.toBe(COLOR.expired);
-    expect(COLOR.expiring).not.toBe(COLOR.ok);
+    expect(EMBED_COLOURS.ok).not.toBe(EMBED_COLOURS.expired);
+    expect(EMBED_COLOURS.expiring).not.toBe(EMBED_COLOURS.ok);
   });
 
   it("the embeds' colours are the timeline picture's hues, three of them as a traffic light", () => {
     const hue = (health: keyof typeof HEALTH_COLOURS) => Number.parseInt(HEALTH_COLOURS[health].slice(1), 16);
-    expect(COLOR).toEqual({ ok: hue('ok'), missing: hue('expiring'), expiring: hue('expiring'), expired: hue('expired'), invalid: hue('expired'), unreachable: hue('expired') });
+    expect(EMBED_COLOURS).toEqual({ ok: hue('ok'), missing: hue('expiring'), expiring: hue('expiring'), expired: hue('expired'), invalid: hue('expired'), unreachable: hue('expired') });
   });
 });
 
@@ -224,10 +224,10 @@ describe('renderStatusEmbeds: unreachable nodes and unreadable stores', () => {
   it.each(['unreachable', 'timeout', 'unauthorized', 'bad_response', 'http_error'] as const)('an unreachable node shows its error kind (%s) and message', (kind) => {
     const embeds = renderStatusEmbeds(view([okResult(status('pc-a', { profiles: [profile(ANTHROPIC)] })), errorResult('t440', kind, `detail for ${kind}`)]));
     const t440 = field(embeds, 't440');
-    expect(t440.name).toContain(ICON.unreachable);
+    expect(t440.name).toContain(HEALTH_ICONS.unreachable);
     expect(t440.name).toContain(kind);
     expect(t440.value).toContain(`detail for ${kind}`);
-    expect(embeds[0]?.description).toContain(`${ICON.unreachable} 1 unreachable`);
+    expect(embeds[0]?.description).toContain(`${HEALTH_ICONS.unreachable} 1 unreachable`);
     // The rest still renders.
     expect(field(embeds, 'pc-a').value).toContain(ANTHROPIC);
   });
@@ -236,7 +236,7 @@ describe('renderStatusEmbeds: unreachable nodes and unreadable stores', () => {
     const embeds = renderStatusEmbeds(view([okResult(status('t440', { readable: false, stores: [{ agentId: 'ops', readable: false, reason: 'not valid JSON (line 3)' }] }))]));
     const t440 = field(embeds, 't440');
     expect(t440.value).toMatch(/store of agent `ops` unreadable: not valid JSON \(line 3\)/);
-    expect(t440.name).toContain(ICON.invalid);
+    expect(t440.name).toContain(HEALTH_ICONS.invalid);
   });
 
   it('a reachable node without any store says so rather than showing an empty field', () => {
@@ -262,7 +262,7 @@ describe('renderStatusEmbeds: a fleet of two', () => {
       for (const id of ids) expect(lines.some((line) => line.includes(`\`${id}\``)), `${name} ${id}`).toBe(true);
     }
     expect(embeds[0]?.description).toMatch(/\*\*2 nodes\*\*/);
-    expect(embeds[0]?.description).toContain(`${ICON.expired} 2 expired`);
+    expect(embeds[0]?.description).toContain(`${HEALTH_ICONS.expired} 2 expired`);
   });
 
   it('a node filter (one node of the view) renders only that node', () => {
@@ -316,12 +316,12 @@ describe('renderStatusEmbeds: large fleets stay within Discord limits', () => {
     for (const bad of [5, 25, 45, 17, 33]) expect(names.some((name) => name.includes(nodeName(bad))), nodeName(bad)).toBe(true);
     expect(names).toHaveLength(5);
     // Unreachable ones first, then the expired ones.
-    expect(names.slice(0, 2).every((name) => name.includes(ICON.unreachable))).toBe(true);
+    expect(names.slice(0, 2).every((name) => name.includes(HEALTH_ICONS.unreachable))).toBe(true);
     expect(embeds[0]?.description).toMatch(/✅ 45 more nodes all healthy/);
     expect(embeds[0]?.description).toContain('**50 nodes**');
-    expect(embeds[0]?.description).toContain(`${ICON.unreachable} 2 unreachable`);
+    expect(embeds[0]?.description).toContain(`${HEALTH_ICONS.unreachable} 2 unreachable`);
     // 3 nodes × 2 anthropic profiles
-    expect(embeds[0]?.description).toContain(`${ICON.expired} 6 expired`);
+    expect(embeds[0]?.description).toContain(`${HEALTH_ICONS.expired} 6 expired`);
     // An expired node lists its problems and counts the rest.
     const five = field(embeds, 'node-05').value;
     expect(five).toContain(`\`${ANTHROPIC}\``);
@@ -344,8 +344,8 @@ describe('renderStatusEmbeds: large fleets stay within Discord limits', () => {
     const value = field(embeds, 'pc-a').value;
     const lines = value.split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines.slice(0, 3).every((line) => line.startsWith(ICON.expiring))).toBe(true);
-    expect(lines[3]).toBe(`${ICON.ok} 37 healthy profiles`);
+    expect(lines.slice(0, 3).every((line) => line.startsWith(HEALTH_ICONS.expiring))).toBe(true);
+    expect(lines[3]).toBe(`${HEALTH_ICONS.ok} 37 healthy profiles`);
   });
 
   it('a node whose problems overflow a field keeps whole lines and says how many were left out', () => {
@@ -364,7 +364,7 @@ describe('renderStatusEmbeds: large fleets stay within Discord limits', () => {
     const embeds = renderStatusEmbeds(view(results, { 'anthropic:*': 'gpu-0' }));
     expectWithinDiscordLimits(embeds);
     expect(allFields(embeds)).toHaveLength(12);
-    for (const f of allFields(embeds)) expect(f.value).toBe(`${ICON.ok} 40 healthy profiles`);
+    for (const f of allFields(embeds)) expect(f.value).toBe(`${HEALTH_ICONS.ok} 40 healthy profiles`);
   });
 
   it('a large fleet where half the nodes are unhealthy still fits in 6000 characters', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importOutcome, refreshOutcomes } from '../../../src/metrics/agent-outcomes.js';
+import type { ImportResponse, RefreshResult } from '../../../src/protocol/agent-api.js';
 import { auditCounts } from '../../../src/metrics/audit-events.js';
 import { discordResponseErrorKind } from '../../../src/metrics/discord-error-kind.js';
 import { methodLabel, routeLabel, statusLabel } from '../../../src/metrics/http-labels.js';
@@ -24,8 +25,8 @@ describe('request labels stay few', () => {
 });
 
 describe('agent outcomes', () => {
-  const store = (outcome: string) => ({ agentId: 'main', path: 'x', outcome, profiles: [] });
-  const response = (dryRun: boolean, outcomes: string[]) => ({ ok: true as const, value: { node: 'n', dryRun, force: false, stores: outcomes.map(store), notHeld: [] } });
+  const store = (outcome: ImportResponse['stores'][number]['outcome']) => ({ agentId: 'main', path: 'x', outcome, profiles: [] });
+  const response = (dryRun: boolean, outcomes: Array<ImportResponse['stores'][number]['outcome']>) => ({ ok: true as const, value: { node: 'n', dryRun, force: false, stores: outcomes.map(store), notHeld: [] } });
   it('an import: written, partial, unchanged, refused, dry run, or its error code', () => {
     expect(importOutcome(response(false, ['written', 'unchanged']))).toBe('written');
     expect(importOutcome(response(false, ['written', 'refused']))).toBe('partial');
@@ -35,7 +36,7 @@ describe('agent outcomes', () => {
     expect(importOutcome({ ok: false, code: 'lock_busy' })).toBe('lock_busy');
   });
   it('a refresh: an outcome per profile, or the request error once', () => {
-    const result = (outcome: string) => ({ profileId: 'a:b', outcome, previousExpiresAt: null, expiresAt: null, fingerprint: null, rotated: false, stores: [], attempts: 1 });
+    const result = (outcome: RefreshResult['outcome']): RefreshResult => ({ profileId: 'a:b', outcome, previousExpiresAt: null, expiresAt: null, fingerprint: null, rotated: false, stores: [], attempts: 1 });
     expect(refreshOutcomes({ ok: true, value: { node: 'n', results: [result('refreshed'), result('terminal')] } })).toEqual(['refreshed', 'terminal']);
     expect(refreshOutcomes({ ok: false, code: 'busy' })).toEqual(['busy']);
   });

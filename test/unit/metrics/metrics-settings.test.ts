@@ -15,12 +15,12 @@ describe('TOKENOPS_METRICS', () => {
   it('is off unless set to on, for the agent and the bot', () => {
     const agent = loadAgentEnv(AGENT);
     const bot = loadBotEnv(BOT);
-    expect(agent.ok && agent.value.TOKENOPS_METRICS).toBe(false);
-    expect(bot.ok && bot.value.TOKENOPS_METRICS).toBe(false);
+    expect(agent).toMatchObject({ ok: true, value: { TOKENOPS_METRICS: false } });
+    expect(bot).toMatchObject({ ok: true, value: { TOKENOPS_METRICS: false } });
     const on = loadAgentEnv({ ...AGENT, TOKENOPS_METRICS: 'on' });
-    expect(on.ok && on.value.TOKENOPS_METRICS).toBe(true);
+    expect(on).toMatchObject({ ok: true, value: { TOKENOPS_METRICS: true } });
     const off = loadBotEnv({ ...BOT, TOKENOPS_METRICS: 'off' });
-    expect(off.ok && off.value.TOKENOPS_METRICS).toBe(false);
+    expect(off).toMatchObject({ ok: true, value: { TOKENOPS_METRICS: false } });
   });
 
   it.each(['yes', 'true', '1', 'ON '])('refuses %j with a message that names the variable and the two words', (text) => {
@@ -34,9 +34,9 @@ describe('TOKENOPS_METRICS', () => {
 describe('TOKENOPS_METRICS_LISTEN', () => {
   it('defaults to loopback 9464, takes host:port, and says what it expects', () => {
     const plain = loadBotEnv(BOT);
-    expect(plain.ok && plain.value.TOKENOPS_METRICS_LISTEN).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(plain).toMatchObject({ ok: true, value: { TOKENOPS_METRICS_LISTEN: { host: '127.0.0.1', port: 9464 } } });
     const set = loadBotEnv({ ...BOT, TOKENOPS_METRICS: 'on', TOKENOPS_METRICS_LISTEN: '100.64.0.2:9100' });
-    expect(set.ok && set.value.TOKENOPS_METRICS_LISTEN).toEqual({ host: '100.64.0.2', port: 9100 });
+    expect(set).toMatchObject({ ok: true, value: { TOKENOPS_METRICS_LISTEN: { host: '100.64.0.2', port: 9100 } } });
     const wrong = loadBotEnv({ ...BOT, TOKENOPS_METRICS_LISTEN: '9464' });
     expect(wrong.ok ? [] : wrong.problems).toEqual(['TOKENOPS_METRICS_LISTEN: expected host:port, e.g. 127.0.0.1:7420']);
   });
