@@ -237,7 +237,8 @@ describe("OpenClaw's lock", () => {
     // One mutation per node: while the first import waits for the lock, a second is refused.
     await expect(transfer(pcab, t440b)).rejects.toMatchObject({ status: 409, code: 'busy', message: expect.stringMatching(/running on this node: import/) });
     const busy = await waiting;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    const waited = Date.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(700);
     expect(busy).toMatchObject({ status: 409, code: 'lock_busy', details: { holder: { pid: holder.pid } } });
     expect(bytes(storePath(t440.stateDir, 'main'))).toBe(main);
 
@@ -248,5 +249,6 @@ describe("OpenClaw's lock", () => {
     const result = await transfer(pcab, t440b, { profiles: ['openai-codex:ops@example.com'] });
     expect(result.stores[0]?.outcome).toBe('written');
     expect(() => statSync(lockPath)).toThrow();
+    console.log(`lock held: fresh → the import waited ${waited} ms (TOKENOPS_LOCK_WAIT 800ms), then 409 lock_busy naming the holder; stale (holder dead) → taken over, import written`);
   });
 });

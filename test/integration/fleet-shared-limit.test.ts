@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { z } from 'zod';
 import type { Fleet } from '../../src/config/fleet-file.js';
@@ -31,16 +32,27 @@ interface SlowAgent {
   server: Server;
 }
 
-async function startSlowAgent(delayMs: number): Promise<SlowAgent> {
+/** Calls in flight across several agents at once: what a fleet-wide limit bounds. */
+interface InFlight {
+  now: number;
+  max: number;
+}
+
+async function startSlowAgent(delayMs: number, across?: InFlight): Promise<SlowAgent> {
   const key = randomBytes(32);
   const agent: SlowAgent = { url: '', key, inFlight: 0, maxInFlight: 0, served: 0, hold: false, server: undefined as unknown as Server };
   agent.server = createServer((req, res) => {
     agent.inFlight++;
     agent.maxInFlight = Math.max(agent.maxInFlight, agent.inFlight);
+    if (across) {
+      across.now++;
+      across.max = Math.max(across.max, across.now);
+    }
     const held = agent.hold;
     const finish = () => {
       agent.inFlight--;
       agent.served++;
+      if (across) across.now--;
     };
     if (held) {
       req.socket.once('close', finish);
@@ -76,6 +88,15 @@ afterAll(async () => {
 
 const okSchema = z.object({ ok: z.literal(true) });
 
+async function untilAsync(check: () => Promise<boolean>, timeoutMs: number, what: () => string): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+const until = (check: () => boolean, timeoutMs: number, what: string) => untilAsync(async () => check(), timeoutMs, () => what);
+
 test.skipIf(!hasRedis)('two replicas with maxConcurrent 1 on one Redis: never two calls in flight; two local limiters would', async () => {
   const agent = await startSlowAgent(120);
   const id = `test-fanout-${randomBytes(4).toString('hex')}`;
@@ -98,21 +119,31 @@ test.skipIf(!hasRedis)('two replicas with maxConcurrent 1 on one Redis: never tw
 });
 
 test.skipIf(!hasRedis)('fan-out under the shared limit gives every node its answer; the limit follows the latest setting', async () => {
-  const agents = await Promise.all([0, 1, 2, 3].map(() => startSlowAgent(80)));
+  // One count over all four agents: the limit is fleet-wide, not per agent.
+  const across: InFlight = { now: 0, max: 0 };
+  const agents = await Promise.all([0, 1, 2, 3].map(() => startSlowAgent(80, across)));
   const fleet = { nodes: agents.map((agent, index) => ({ name: `n${index}`, url: agent.url, key: agent.key })), file: 'test' } as unknown as Fleet;
   const id = `test-fanout-${randomBytes(4).toString('hex')}`;
   const first = new FleetClient(fleet, { timeoutMs: 3000, concurrency: 1, sharedLimit: { redisUrl: redis!.url, id } });
   closers.push(() => first.close());
   await first.fanOut('GET', '/v1/status', okSchema);
+  expect(across.max).toBe(1);
   // A replica started later with another TOKENOPS_FANOUT: its setting applies to both.
   const second = new FleetClient(fleet, { timeoutMs: 3000, concurrency: 2, sharedLimit: { redisUrl: redis!.url, id } });
   closers.push(() => second.close());
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  // Its setting reaches the shared store (bottleneck's settings hash) before both fan out.
+  const store = new Redis(redis!.url);
+  closers.push(async () => store.disconnect());
+  let stored: string | null = null;
+  await untilAsync(async () => (stored = await store.hget(`b_${id}_settings`, 'maxConcurrent')) === '2', 10_000, () => `maxConcurrent 2 in Redis (it says ${stored})`);
   const results = await Promise.all([first.fanOut('GET', '/v1/status', okSchema), second.fanOut('GET', '/v1/status', okSchema)]);
   expect(results.flat().every((result) => result.ok)).toBe(true);
-  const peak = agents.reduce((sum, agent) => sum + agent.maxInFlight, 0);
-  expect(peak).toBeGreaterThanOrEqual(4);
-  expect(Math.max(...agents.map((agent) => agent.maxInFlight))).toBeLessThanOrEqual(2);
+  expect(agents.map((agent) => agent.served)).toEqual([3, 3, 3, 3]);
+  // 8 calls of 80 ms from two replicas: without the shared limit up to 8 at once (each
+  // replica's fan-out asks all four nodes together), with the first setting 1; the latest
+  // setting, 2, across both replicas, reached and never passed.
+  console.log(`shared limit after a replica set 2: 8 calls from 2 replicas, at most ${across.max} in flight across the fleet`);
+  expect(across.max).toBe(2);
 });
 
 test.skipIf(!hasRedis)("a replica that loses Redis mid-call: its slot is freed by the job's expiration, the other replica goes on", async () => {
@@ -125,16 +156,15 @@ test.skipIf(!hasRedis)("a replica that loses Redis mid-call: its slot is freed b
   await survivor.call('slow', 'GET', '/v1/status', okSchema);
   agent.hold = true;
   const stuck = dying.call('slow', 'GET', '/v1/status', okSchema).catch((error: Error) => error);
-  await new Promise((resolve) => setTimeout(resolve, 150));
-  expect(agent.inFlight).toBe(1);
+  await until(() => agent.inFlight === 1, 5_000, "the dying replica's call to reach the agent");
   // Its Redis connection goes away before it can free the slot (as if the process were killed).
   (dying as unknown as { shared: { redis: { disconnect(): void } } }).shared.redis.disconnect();
   agent.hold = false;
   const started = Date.now();
   await survivor.call('slow', 'GET', '/v1/status', okSchema);
   const waited = Date.now() - started;
+  // Bounded by the test's timeout only: the figure is printed, not asserted (a loaded machine stretches it).
   console.log(`slot of a replica cut off from Redis freed after ${waited} ms (its job's expiration: ${timeoutMs} + 2000 ms, then the next heartbeat within 1 s)`);
-  expect(waited).toBeLessThan(timeoutMs + 2_000 + 1_000 + 5_000);
   await stuck;
 }, 30_000);
 

@@ -289,16 +289,26 @@ describe('links out of the state dir: reported, never followed into a write', ()
   const linkedAgentDir = () => agentDir(a.stateDir, LINKED);
   afterEach(() => rmSync(path.join(a.stateDir, 'agents', LINKED), { recursive: true, force: true }));
 
-  const cases: Array<[string, 'json' | 'sqlite', () => void, RegExp]> = [
-    ['auth-profiles.json → a store outside', 'json', () => {
-      const target = realAgentDir(outside(), 'json');
-      mkdirSync(linkedAgentDir(), { recursive: true });
-      symlinkSync(path.join(target, 'auth-profiles.json'), path.join(linkedAgentDir(), 'auth-profiles.json'));
-    }, /is a symbolic link/],
-    ['the agent dir → a dir outside', 'json', () => {
-      mkdirSync(path.dirname(linkedAgentDir()), { recursive: true });
-      symlinkSync(realAgentDir(outside(), 'json'), linkedAgentDir());
-    }, /directory is reached through a symbolic link/],
+  type Case = [string, 'json' | 'sqlite', () => void, RegExp];
+
+  /** The same two links for either store: its file → one outside, and its agent dir → one outside. */
+  function storeLinks(era: 'json' | 'sqlite'): Case[] {
+    const file = era === 'json' ? 'auth-profiles.json' : 'openclaw-agent.sqlite';
+    return [
+      [`${file} → a ${era === 'json' ? 'store' : 'database'} outside`, era, () => {
+        const target = realAgentDir(outside(), era);
+        mkdirSync(linkedAgentDir(), { recursive: true });
+        symlinkSync(path.join(target, file), path.join(linkedAgentDir(), file));
+      }, /is a symbolic link/],
+      [`${era === 'json' ? 'the' : 'a SQLite'} agent dir → a dir outside`, era, () => {
+        mkdirSync(path.dirname(linkedAgentDir()), { recursive: true });
+        symlinkSync(realAgentDir(outside(), era), linkedAgentDir());
+      }, /directory is reached through a symbolic link/],
+    ];
+  }
+
+  const cases: Case[] = [
+    ...storeLinks('json'),
     ['the agent id dir → a dir outside', 'json', () => {
       const target = outside();
       realAgentDir(path.join(target, 'agent'), 'json');
@@ -308,15 +318,7 @@ describe('links out of the state dir: reported, never followed into a write', ()
       realAgentDir(linkedAgentDir(), 'json');
       symlinkSync(outside(), path.join(linkedAgentDir(), '.tokenops-backups'));
     }, /\.tokenops-backups is not a plain directory/],
-    ['openclaw-agent.sqlite → a database outside', 'sqlite', () => {
-      const target = realAgentDir(outside(), 'sqlite');
-      mkdirSync(linkedAgentDir(), { recursive: true });
-      symlinkSync(path.join(target, 'openclaw-agent.sqlite'), path.join(linkedAgentDir(), 'openclaw-agent.sqlite'));
-    }, /is a symbolic link/],
-    ['a SQLite agent dir → a dir outside', 'sqlite', () => {
-      mkdirSync(path.dirname(linkedAgentDir()), { recursive: true });
-      symlinkSync(realAgentDir(outside(), 'sqlite'), linkedAgentDir());
-    }, /directory is reached through a symbolic link/],
+    ...storeLinks('sqlite'),
     ['a SQLite backups dir → a dir outside', 'sqlite', () => {
       realAgentDir(linkedAgentDir(), 'sqlite');
       const target = outside();

@@ -1,24 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildTimeline } from '../../src/domain/expiry-timeline.js';
 import { HEALTH_COLOURS } from '../../src/domain/health-colours.js';
-import type { FleetView, NodeView, ProfileCell } from '../../src/domain/fleet-view.js';
-
-const HOUR = 3_600_000;
-const NOW = Date.parse('2026-11-28T12:00:00Z');
-
-function cell(profileId: string, health: ProfileCell['health'], expiresInMs: number | null, extra: Partial<ProfileCell> = {}): ProfileCell {
-  return { profileId, type: 'oauth', health, expiresAt: expiresInMs === null ? null : new Date(NOW + expiresInMs).toISOString(), agents: ['main'], fingerprint: null, tokenTag: null, owner: 'pc-a', isOwner: false, divergesFromOwner: false, agentsDisagree: false, copies: [], ...extra };
-}
-
-function node(name: string, profiles: ProfileCell[], reachable = true): NodeView {
-  return { name, reachable, unreadableStores: [], profiles, worst: 'ok' };
-}
-
-function view(nodes: NodeView[]): FleetView {
-  return { checkedAt: new Date(NOW).toISOString(), nodes, worst: 'ok', counts: { ok: 0, missing: 0, expiring: 0, expired: 0, invalid: 0, unreachable: 0 } };
-}
-
-const thresholds = { warnBeforeMs: 24 * HOUR, criticalBeforeMs: 2 * HOUR };
+import { cell, HOUR, node, NOW, THRESHOLDS as thresholds, view } from '../support/timeline-fixtures.js';
 
 describe('the expiry timeline', () => {
   const incident = view([

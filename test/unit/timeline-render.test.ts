@@ -202,7 +202,6 @@ describe('only names reach the picture', () => {
     const rendered = await renderTimeline(timeline, { variant: 'full', scope: 'all nodes', thresholds: THRESHOLDS });
     for (const secret of planted) {
       expect(rendered.svg).not.toContain(secret);
-      expect(rendered.png.includes(Buffer.from(secret))).toBe(false);
     }
     const words = [...rendered.svg.matchAll(/>([^<>]+)<\/text>/g)].map((match) => match[1]!);
     expect(words.length).toBeGreaterThan(10);
