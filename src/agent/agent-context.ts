@@ -23,7 +23,7 @@ export interface AgentContext {
    * saves them instead of spending the old token again. Memory only, on purpose: a secret
    * never goes anywhere but the store.
    */
-  unsavedGrants: Map<string, { access: string; refresh: string | null; expires: number; refreshFingerprint: string }>;
+  unsavedGrants: Map<string, { access: string; refresh: string | null; expires: number; lifetimeMs: number; refreshFingerprint: string }>;
 }
 
 export function createAgentContext(env: AgentEnv, logger: Logger, now: () => number = Date.now): AgentContext {

@@ -1,5 +1,6 @@
 import type { AttachmentBuilder } from 'discord.js';
 import { fleetStatusView } from '../fleet/operations/fleet-status.js';
+import { ownerNodes } from '../domain/ownership.js';
 import { pictureThresholds, picturesConcerning } from '../timeline/timeline-picture.js';
 import type { BotContext } from './bot-context.js';
 import { attachmentOf } from './ops-channel.js';
@@ -14,7 +15,7 @@ export async function timelineAttachments(context: Pick<BotContext, 'fleetClient
   let view;
   try {
     // The nodes and the owners the fleet file names: their accounts' fixes come from there.
-    view = await fleetStatusView(context.fleetClient, { nowMs, among: [...new Set([...nodes, ...Object.values(context.fleet.owners)])] });
+    view = await fleetStatusView(context.fleetClient, { nowMs, among: [...new Set([...nodes, ...ownerNodes(context.fleet.owners)])] });
   } catch (error) {
     context.logger.warn({ nodes, err: (error as Error).message }, 'expiry timeline picture not rendered; posting without it');
     return [];

@@ -6,6 +6,7 @@ import { decodeNodeKey, MIN_KEY_BYTES } from '../protocol/node-key.js';
 import { nodeNameSchema, type ConfigResult } from './agent-env.js';
 import { durationSchema } from './duration.js';
 import { scheduleSchema } from './schedule.js';
+import { renewBeforeSchema } from './renew-before.js';
 import { formatIssues } from './format-issues.js';
 
 /** `anthropic:*`, `openai-codex:*`, or an exact profile id; `*` matches any run of characters. */
@@ -22,11 +23,28 @@ export const fleetFileSchema = z
         }),
       )
       .min(1, 'list at least one node'),
-    owners: z.record(ownerPatternSchema, z.string()).default({}),
+    /** Per pattern, the owner and its stand-ins in order; one name is a list of one. */
+    owners: z
+      .record(ownerPatternSchema, z.union([nodeNameSchema.transform((name) => [name]), z.array(nodeNameSchema).min(1, 'list at least one node')]))
+      .default({}),
+    renew: z
+      .strictObject({
+        /** Off: the gateways refresh on their own, as OpenClaw does without tokenops. */
+        auto: z.boolean().default(true),
+        /** How much of a token's lifetime may remain when its owner renews it. */
+        before: renewBeforeSchema.default({ kind: 'fraction', value: 1 / 3 }),
+        /** How long the owner may be unreachable before the next in its list renews instead. */
+        ownerDownFor: durationSchema.default(15 * 60_000),
+        /** How often the leader looks at the fleet for renewals due and owners down. */
+        checkEvery: durationSchema.default(60_000),
+        /** Lifetimes of tokens tokenops did not issue, per provider, until their first renewal. */
+        lifetimes: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, 'expected a provider name like "anthropic"'), durationSchema).default({}),
+      })
+      .prefault({}),
     alerts: z
       .strictObject({
         checkEvery: scheduleSchema.default(5 * 60_000),
-        warnBefore: durationSchema.default(24 * 3_600_000),
+        warnBefore: durationSchema.default(7 * 24 * 3_600_000),
         criticalBefore: durationSchema.default(2 * 3_600_000),
         repeatEvery: durationSchema.default(4 * 3_600_000),
       })
@@ -48,8 +66,12 @@ export const fleetFileSchema = z
       if (names.has(node.name)) ctx.addIssue({ code: 'custom', path: ['nodes', index, 'name'], message: `duplicate node name "${node.name}"` });
       names.add(node.name);
     });
-    for (const [pattern, owner] of Object.entries(fleet.owners)) {
-      if (!names.has(owner)) ctx.addIssue({ code: 'custom', path: ['owners', pattern], message: `names node "${owner}", which is not in nodes` });
+    for (const [pattern, list] of Object.entries(fleet.owners)) {
+      list.forEach((owner, index) => {
+        const where = list.length > 1 ? ['owners', pattern, index] : ['owners', pattern];
+        if (!names.has(owner)) ctx.addIssue({ code: 'custom', path: where, message: `names node "${owner}", which is not in nodes` });
+        else if (list.indexOf(owner) !== index) ctx.addIssue({ code: 'custom', path: where, message: `names node "${owner}" twice` });
+      });
     }
     if (fleet.alerts.criticalBefore >= fleet.alerts.warnBefore) {
       ctx.addIssue({ code: 'custom', path: ['alerts', 'criticalBefore'], message: 'must be shorter than warnBefore' });

@@ -1,6 +1,6 @@
 import type { ProfileStatus, StatusResponse } from '../protocol/agent-api.js';
 import type { NodeResult } from '../protocol/node-result.js';
-import { ownerOf } from './ownership.js';
+import { ownerOf, type Owners } from './ownership.js';
 import { classifyExpiry, type Health } from './token-health.js';
 
 /*
@@ -49,7 +49,7 @@ export interface ProfileCell {
   /** The node's last refresh of it failed for good (needs a new login). */
   refreshError?: string;
   /** Each agent store's copy, when they need telling apart (a rotation conflict in one store). */
-  copies: Array<{ agentId: string; fingerprint: string | null; expiresAt: string | null }>;
+  copies: Array<{ agentId: string; fingerprint: string | null; expiresAt: string | null; hasRefreshToken: boolean }>;
 }
 
 export interface NodeView {
@@ -71,7 +71,7 @@ export interface FleetView {
 }
 
 export interface ViewOptions {
-  owners: Readonly<Record<string, string>>;
+  owners: Owners;
   warnBeforeMs: number;
   nowMs: number;
 }
@@ -101,11 +101,11 @@ function foldAgents(profiles: readonly ProfileStatus[], options: ViewOptions): M
         agentsDisagree: false,
         ...(profile.reason ? { reason: profile.reason } : {}),
         ...(profile.refreshError ? { refreshError: profile.refreshError } : {}),
-        copies: [{ agentId: profile.agentId, fingerprint: profile.fingerprint, expiresAt: profile.expiresAt }],
+        copies: [{ agentId: profile.agentId, fingerprint: profile.fingerprint, expiresAt: profile.expiresAt, hasRefreshToken: profile.hasRefreshToken }],
       });
       continue;
     }
-    existing.copies.push({ agentId: profile.agentId, fingerprint: profile.fingerprint, expiresAt: profile.expiresAt });
+    existing.copies.push({ agentId: profile.agentId, fingerprint: profile.fingerprint, expiresAt: profile.expiresAt, hasRefreshToken: profile.hasRefreshToken });
     if (profile.refreshError) existing.refreshError = profile.refreshError;
     existing.agents.push(profile.agentId);
     if (existing.fingerprint !== profile.fingerprint) existing.agentsDisagree = true;

@@ -1,8 +1,16 @@
 /*
- * Refresh ownership: per profile pattern, the one node allowed to refresh that account
- * (DESIGN.md). The most specific pattern wins: an exact id over a wildcard, and a longer
- * literal part over a shorter one, so `anthropic:ops` can be pinned apart from `anthropic:*`.
+ * Refresh ownership: per profile pattern, the nodes allowed to refresh that account, the
+ * owner first and its stand-ins after it (DESIGN.md). The most specific pattern wins: an
+ * exact id over a wildcard, and a longer literal part over a shorter one, so `anthropic:ops`
+ * can be pinned apart from `anthropic:*`.
  */
+
+/** The fleet file's `owners`: per pattern a node, or a list in order (a single name is a list of one). */
+export type Owners = Readonly<Record<string, string | readonly string[]>>;
+
+function listOf(nodes: string | readonly string[]): readonly string[] {
+  return typeof nodes === 'string' ? [nodes] : nodes;
+}
 
 function patternRegex(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
@@ -12,13 +20,28 @@ function specificity(pattern: string): number {
   return pattern.includes('*') ? pattern.replaceAll('*', '').length : Number.MAX_SAFE_INTEGER;
 }
 
-/** The owner node of a profile, or null when no pattern covers it (nobody refreshes it). */
-export function ownerOf(profileId: string, owners: Readonly<Record<string, string>>): string | null {
-  let best: { node: string; score: number } | null = null;
-  for (const [pattern, node] of Object.entries(owners)) {
+/** The owner and its stand-ins for a profile, in order; empty when no pattern covers it. */
+export function ownersOf(profileId: string, owners: Owners): readonly string[] {
+  let best: { nodes: readonly string[]; score: number } | null = null;
+  for (const [pattern, nodes] of Object.entries(owners)) {
     if (!patternRegex(pattern).test(profileId)) continue;
     const score = specificity(pattern);
-    if (!best || score > best.score) best = { node, score };
+    if (!best || score > best.score) best = { nodes: listOf(nodes), score };
   }
-  return best?.node ?? null;
+  return best?.nodes ?? [];
+}
+
+/** The owner node of a profile (the first of its list), or null when no pattern covers it (nobody refreshes it). */
+export function ownerOf(profileId: string, owners: Owners): string | null {
+  return ownersOf(profileId, owners)[0] ?? null;
+}
+
+/** Every node named first in some owners list. */
+export function primaryOwners(owners: Owners): string[] {
+  return [...new Set(Object.values(owners).flatMap((nodes) => listOf(nodes).slice(0, 1)))];
+}
+
+/** Every node named anywhere in the owners lists (owners and stand-ins). */
+export function ownerNodes(owners: Owners): string[] {
+  return [...new Set(Object.values(owners).flatMap(listOf))];
 }

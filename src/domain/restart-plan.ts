@@ -1,6 +1,6 @@
 import type { BlastRadius, ProfileStatus } from '../protocol/agent-api.js';
 import { blastRadius } from './blast-radius.js';
-import { ownerOf } from './ownership.js';
+import { ownerOf, type Owners } from './ownership.js';
 import { preflightVerdicts } from './preflight.js';
 
 /*
@@ -52,7 +52,7 @@ export interface RestartPlanInput {
   capacity: { agentCount: number; maxConcurrent: number };
   /** The other nodes that answered. */
   others: readonly NodeProfiles[];
-  owners: Readonly<Record<string, string>>;
+  owners: Owners;
   nowMs: number;
   marginMs: number;
   force: boolean;

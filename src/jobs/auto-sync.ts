@@ -1,6 +1,6 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
-import { ownerOf } from '../domain/ownership.js';
+import { ownerOf, primaryOwners } from '../domain/ownership.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
 import { fleetStatus } from '../fleet/operations/fleet-status.js';
@@ -75,12 +75,11 @@ export class AutoSync {
 
   /** Every owner's accounts to its followers (the periodic safety net; callable directly). */
   async periodic(): Promise<void> {
-    const owners = new Set(Object.values(this.deps.fleet.owners));
-    for (const owner of owners) await this.syncOwnedBy(owner, 'periodic');
+    for (const owner of primaryOwners(this.deps.fleet.owners)) await this.syncOwnedBy(owner, 'periodic');
   }
 
   private ownsSomething(node: string): boolean {
-    return Object.values(this.deps.fleet.owners).includes(node);
+    return primaryOwners(this.deps.fleet.owners).includes(node);
   }
 
   private track<T>(promise: Promise<T>): void {

@@ -289,9 +289,26 @@ export const signedEventSchema = z.object({ event: agentEventSchema, sig: z.stri
 export const refreshRequestSchema = z.strictObject({
   /** Profiles to refresh; every OAuth profile on the node that has a refresh token when absent. */
   profiles: z.array(profileIdSchema).min(1).max(100).optional(),
+  /**
+   * Renewal's conditions, judged on the store's own copy under its lock: refresh only while it
+   * still holds this token (a node with an older copy must not spend its refresh token, which
+   * the owner may have spent already) and only while it expires before this time (a gateway
+   * that refreshed a moment ago is not repeated).
+   */
+  onlyIf: z
+    .strictObject({
+      fingerprint: z.string().regex(/^[0-9a-f]{12}$/, 'expected a 12-hex-digit token fingerprint').optional(),
+      expiresBefore: isoTime.optional(),
+    })
+    .optional(),
 });
+export type RefreshRequest = z.infer<typeof refreshRequestSchema>;
 
-export const REFRESH_OUTCOMES = ['refreshed', 'already_refreshed', 'terminal', 'failed', 'not_held', 'no_refresh_token', 'no_provider'] as const;
+/**
+ * `stale_copy`: the node holds an older token than the one renewal asked about (`onlyIf`), so
+ * it did not refresh: its refresh token may be spent.
+ */
+export const REFRESH_OUTCOMES = ['refreshed', 'already_refreshed', 'terminal', 'failed', 'not_held', 'no_refresh_token', 'no_provider', 'stale_copy'] as const;
 
 export const refreshResultSchema = z.object({
   profileId: z.string(),
@@ -306,6 +323,8 @@ export const refreshResultSchema = z.object({
   /** Agent stores on this node now holding the new credential. */
   stores: z.array(z.string()),
   attempts: z.number().int(),
+  /** How long the new access token lives, from the provider's `expires_in` (less OpenClaw's early-expiry margin). */
+  lifetimeMs: z.number().int().positive().nullable().optional(),
 });
 export type RefreshResult = z.infer<typeof refreshResultSchema>;
 

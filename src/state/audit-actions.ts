@@ -14,6 +14,10 @@ export const AUDIT_ACTIONS = {
   restartPlan: 'restart plan',
   restartConfirmation: 'restart confirmation',
   capacitySet: 'capacity set',
+  /** The owner (or a stand-in) renewed an account before it expired, on its own schedule. */
+  renewal: 'renewal',
+  /** Who renews an account changed: a stand-in took over from an owner down, or the owner took it back. */
+  renewalOwner: 'renewal owner',
 } as const;
 
 /** The records of a sync that wrote (or tried to): by a person, after a refresh, or the scheduler's. A dry run is a plan. */

@@ -193,7 +193,7 @@ describe('only names reach the picture', () => {
   // Token-shaped values wherever a cell could carry one; none may be drawn.
   const planted = ['sk-ant-oat01-PLANTEDaccessTOKENvalue0123456789abcdef', 'sk-ant-ort01-PLANTEDrefreshTOKEN0123456789abcdef', 'PLANTEDfingerprint0123456789abcdefABCDEF'];
   const leaky = view([
-    node('pc-a', [cell('anthropic:default', 'ok', 7 * HOUR, { isOwner: true, tokenTag: 'A', fingerprint: planted[2]!, copies: [{ agentId: 'main', fingerprint: planted[2]!, expiresAt: null }] })]),
+    node('pc-a', [cell('anthropic:default', 'ok', 7 * HOUR, { isOwner: true, tokenTag: 'A', fingerprint: planted[2]!, copies: [{ agentId: 'main', fingerprint: planted[2]!, expiresAt: null, hasRefreshToken: true }] })]),
     node('t440', [cell('anthropic:default', 'invalid', null, { tokenTag: 'B', reason: `unreadable near "${planted[0]}"`, refreshError: `invalid_grant for ${planted[1]}` })]),
   ]);
 

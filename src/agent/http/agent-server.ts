@@ -78,7 +78,8 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
     '/v1/preflight': { POST: ({ body }) => preflight(context, parseBody(preflightRequestSchema, body).marginMs) },
     '/v1/refresh': {
       POST: async ({ body }) => {
-        const answer = await refreshCredentials(context, parseBody(refreshRequestSchema, body).profiles);
+        const request = parseBody(refreshRequestSchema, body);
+        const answer = await refreshCredentials(context, request.profiles, request.onlyIf);
         metrics?.refreshed(answer);
         return answer;
       },

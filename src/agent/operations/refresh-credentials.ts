@@ -1,4 +1,4 @@
-import type { RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
+import type { RefreshRequest, RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { oauthProfileSchema, type OAuthProfile } from '../../domain/profile.js';
 import { credentialOf } from '../../domain/sync-plan.js';
@@ -29,7 +29,7 @@ function copiesOf(stores: readonly StoreSnapshot[], profileId: string): Array<{ 
  * (their old refresh token is dead now). A terminal failure is remembered against that
  * refresh token, so it is never sent again.
  */
-export async function refreshCredentials(context: AgentContext, profileIds?: readonly string[]): Promise<RefreshResponse> {
+export async function refreshCredentials(context: AgentContext, profileIds?: readonly string[], onlyIf?: RefreshRequest['onlyIf']): Promise<RefreshResponse> {
   return context.guard.run('refresh', async () => {
     const { env, logger } = context;
     const snapshot = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
@@ -38,7 +38,7 @@ export async function refreshCredentials(context: AgentContext, profileIds?: rea
       [...new Set(snapshot.profiles.filter((profile) => profile.type === 'oauth' && profile.hasRefreshToken).map((profile) => profile.profileId))];
     const results: RefreshResult[] = [];
     for (const profileId of targets) {
-      const result = await refreshOne(context, snapshot.stores, profileId);
+      const result = await refreshOne(context, snapshot.stores, profileId, onlyIf);
       logger.info({ profileId, outcome: result.outcome, error: result.error, attempts: result.attempts }, 'refresh');
       results.push(result);
     }
@@ -46,7 +46,19 @@ export async function refreshCredentials(context: AgentContext, profileIds?: rea
   });
 }
 
-async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[], profileId: string): Promise<RefreshResult> {
+/**
+ * Whether renewal's conditions hold for the copy found under the lock; else what to answer.
+ * A copy that is not the expected token but expires no earlier was renewed by someone else
+ * (keep it); one that expires earlier is an older copy (never spend its refresh token).
+ */
+function unmetCondition(profile: OAuthProfile, onlyIf: RefreshRequest['onlyIf']): 'already_refreshed' | 'stale_copy' | null {
+  if (!onlyIf) return null;
+  const limit = onlyIf.expiresBefore ? Date.parse(onlyIf.expiresBefore) : Number.POSITIVE_INFINITY;
+  if (onlyIf.fingerprint && fingerprint('oauth', profile.access) !== onlyIf.fingerprint) return profile.expires >= limit - 1 ? 'already_refreshed' : 'stale_copy';
+  return profile.expires >= limit ? 'already_refreshed' : null;
+}
+
+async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[], profileId: string, onlyIf?: RefreshRequest['onlyIf']): Promise<RefreshResult> {
   const base = { profileId, previousExpiresAt: null, expiresAt: null, fingerprint: null, rotated: false, stores: [] as string[], attempts: 0 };
   const copies = copiesOf(stores, profileId).sort((a, b) => b.profile.expires - a.profile.expires);
   const freshest = copies[0];
@@ -62,7 +74,7 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
   }
 
   // Tokens granted inside the write below: if the write then fails, they must not be lost.
-  let grantedHere: { access: string; refresh: string | null; expires: number; refreshFingerprint: string } | undefined;
+  let grantedHere: { access: string; refresh: string | null; expires: number; lifetimeMs: number; refreshFingerprint: string } | undefined;
   const outcome = await freshest.snapshot.store.update<RefreshResult>(
     async (profiles) => {
       const current = oauthProfileSchema.safeParse(profiles[profileId]);
@@ -73,6 +85,8 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
         // Someone (OpenClaw, another refresh) wrote since we read: theirs is the live token.
         return { write: false, result: { ...base, previousExpiresAt, outcome: 'already_refreshed', expiresAt: iso(profile.expires), fingerprint: fingerprint('oauth', profile.access) } };
       }
+      const unmet = unmetCondition(profile, onlyIf);
+      if (unmet) return { write: false, result: { ...base, previousExpiresAt, outcome: unmet, expiresAt: iso(profile.expires), fingerprint: fingerprint('oauth', profile.access) } };
       const spent = fingerprint('refresh', profile.refresh ?? '');
       const unsaved = context.unsavedGrants.get(profileId);
       const granted = unsaved?.refreshFingerprint === spent ? { ok: true as const, ...unsaved, attempts: 0 } : await refreshWithGrant(provider, profile.refresh ?? '', { now: context.now });
@@ -82,7 +96,7 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
         }
         return { write: false, result: { ...base, previousExpiresAt, outcome: granted.terminal ? 'terminal' : 'failed', error: granted.error, attempts: granted.attempts } };
       }
-      grantedHere = { access: granted.access, refresh: granted.refresh, expires: granted.expires, refreshFingerprint: spent };
+      grantedHere = { access: granted.access, refresh: granted.refresh, expires: granted.expires, lifetimeMs: granted.lifetimeMs, refreshFingerprint: spent };
       profiles[profileId] = { ...(profiles[profileId] as Record<string, unknown>), access: granted.access, refresh: granted.refresh ?? profile.refresh, expires: granted.expires };
       context.terminalRefreshes.delete(profileId);
       return {
@@ -96,6 +110,7 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
           rotated: granted.refresh !== null && granted.refresh !== profile.refresh,
           stores: [freshest.snapshot.store.agentId],
           attempts: granted.attempts,
+          lifetimeMs: granted.lifetimeMs,
         },
       };
     },

@@ -14,7 +14,7 @@ import type { OAuthProvider } from './oauth-providers.js';
 /** OAuth error codes after which the same refresh token can never work again. */
 const TERMINAL_ERRORS = new Set(['invalid_grant', 'refresh_token_reused', 'invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_request']);
 
-/** OpenClaw stores `expires` five minutes early, so it refreshes before the provider would refuse. */
+/** OpenClaw stores `expires` five minutes early, so it refreshes before the provider would refuse (at most half the life of a very short token). */
 export const EXPIRY_SKEW_MS = 5 * 60_000;
 
 const tokenResponseSchema = z.looseObject({
@@ -24,7 +24,7 @@ const tokenResponseSchema = z.looseObject({
 });
 
 export type RefreshResult =
-  | { ok: true; access: string; refresh: string | null; expires: number; attempts: number }
+  | { ok: true; access: string; refresh: string | null; expires: number; lifetimeMs: number; attempts: number }
   | { ok: false; terminal: boolean; error: string; status: number | null; attempts: number };
 
 export interface RefreshOptions {
@@ -63,13 +63,10 @@ async function once(provider: OAuthProvider, refreshToken: string, timeoutMs: nu
   if (response.ok) {
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) return { ok: false, terminal: false, error: 'malformed_token_response', status: response.status, attempts: 1 };
-    return {
-      ok: true,
-      access: parsed.data.access_token,
-      refresh: parsed.data.refresh_token ?? null,
-      expires: now() + parsed.data.expires_in * 1000 - EXPIRY_SKEW_MS,
-      attempts: 1,
-    };
+    // A token living less than twice the margin keeps half its life: the grant is spent either way.
+    const grantedMs = parsed.data.expires_in * 1000;
+    const lifetimeMs = Math.round(grantedMs - Math.min(EXPIRY_SKEW_MS, grantedMs / 2));
+    return { ok: true, access: parsed.data.access_token, refresh: parsed.data.refresh_token ?? null, expires: now() + lifetimeMs, lifetimeMs, attempts: 1 };
   }
   const code = body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : `http_${response.status}`;
   const description = body && typeof body === 'object' ? (body as { error_description?: unknown }).error_description : undefined;

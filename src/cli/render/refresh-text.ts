@@ -1,4 +1,5 @@
 import type { RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
+import { loginCommand } from '../../domain/login-command.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import { expiry } from './when.js';
 
@@ -11,7 +12,7 @@ function resultLine(result: RefreshResult, owner: string, nowMs: number): string
     case 'already_refreshed':
       return `  refreshed ${id} meanwhile by someone else: ${expiry(result.expiresAt, nowMs)}`;
     case 'terminal':
-      return `  FAILED FOR GOOD ${id} (${error}): the account needs a new login on ${owner} (openclaw models auth login), then: tokenops sync ${owner} all --profile ${id}. Not retried.`;
+      return `  FAILED FOR GOOD ${id} (${error}): the account needs a new login on ${owner} (${loginCommand(id)}), then: tokenops sync ${owner} all --profile ${id}. Not retried.`;
     case 'failed':
       return `  FAILED ${id} (${error}) after ${result.attempts} tries; nothing changed. It can be tried again.`;
     case 'not_held':
@@ -20,6 +21,8 @@ function resultLine(result: RefreshResult, owner: string, nowMs: number): string
       return `  skipped ${id}: no refresh token on ${owner}`;
     case 'no_provider':
       return `  FAILED ${id}: ${scrub(result.error ?? 'no token endpoint configured')}`;
+    case 'stale_copy':
+      return `  skipped ${id}: ${owner} holds an older copy than the account's current token (its refresh token may be spent)`;
   }
 }
 

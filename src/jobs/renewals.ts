@@ -1,0 +1,237 @@
+import type { AlertSink } from '../alerts/alert-sink.js';
+import type { Fleet } from '../config/fleet-file.js';
+import { buildFleetView, type FleetView } from '../domain/fleet-view.js';
+import { nextDownSince, planRenewals, type AccountRenewal, type RenewalSettings, type RenewalStep } from '../domain/renewal-plan.js';
+import { lifetimeOf, retryAt } from '../domain/renewal-schedule.js';
+import type { FleetClient } from '../fleet/fleet-client.js';
+import type { NodeLocks } from '../fleet/node-locks.js';
+import { fleetStatus } from '../fleet/operations/fleet-status.js';
+import { renewAccount } from '../fleet/operations/renew-account.js';
+import { summarizeSync, syncOutcome, syncTokens } from '../fleet/operations/sync-tokens.js';
+import { OperationRefusedError } from '../fleet/operation-refused.js';
+import type { Logger } from '../logging/logger.js';
+import { AUDIT_ACTIONS } from '../state/audit-actions.js';
+import type { AuditActor, AuditLog } from '../state/audit-log.js';
+import type { OperationJournal } from '../state/operation-journal.js';
+import type { RenewalStore } from '../state/renewal-store.js';
+import { scheduleEvery, type ScheduledJob } from './schedule.js';
+
+const ACTOR: AuditActor = { via: 'scheduler', id: 'renewal', name: 'renewal' };
+/** Followers busy with something else are waited for a little: the new token must reach them. */
+const SYNC_LOCK_WAIT_MS = 15_000;
+/** After acting, look again soon: a sync to a returning owner is followed by its renewal. */
+const AFTER_STEPS_MS = 500;
+
+/** The renewal settings in force, from the fleet file. */
+export function renewalSettings(fleet: Pick<Fleet, 'renew' | 'owners'>): RenewalSettings {
+  return { auto: fleet.renew.auto, before: fleet.renew.before, ownerDownForMs: fleet.renew.ownerDownFor, lifetimes: fleet.renew.lifetimes, owners: fleet.owners };
+}
+
+export interface RenewalsDeps {
+  fleet: Fleet;
+  fleetClient: FleetClient;
+  locks: NodeLocks;
+  store: RenewalStore;
+  audit: AuditLog;
+  /** A renewal failed for good: the alert checks look soon (they post it). */
+  alerts: AlertSink;
+  logger: Logger;
+  /** Syncs are written down while they run, so that one cut short by a crash is reported. */
+  journal?: OperationJournal;
+  now?: () => number;
+}
+
+export interface TickSummary {
+  renewed: number;
+  failed: number;
+  synced: number;
+  nextDueMs: number | null;
+}
+
+/**
+ * The owner renews before anyone reaches expiry (DESIGN.md "Renewal"), run by the leader:
+ * every `renew.checkEvery`, and at the moment the next renewal is due, it reads the fleet,
+ * notes which nodes are down, plans with the pure rules (src/domain/renewal-plan.ts) and
+ * carries out what is due: a renewal on the owner (or a stand-in) and the sync of its result
+ * to every follower at once, or the sync that brings a returning owner up to date. It posts
+ * nothing: every renewal, its propagation and a change of renewer are audited; a renewal
+ * that failed for good is left to the alert checks, which post one alert for it.
+ */
+export class Renewals {
+  private job: ScheduledJob | undefined;
+  private wake: NodeJS.Timeout | undefined;
+  private running: Promise<TickSummary> | null = null;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RenewalsDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.tickLogged();
+    this.job = scheduleEvery(this.deps.fleet.renew.checkEvery, async () => void (await this.tick()), (error) => this.failed(error));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.job?.stop();
+    if (this.wake) clearTimeout(this.wake);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One look at the fleet and what is due; concurrent callers share the one that runs. */
+  tick(): Promise<TickSummary> {
+    this.running ??= this.tickOnce().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private tickLogged(): void {
+    void this.tick().catch((error: unknown) => this.failed(error));
+  }
+
+  private failed(error: unknown): void {
+    this.deps.logger.error({ err: (error as Error).message }, 'renewal check failed');
+  }
+
+  /** Wakes at the next due moment, if it comes before the next scheduled look. */
+  private wakeAt(atMs: number | null): void {
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = undefined;
+    if (atMs === null || this.stopped) return;
+    const delay = Math.max(50, atMs - this.now());
+    if (delay > this.deps.fleet.renew.checkEvery) return;
+    this.wake = setTimeout(() => this.tickLogged(), delay);
+    this.wake.unref?.();
+  }
+
+  private async view(nowMs: number): Promise<FleetView> {
+    const report = await fleetStatus(this.deps.fleetClient);
+    return buildFleetView(report.checkedAt, report.results, { owners: this.deps.fleet.owners, warnBeforeMs: this.deps.fleet.alerts.warnBefore, nowMs });
+  }
+
+  private async tickOnce(): Promise<TickSummary> {
+    const { store, fleet } = this.deps;
+    const summary: TickSummary = { renewed: 0, failed: 0, synced: 0, nextDueMs: null };
+    if (!fleet.renew.auto) return summary;
+    const view = await this.view(this.now());
+    const nowMs = this.now();
+    const downSince = nextDownSince(await store.downSince(), view, nowMs);
+    await store.saveDownSince(downSince);
+    const remembered = await store.accounts();
+    const plan = planRenewals(view, remembered, downSince, renewalSettings(fleet), nowMs);
+    const accounts = new Map(plan.accounts.map((account) => [account.profileId, account]));
+    const save = async (account: AccountRenewal) => {
+      accounts.set(account.profileId, account);
+      await store.saveAccounts(accounts.values());
+    };
+    await store.saveAccounts(accounts.values());
+
+    for (const step of plan.steps) {
+      if (this.stopped) break;
+      const account = accounts.get(step.profileId)!;
+      const next = step.kind === 'renew' ? await this.renew(step, account, save) : await this.syncFirst(step, account);
+      if (step.kind === 'renew') {
+        if (next.failures === 0 && next.terminal === null) summary.renewed++;
+        else summary.failed++;
+      } else summary.synced++;
+      await save(next);
+    }
+    summary.nextDueMs = plan.steps.length > 0 ? nowMs + AFTER_STEPS_MS : plan.nextDueMs;
+    this.wakeAt(summary.nextDueMs);
+    if (plan.steps.length > 0) this.deps.logger.info(summary, 'renewal check');
+    return summary;
+  }
+
+  /** Renew on the chosen node, then bring every follower the new token; returns the account's memory after. */
+  private async renew(step: Extract<RenewalStep, { kind: 'renew' }>, account: AccountRenewal, save: (account: AccountRenewal) => Promise<void>): Promise<AccountRenewal> {
+    const { fleetClient, locks, audit, logger } = this.deps;
+    const target = `${step.profileId} on ${step.node}`;
+    const handover = account.renewer !== null && account.renewer !== step.node;
+    if (handover) {
+      await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewalOwner, target: step.profileId, outcome: 'ok', detail: `renewal owner: ${account.renewer} → ${step.node}${step.standIn ? ' (stand-in: the owner is unreachable)' : ''}` });
+    }
+    // Written down before it is sent: a leader killed now leaves the next one waiting for this node, not renewing elsewhere.
+    await save({ ...account, inflight: { node: step.node, sinceMs: this.now() } });
+    const outcome = await renewAccount(fleetClient, locks, step, ACTOR.name);
+    const nowMs = this.now();
+    const base: AccountRenewal = { ...account, inflight: null };
+    switch (outcome.kind) {
+      case 'renewed': {
+        const { result } = outcome;
+        const expiresAtMs = result.expiresAt ? Date.parse(result.expiresAt) : (account.current?.expiresAtMs ?? nowMs);
+        const next: AccountRenewal = {
+          ...base,
+          renewer: step.node,
+          lifetimeMs: outcome.byUs ? (result.lifetimeMs ?? account.lifetimeMs) : account.lifetimeMs,
+          current: result.fingerprint ? { fingerprint: result.fingerprint, expiresAtMs, node: step.node } : account.current,
+          lastRenewedAtMs: outcome.byUs ? nowMs : account.lastRenewedAtMs,
+          failures: 0,
+          retryAtMs: null,
+          lastError: null,
+          terminal: null,
+        };
+        const propagation = await this.propagate(step.node, step.profileId);
+        await audit.record({
+          actor: ACTOR,
+          action: AUDIT_ACTIONS.renewal,
+          target,
+          outcome: 'ok',
+          detail: `${outcome.byUs ? 'renewed' : 'already renewed there'}, expires ${new Date(expiresAtMs).toISOString()}${propagation ? `; followers: ${propagation}` : ''}`,
+        });
+        return next;
+      }
+      case 'failed_for_good': {
+        await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'failed', detail: `failed for good (${outcome.error}): a new login is needed on ${step.node}; not retried` });
+        logger.warn({ profileId: step.profileId, node: step.node, error: outcome.error }, 'renewal failed for good');
+        await this.deps.alerts.raise({ key: `renewal-failed:${step.profileId}`, severity: 'critical', node: step.node, title: `renewal of ${step.profileId} failed for good`, action: 'log in again' }).catch(() => undefined);
+        return { ...base, renewer: step.node, terminal: { fingerprint: step.fingerprint, error: outcome.error, atMs: nowMs, node: step.node } };
+      }
+      case 'failed_for_now': {
+        const failures = account.failures + 1;
+        const lifetimeMs = lifetimeOf(step.provider, account.lifetimeMs, this.deps.fleet.renew.lifetimes);
+        const again = retryAt(nowMs, failures, lifetimeMs);
+        await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'failed', detail: `failed for now (${outcome.error}), try ${failures}; again at ${new Date(again).toISOString()}` });
+        logger.warn({ profileId: step.profileId, node: step.node, error: outcome.error, failures }, 'renewal failed; will retry');
+        return { ...base, renewer: step.node, failures, retryAtMs: again, lastError: outcome.error };
+      }
+      case 'not_there':
+        // The node holds an older copy than planned for (or none): the next look plans again
+        // from what it holds; its refresh token was not sent.
+        logger.warn({ profileId: step.profileId, node: step.node, why: outcome.error }, 'renewal skipped: the node does not hold the current token');
+        return base;
+    }
+  }
+
+  /** The renewer's token to every other node holding the account, at once. */
+  private async propagate(from: string, profileId: string): Promise<string | null> {
+    const { fleetClient, locks, audit, journal, logger } = this.deps;
+    if (fleetClient.nodeNames.length < 2) return null;
+    try {
+      const report = await syncTokens(fleetClient, locks, { from, to: 'all', profiles: [profileId], dryRun: false, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
+      const summary = summarizeSync(report);
+      await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${from} → all (${profileId})`, outcome: syncOutcome(report), detail: summary });
+      return summary;
+    } catch (error) {
+      if (!(error instanceof OperationRefusedError)) throw error;
+      logger.warn({ from, profileId, err: error.message }, 'renewal: the sync to followers was refused');
+      return `not synced (${error.message})`;
+    }
+  }
+
+  /** An owner back from being down receives the current token before it renews again. */
+  private async syncFirst(step: Extract<RenewalStep, { kind: 'sync_first' }>, account: AccountRenewal): Promise<AccountRenewal> {
+    const { fleetClient, locks, audit, journal, logger } = this.deps;
+    try {
+      const report = await syncTokens(fleetClient, locks, { from: step.from, to: step.to, profiles: [step.profileId], dryRun: false, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
+      await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${step.from} → ${step.to} (${step.profileId})`, outcome: syncOutcome(report), detail: `${step.to} is back and takes renewal over again: ${summarizeSync(report)}` });
+    } catch (error) {
+      if (!(error instanceof OperationRefusedError)) throw error;
+      logger.warn({ ...step, err: error.message }, 'renewal: the returning owner could not be synced');
+    }
+    return account;
+  }
+}
