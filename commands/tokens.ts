@@ -42,7 +42,7 @@ function actor(interaction: ChatInputCommandInteraction): AuditActor {
 /** `/tokens status`: every node's credentials at a glance (anyone in the guild). */
 async function status(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void> {
   const node = interaction.options.getString('node') ?? undefined;
-  const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs: context.now() });
+  const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs: context.now(), renewals: context.renewals });
   await interaction.editReply({ embeds: renderStatusEmbeds(view) });
 }
 
@@ -56,7 +56,7 @@ async function timeline(interaction: ChatInputCommandInteraction, context: BotCo
   // Discord enforces the option's limits; a payload that did not come through Discord may not.
   if (hours < TIMELINE_HOURS.min || hours > TIMELINE_HOURS.max) throw new OperationRefusedError(`hours: expected ${TIMELINE_HOURS.min} to ${TIMELINE_HOURS.max}.`);
   const nowMs = context.now();
-  const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs });
+  const view = await fleetStatusView(context.fleetClient, { ...(node ? { node } : {}), nowMs, renewals: context.renewals });
   const picture = await timelinePicture(view, { audit: context.audit, thresholds: pictureThresholds(context.fleet.alerts) }, { nowMs, hours, variant: 'full', scope: node ?? 'all nodes' });
   context.logger.debug({ node, hours, ...picture.rendered.timings, bytes: picture.file.data.length }, 'timeline rendered');
   await interaction.editReply({

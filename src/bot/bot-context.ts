@@ -6,6 +6,7 @@ import type { NodeLocks } from '../fleet/node-locks.js';
 import type { Logger } from '../logging/logger.js';
 import type { Client } from 'discord.js';
 import type { AlertStore } from '../state/alert-store.js';
+import type { RenewalMemory } from '../fleet/operations/renewal-view.js';
 import type { AuditLog } from '../state/audit-log.js';
 import type { OperationJournal } from '../state/operation-journal.js';
 import type { PendingPlans } from '../state/pending-plans.js';
@@ -20,6 +21,8 @@ export interface BotContext {
   locks: NodeLocks;
   alerts: AlertSink;
   alertStore: AlertStore;
+  /** What renewal remembers: `tokens status` shows when each account renews and by whom. */
+  renewals: RenewalMemory;
   state: StateStore;
   audit: AuditLog;
   pendingPlans: PendingPlans;

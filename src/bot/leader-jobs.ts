@@ -6,6 +6,8 @@ import type { NodeLocks } from '../fleet/node-locks.js';
 import { AgentEventSubscriber } from '../jobs/agent-event-subscriber.js';
 import { AlertChecks } from '../jobs/alert-checks.js';
 import { AutoSync } from '../jobs/auto-sync.js';
+import { Renewals } from '../jobs/renewals.js';
+import type { RenewalStore } from '../state/renewal-store.js';
 import { scheduleEvery, type ScheduledJob } from '../jobs/schedule.js';
 import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
@@ -33,8 +35,9 @@ export interface LeaderJobsDeps {
   post: (content: string, files?: readonly PictureFile[]) => Promise<string>;
   /** `files` replaces the message's pictures (empty: removes them); without it they stay. */
   edit: (messageId: string, content: string, files?: readonly PictureFile[]) => Promise<void>;
-  notify: (text: string) => Promise<void>;
   logger: Logger;
+  /** What renewal remembers (keyv, shared by the replicas). */
+  renewals: RenewalStore;
   leadership: Leadership;
   /** A follower's raise: asks the leader for an alert check soon. */
   requestAlertCheck: () => Promise<void>;
@@ -70,6 +73,7 @@ function readOncePerCheck(audit: Pick<AuditLog, 'since'>): Pick<AuditLog, 'since
 interface Running {
   events: AgentEventSubscriber;
   autoSync: AutoSync;
+  renewals: Renewals;
   alertChecks: AlertChecks;
   sweep: ScheduledJob | undefined;
   interrupted: ScheduledJob | undefined;
@@ -137,16 +141,16 @@ export class LeaderJobs implements AlertSink {
     const journal = this.deps.journal;
     const pictureSources = { audit: readOncePerCheck(audit), thresholds: pictureThresholds(fleet.alerts) };
     const picture = (view: FleetView, node: string, nowMs: number) => picturesConcerning(view, [node], pictureSources, { nowMs, logger });
-    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), picture, logger, ...(journal ? { journal } : {}) });
-    const notify = async (text: string) => {
-      if (leadership.isLeader) await this.deps.notify(text);
-    };
-    const autoSync = new AutoSync({ fleet, fleetClient, locks, events, audit, alerts: alertChecks, notify, logger, ...(journal ? { journal } : {}) });
-    const running: Running = { events, autoSync, alertChecks, sweep: undefined, interrupted: undefined };
+    const renewalStore = this.deps.renewals;
+    const alertChecks = new AlertChecks({ fleet, fleetClient, locks, store: alertStore, audit, post: leaderOnly(this.deps.post), edit: leaderOnly(this.deps.edit), picture, logger, renewals: renewalStore, ...(journal ? { journal } : {}) });
+    const autoSync = new AutoSync({ fleet, fleetClient, locks, events, audit, alerts: alertChecks, logger, ...(journal ? { journal } : {}) });
+    const renewals = new Renewals({ fleet, fleetClient, locks, store: renewalStore, audit, alerts: alertChecks, logger, ...(journal ? { journal } : {}) });
+    const running: Running = { events, autoSync, renewals, alertChecks, sweep: undefined, interrupted: undefined };
     this.running = running;
     await this.deps.expirePlans().catch((error: Error) => logger.warn({ err: error.message }, 'leftover restart plans not expired'));
     events.start();
     if (fleet.sync.auto) autoSync.start();
+    if (fleet.renew.auto) renewals.start();
     alertChecks.start();
     if (this.deps.planSweepEveryMs) {
       running.sweep = scheduleEvery(this.deps.planSweepEveryMs, async () => void (await this.deps.expirePlans()), (error) => logger.warn({ err: (error as Error).message }, 'leftover restart plans not expired'));
@@ -158,7 +162,7 @@ export class LeaderJobs implements AlertSink {
       await report().catch(failed);
       if (this.deps.interruptedEveryMs) running.interrupted = scheduleEvery(this.deps.interruptedEveryMs, report, failed);
     }
-    logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every }, 'jobs started');
+    logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every, renewal: fleet.renew.auto }, 'jobs started');
   }
 
   private async stop(): Promise<void> {
@@ -168,6 +172,7 @@ export class LeaderJobs implements AlertSink {
     running.sweep?.stop();
     running.interrupted?.stop();
     running.events.stop();
+    await running.renewals.stop().catch(() => undefined);
     await running.autoSync.stop().catch(() => undefined);
     await running.alertChecks.stop().catch(() => undefined);
     this.deps.logger.info('jobs stopped');

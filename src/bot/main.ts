@@ -6,6 +6,7 @@ import { createLogger } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
 import { openCoordination } from '../state/coordination.js';
 import { PendingPlans, type PendingPlan } from '../state/pending-plans.js';
+import { RenewalStore } from '../state/renewal-store.js';
 import { isRedisUrl, redisTarget } from '../state/redis-url.js';
 import { openStateStore } from '../state/state-store.js';
 import type { BotContext } from './bot-context.js';
@@ -42,13 +43,11 @@ async function main(): Promise<void> {
   const coordination = openCoordination(env.TOKENOPS_STATE, { leaseMs: env.TOKENOPS_LEADER_LEASE, logger });
   const client = createDiscordClient(env);
   const post = opsChannelPoster(client, env.OPS_CHANNEL_ID, logger);
-  const notify = async (text: string) => {
-    await post(text).catch(() => undefined);
-  };
   const locks = new NodeLocks();
   const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
   const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
   const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));
+  const renewals = new RenewalStore(state.namespace<unknown>('renewal'));
   // Metrics only when asked for (the bot then listens on one more port), hooked before anything runs.
   const metrics = env.TOKENOPS_METRICS ? new BotMetrics({ fleet, alertStore, leadership: coordination.leadership, logger }) : undefined;
   if (metrics) {
@@ -76,8 +75,8 @@ async function main(): Promise<void> {
     alertStore,
     post,
     edit: opsChannelEditor(client, env.OPS_CHANNEL_ID),
-    notify,
     logger,
+    renewals,
     leadership: coordination.leadership,
     requestAlertCheck: () => coordination.requestAlertCheck(),
     // One replica: every plan left at start. Replicas: those whose replica stopped beating (a live one still waits on its own).
@@ -95,6 +94,7 @@ async function main(): Promise<void> {
     // Conflicts and terminal refreshes found by sync become alerts at the leader's next check, soon.
     alerts: jobs,
     alertStore,
+    renewals,
     state,
     audit,
     pendingPlans,

@@ -10,12 +10,12 @@ import { attachmentOf } from './ops-channel.js';
  * attachments. Empty when it cannot be drawn: the plan goes out without its picture, never
  * held up or failed by it (the reason is logged).
  */
-export async function timelineAttachments(context: Pick<BotContext, 'fleetClient' | 'fleet' | 'audit' | 'logger' | 'now'>, nodes: readonly string[]): Promise<AttachmentBuilder[]> {
+export async function timelineAttachments(context: Pick<BotContext, 'fleetClient' | 'fleet' | 'audit' | 'logger' | 'now' | 'renewals'>, nodes: readonly string[]): Promise<AttachmentBuilder[]> {
   const nowMs = context.now();
   let view;
   try {
     // The nodes and the owners the fleet file names: their accounts' fixes come from there.
-    view = await fleetStatusView(context.fleetClient, { nowMs, among: [...new Set([...nodes, ...ownerNodes(context.fleet.owners)])] });
+    view = await fleetStatusView(context.fleetClient, { nowMs, renewals: context.renewals, among: [...new Set([...nodes, ...ownerNodes(context.fleet.owners)])] });
   } catch (error) {
     context.logger.warn({ nodes, err: (error as Error).message }, 'expiry timeline picture not rendered; posting without it');
     return [];

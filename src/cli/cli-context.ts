@@ -6,6 +6,7 @@ import { AuditLog, type AuditActor, type AuditRecord } from '../state/audit-log.
 import { OperationJournal } from '../state/operation-journal.js';
 import { isRedisUrl, redisTarget } from '../state/redis-url.js';
 import type { StateStore } from '../state/state-store.js';
+import type { RenewalMemory } from '../fleet/operations/renewal-view.js';
 import { cliActor } from './cli-actor.js';
 import { loadCliEnv, type CliEnv } from './cli-env.js';
 import { ConfigError } from './cli-errors.js';
@@ -74,6 +75,20 @@ export class CliContext {
       }
     }
     return this.log;
+  }
+
+  /**
+   * What the bot's renewal remembers, to show when each account renews and by whom; none
+   * when the state cannot be opened (the schedule is then worked out from the fleet alone).
+   */
+  async renewalMemory(): Promise<RenewalMemory | undefined> {
+    try {
+      await this.audit();
+    } catch {
+      return undefined;
+    }
+    const { RenewalStore } = await import('../state/renewal-store.js');
+    return this.state ? new RenewalStore(this.state.namespace<unknown>('renewal')) : undefined;
   }
 
   /** Where the audit log lives, for messages (a Redis password is left out). */

@@ -1,3 +1,4 @@
+import { offlineProvidersFile } from './offline-providers.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -112,7 +113,7 @@ export interface RunningAgent extends Spawned {
 /** A node agent on a free loopback port; resolves once it listens. */
 export async function startAgent(env: Record<string, string>, options: { port?: number } = {}): Promise<RunningAgent> {
   const port = options.port ?? (await freePort());
-  const agent = spawnTs('src/agent/main.ts', [], { TOKENOPS_LISTEN: `127.0.0.1:${port}`, TOKENOPS_LOG_LEVEL: 'debug', ...env });
+  const agent = spawnTs('src/agent/main.ts', [], { TOKENOPS_LISTEN: `127.0.0.1:${port}`, TOKENOPS_LOG_LEVEL: 'debug', TOKENOPS_OAUTH_PROVIDERS: offlineProvidersFile(), ...env });
   await agent.waitFor(/"msg":"agent listening"/);
   return { ...agent, url: `http://127.0.0.1:${port}`, port };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { FleetView, NodeView, ProfileCell } from './fleet-view.js';
+import { loginCommand } from './login-command.js';
 import { classifyExpiry } from './token-health.js';
 
 /*
@@ -81,7 +82,12 @@ function earliestExpiry(cell: ProfileCell): number | null {
 }
 
 function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undefined, nowMs: number): string {
-  if (!cell.owner) return `no owner in the fleet file: renew ${cell.profileId} on ${node} by hand (\`openclaw models auth login\`)`;
+  if (cell.type === 'token') return `only a person can replace it: a new token on ${node} (\`openclaw models auth paste-token --provider ${providerOf(cell.profileId)}\`), then \`/tokens sync from:${node} to:all profile:${cell.profileId}\``;
+  if (!cell.owner) return `no owner in the fleet file: renew ${cell.profileId} on ${node} by hand (\`${loginCommand(cell.profileId)}\`)`;
+  const renewal = cell.renewal;
+  if (renewal && (renewal.state === 'retrying' || renewal.state === 'waiting') && renewal.reason !== undefined) {
+    return `renewal ${renewal.state === 'retrying' ? `keeps failing on ${renewal.node} (${renewal.lastError ?? 'error'}): check ${renewal.node}'s agent and its way to the provider, then \`/tokens refresh node:${renewal.node} profile:${cell.profileId}\`` : `waits: ${renewal.reason}; bring ${cell.owner} back, or list a stand-in for it in owners`}`;
+  }
   if (cell.isOwner) return `\`/tokens refresh node:${node} profile:${cell.profileId}\`; if that fails, log in again on ${node}`;
   const ownerBest = owner ? latestExpiry(owner) : null;
   const mine = earliestExpiry(cell);
@@ -91,8 +97,39 @@ function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undef
     : `\`/tokens refresh node:${cell.owner} profile:${cell.profileId}\` on the owner ${cell.owner}, then it syncs here`;
 }
 
+function providerOf(profileId: string): string {
+  const colon = profileId.indexOf(':');
+  return colon > 0 ? profileId.slice(0, colon) : profileId;
+}
+
+/** Where an account's copies stand, for the one alert about a renewal that failed for good. */
+function copiesSummary(view: FleetView, profileId: string): string {
+  const expiries = view.nodes.flatMap((other) => other.profiles.filter((cell) => cell.profileId === profileId && cell.expiresAt).map((cell) => ({ node: other.name, at: Date.parse(cell.expiresAt!) })));
+  if (expiries.length === 0) return '';
+  const first = Math.min(...expiries.map((expiry) => expiry.at));
+  return `; its token expires <t:${Math.floor(first / 1000)}:R> on ${expiries.map((expiry) => expiry.node).join(', ')}`;
+}
+
+export interface AlertContext {
+  /** Nodes inside an operation the bot runs itself (a confirmed restart): that, not their gateway, is what they show. */
+  busy?: ReadonlySet<string>;
+}
+
+/** Copies newer than `thanMs` (and not `fingerprints`'): a token refreshed where it should not have been. */
+function newerCopies(cell: ProfileCell, fingerprints: ReadonlySet<string> | null, thanMs: number): ProfileCell['copies'] {
+  return cell.copies.filter((copy) => copy.fingerprint && !fingerprints?.has(copy.fingerprint) && copy.expiresAt && Date.parse(copy.expiresAt) > thanMs);
+}
+
+/** Without renewal: a follower's copy other than the owner's, and newer than all of the owner's. */
+function legacyRogueCopies(cell: ProfileCell, owner: ProfileCell | undefined): ProfileCell['copies'] {
+  if (cell.isOwner || !owner) return [];
+  const ownerFingerprints = new Set(owner.copies.map((copy) => copy.fingerprint).filter((fp): fp is string => fp !== null));
+  const ownerLatest = latestExpiry(owner);
+  return ownerLatest !== null && ownerFingerprints.size > 0 ? newerCopies(cell, ownerFingerprints, ownerLatest) : [];
+}
+
 /** The alerts a node has right now, from the fleet view (no memory yet). */
-export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAlertState, thresholds: AlertThresholds, nowMs: number): ActiveAlert[] {
+export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAlertState, thresholds: AlertThresholds, nowMs: number, context: AlertContext = {}): ActiveAlert[] {
   const since = (key: string) => previous.alerts.find((alert) => alert.key === key)?.since ?? nowMs;
   const alert = (fields: Omit<ActiveAlert, 'since' | 'pending'> & { pending?: boolean }): ActiveAlert => ({ pending: false, ...fields, since: since(fields.key) });
   if (!node.reachable) {
@@ -115,7 +152,7 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
     ];
   }
   const alerts: ActiveAlert[] = [];
-  if (node.gateway && !node.gateway.ready) {
+  if (node.gateway && !node.gateway.ready && !context.busy?.has(node.name)) {
     alerts.push(alert({ key: `${node.name}/gateway_not_ready`, node: node.name, condition: 'gateway_not_ready', severity: 'warning', summary: node.gateway.reachable ? 'the gateway is not ready (/readyz)' : 'the gateway does not answer', action: `fix its tokens first, then \`/restart ${node.name}\`` }));
   }
   for (const store of node.unreadableStores) {
@@ -123,15 +160,17 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
   }
   for (const cell of node.profiles) {
     const owner = ownerCell(view, cell);
-    if (cell.refreshError) {
-      alerts.push(alert({ key: `${node.name}/refresh_failed/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'refresh_failed', severity: 'critical', summary: `refresh of ${cell.profileId} failed for good (${cell.refreshError})`, action: `log in again on ${node.name} (\`openclaw models auth login\`), then \`/tokens sync from:${node.name} to:all profile:${cell.profileId}\`` }));
+    const renewal = cell.renewal;
+    // A renewal that failed for good is one alert, on the node that tried, for the whole account.
+    const failedHere = renewal?.state === 'failed' && renewal.node === node.name;
+    if (cell.refreshError || failedHere) {
+      const error = cell.refreshError ?? renewal?.lastError ?? 'invalid_grant';
+      alerts.push(alert({ key: `${node.name}/refresh_failed/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'refresh_failed', severity: 'critical', summary: `${failedHere ? 'renewal' : 'refresh'} of ${cell.profileId} on ${node.name} failed for good (${error})${failedHere ? copiesSummary(view, cell.profileId) : ''}`, action: `log in again on ${node.name} (\`${loginCommand(cell.profileId)}\`), then \`/tokens sync from:${node.name} to:all profile:${cell.profileId}\`` }));
     }
-    // Any agent store holding another token than the owner's, and a newer one.
-    const ownerFingerprints = new Set(owner?.copies.map((copy) => copy.fingerprint).filter((fp): fp is string => fp !== null) ?? []);
-    const ownerLatest = owner ? latestExpiry(owner) : null;
-    const rogue = !cell.isOwner && ownerLatest !== null && ownerFingerprints.size > 0
-      ? cell.copies.filter((copy) => copy.fingerprint && !ownerFingerprints.has(copy.fingerprint) && copy.expiresAt && Date.parse(copy.expiresAt) > ownerLatest)
-      : [];
+    // Any agent store holding another token than the account's current one, and a newer one:
+    // someone refreshed outside the nodes that may renew it. Only OAuth rotates; a `token`
+    // profile that differs was pasted by a person, and no sync clears "refreshed outside".
+    const rogue = cell.type !== 'oauth' ? [] : renewal && renewal.currentExpiresAtMs !== null ? renewal.renewers.includes(node.name) ? [] : newerCopies(cell, null, renewal.currentExpiresAtMs) : legacyRogueCopies(cell, owner);
     if (rogue.length > 0) {
       alerts.push(alert({ key: `${node.name}/rotation_conflict/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'rotation_conflict', severity: 'critical', summary: `${node.name} holds a newer ${cell.profileId} than its owner ${cell.owner} (agent ${rogue.map((copy) => copy.agentId).join(', ')}): someone refreshed outside the owner`, action: `if ${node.name}'s token works, \`/tokens sync from:${node.name} to:${cell.owner} profile:${cell.profileId}\` and stop whatever refreshes on ${node.name}; otherwise log in again on ${cell.owner}` }));
     }
@@ -141,6 +180,8 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
     const expires = earliest;
     const health = classifyExpiry(expires, nowMs, thresholds.warnBeforeMs);
     if (health === 'ok') continue;
+    // Renewal replaces it in time; or it failed for good and its one alert, on the renewer, says so.
+    if (health === 'expiring' && (renewal?.covers || renewal?.state === 'failed')) continue;
     const expired = health === 'expired';
     const critical = expired || expires - nowMs <= thresholds.criticalBeforeMs;
     alerts.push(

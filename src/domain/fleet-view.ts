@@ -48,8 +48,30 @@ export interface ProfileCell {
   reason?: string;
   /** The node's last refresh of it failed for good (needs a new login). */
   refreshError?: string;
+  /** Renewal's plan for this account, as it bears on this copy (absent: nothing renews it). */
+  renewal?: CellRenewal;
   /** Each agent store's copy, when they need telling apart (a rotation conflict in one store). */
   copies: Array<{ agentId: string; fingerprint: string | null; expiresAt: string | null; hasRefreshToken: boolean }>;
+}
+
+export interface CellRenewal {
+  /** When it renews next; null when nothing will. */
+  atMs: number | null;
+  /** Who renews it (the owner, or a stand-in). */
+  node: string | null;
+  standIn: boolean;
+  state: 'scheduled' | 'retrying' | 'failed' | 'waiting' | 'off';
+  /** Renewal replaces this copy before it expires: nobody needs telling. */
+  covers: boolean;
+  /** This node's copy is the account's current token. */
+  current: boolean;
+  /** When the account's current token expires; null when renewal knows of none. */
+  currentExpiresAtMs: number | null;
+  /** The nodes that may renew it: the owner and its stand-ins. */
+  renewers: readonly string[];
+  /** The last renewal's error, while it fails. */
+  lastError: string | null;
+  reason?: string;
 }
 
 export interface NodeView {
@@ -197,6 +219,18 @@ function summarize(checkedAt: string, nodes: NodeView[]): FleetView {
   return { checkedAt, nodes, worst: worstOf(nodes.map((node) => node.worst)), counts };
 }
 
+/** The view with its nodes' profiles replaced (their worst and the totals recounted). */
+export function withProfiles(view: FleetView, profilesOf: (node: NodeView) => ProfileCell[]): FleetView {
+  return summarize(
+    view.checkedAt,
+    view.nodes.map((node) => {
+      if (!node.reachable) return node;
+      const profiles = profilesOf(node);
+      return { ...node, profiles, worst: nodeWorst(profiles, node.unreadableStores) };
+    }),
+  );
+}
+
 /**
  * The view narrowed to some nodes, its totals recounted. The cells keep what the whole
  * fleet told about them (token letters, divergence from the owner).
@@ -210,12 +244,5 @@ export function selectNodes(view: FleetView, names: readonly string[]): FleetVie
  * totals recounted (e.g. an owner's copies of just the accounts a picture is about).
  */
 export function selectProfiles(view: FleetView, keep: (node: NodeView, cell: ProfileCell) => boolean): FleetView {
-  return summarize(
-    view.checkedAt,
-    view.nodes.map((node) => {
-      if (!node.reachable) return node;
-      const profiles = node.profiles.filter((cell) => keep(node, cell));
-      return { ...node, profiles, worst: nodeWorst(profiles, node.unreadableStores) };
-    }),
-  );
+  return withProfiles(view, (node) => node.profiles.filter((cell) => keep(node, cell)));
 }

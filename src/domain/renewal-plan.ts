@@ -230,7 +230,7 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
     }
     if (!current) continue;
     if (account.terminal && account.terminal.fingerprint === current.fingerprint) {
-      schedules.push({ ...base, renewer: account.terminal.node, standIn: account.terminal.node !== owners[0], dueAtMs: null, state: 'failed', reason: `renewal on ${account.terminal.node} failed for good (${account.terminal.error})` });
+      schedules.push({ ...base, lastError: account.terminal.error, renewer: account.terminal.node, standIn: account.terminal.node !== owners[0], dueAtMs: null, state: 'failed', reason: `renewal on ${account.terminal.node} failed for good (${account.terminal.error})` });
       continue;
     }
     const lifetimeMs = lifetimeOf(provider, account.lifetimeMs, settings.lifetimes);

@@ -1,6 +1,7 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
-import { afterNotification, currentAlerts, decideNotification, nextNodeState, type ActiveAlert, type AlertThresholds } from '../domain/alerts.js';
+import { fleetWideGroups, groupAction } from '../domain/alert-groups.js';
+import { afterNotification, currentAlerts, decideNotification, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Silence } from '../domain/alerts.js';
 import { buildFleetView, type FleetView } from '../domain/fleet-view.js';
 import type { PictureFile } from '../timeline/timeline-picture.js';
 import { classifyExpiry } from '../domain/token-health.js';
@@ -13,7 +14,8 @@ import type { Logger } from '../logging/logger.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../state/audit-actions.js';
-import { renderNodeAlerts, renderResolvedEdit, renderResolvedNotice } from '../bot/render/alert-message.js';
+import { renderGroupAlert, renderMovedEdit, renderNodeAlerts, renderResolvedEdit, renderResolvedNotice } from '../bot/render/alert-message.js';
+import { withRenewalSchedule, type RenewalMemory } from '../fleet/operations/renewal-view.js';
 import { scheduleEvery, type ScheduledJob } from './schedule.js';
 
 export interface AlertChecksDeps {
@@ -33,8 +35,10 @@ export interface AlertChecksDeps {
   /** Edits a posted message; `files` replaces its pictures (empty: removes them), without it they stay. */
   edit: (messageId: string, content: string, files?: readonly PictureFile[]) => Promise<void>;
   logger: Logger;
-  /** Syncs are written down while they run, so that one cut short by a crash is reported. */
+  /** Syncs are written down while they run, so that one cut short by a crash is reported; restarts running show as such, not as alerts. */
   journal?: OperationJournal;
+  /** What renewal remembers: copies it will replace in time are not alerted. */
+  renewals?: RenewalMemory;
   now?: () => number;
 }
 
@@ -108,7 +112,15 @@ export class AlertChecks implements AlertSink {
 
   private async view(): Promise<FleetView> {
     const report = await fleetStatus(this.deps.fleetClient);
-    return buildFleetView(report.checkedAt, report.results, { owners: this.deps.fleet.owners, warnBeforeMs: this.thresholds.warnBeforeMs, nowMs: this.now() });
+    const nowMs = this.now();
+    const read = buildFleetView(report.checkedAt, report.results, { owners: this.deps.fleet.owners, warnBeforeMs: this.thresholds.warnBeforeMs, nowMs });
+    return (await withRenewalSchedule(read, this.deps.fleet, this.deps.renewals, nowMs)).view;
+  }
+
+  /** Nodes inside a confirmed restart the bot runs (this replica or another): the restart, not their gateway, is what they show. */
+  private async busyNodes(): Promise<ReadonlySet<string>> {
+    const running = (await this.deps.journal?.running().catch(() => [])) ?? [];
+    return new Set(running.filter((entry) => entry.action === AUDIT_ACTIONS.restart).flatMap((entry) => entry.nodes));
   }
 
   private async checkOnce(): Promise<CheckSummary> {
@@ -120,38 +132,89 @@ export class AlertChecks implements AlertSink {
     }
     const nowMs = this.now();
     const silences = await this.deps.store.silences(nowMs);
+    const busy = await this.busyNodes();
+    const states: Array<{ previous: NodeAlertState; state: NodeAlertState }> = [];
     for (const node of view.nodes) {
       const previous = await this.deps.store.node(node.name);
-      const state = nextNodeState(previous, node, currentAlerts(view, node, previous, this.thresholds, nowMs));
-      const { decision, shown, severity, digest } = decideNotification(state, silences, this.thresholds, nowMs);
-      summary.active += state.alerts.length;
-      let next = state;
-      try {
-        if (decision.kind === 'post') {
-          const messageId = await this.deps.post(renderNodeAlerts(node.name, shown, decision.reason), await this.pictureOf(view, node.name, shown, nowMs));
-          next = afterNotification(state, decision, { messageId, severity, digest }, nowMs);
-          summary.posted++;
-        } else if (decision.kind === 'edit' && state.messageId) {
-          // The picture is redrawn with the text: one from when the alert was first posted would
-          // show the tokens as they were then, beside words about how they are now.
-          await this.deps.edit(state.messageId, renderNodeAlerts(node.name, shown, 'edit'), this.deps.picture ? await this.pictureOf(view, node.name, shown, nowMs) : undefined);
-          next = afterNotification(state, decision, { severity, digest }, nowMs);
-          summary.edited++;
-        } else if (decision.kind === 'resolve' && state.messageId) {
-          await this.deps.edit(state.messageId, renderResolvedEdit(node.name, nowMs), this.deps.picture ? [] : undefined).catch(() => undefined);
-          await this.deps.post(renderResolvedNotice(node.name));
-          next = afterNotification(state, decision, { severity, digest }, nowMs);
-          summary.resolved++;
-        }
-      } catch (error) {
-        // Discord unreachable: keep the tracked alerts, not the notification; the next check retries.
-        this.deps.logger.warn({ node: node.name, err: (error as Error).message }, 'alert notification failed; will retry');
-        next = { ...state, messageId: previous.messageId, notifiedSeverity: previous.notifiedSeverity, lastNotifiedAt: previous.lastNotifiedAt, notifiedDigest: previous.notifiedDigest };
-      }
-      await this.deps.store.saveNode(next);
+      states.push({ previous, state: nextNodeState(previous, node, currentAlerts(view, node, previous, this.thresholds, nowMs, { busy })) });
     }
+    // A condition on more than a few nodes is one message for all of them; each node's own
+    // message keeps the rest.
+    const groups = fleetWideGroups(states.map(({ state }) => state.alerts));
+    const grouped = new Set([...groups.values()].flat().map((alert) => alert.key));
+    for (const { previous, state } of states) {
+      summary.active += state.alerts.length;
+      const own = { ...state, alerts: state.alerts.filter((alert) => !grouped.has(alert.key)) };
+      const moved = own.alerts.length < state.alerts.length;
+      const next = await this.notify(own, previous, silences, nowMs, summary, {
+        render: (shown, reason) => renderNodeAlerts(state.node, shown, reason),
+        picture: (shown) => this.pictureOf(view, state.node, shown, nowMs),
+        resolved: moved ? { edit: renderMovedEdit(state.node), notice: null } : { edit: renderResolvedEdit(state.node, nowMs), notice: renderResolvedNotice(state.node) },
+      });
+      // The node keeps tracking every alert it has (their `since`), grouped or not.
+      await this.deps.store.saveNode({ ...next, alerts: state.alerts });
+    }
+    const keys = new Set([...(await this.deps.store.groupKeys()), ...groups.keys()]);
+    const active: string[] = [];
+    for (const key of keys) {
+      const previous = await this.deps.store.group(key);
+      const state = { ...previous, alerts: groups.get(key) ?? [] };
+      const next = await this.notify(state, previous, silences, nowMs, summary, {
+        render: (shown, reason) => renderGroupAlert(shown, groupAction(shown), reason),
+        picture: async () => [],
+        resolved: { edit: `✅ resolved <t:${Math.floor(nowMs / 1000)}:R>`, notice: `✅ fleet-wide: ${key.replace('/', ' of ').replaceAll('_', ' ')} resolved on every node.` },
+      });
+      await this.deps.store.saveGroup(next);
+      if (next.messageId !== null || next.alerts.length > 0) active.push(key);
+    }
+    await this.deps.store.saveGroupKeys(active);
     this.deps.logger.info(summary, 'alert check');
     return summary;
+  }
+
+  /**
+   * Carries out what the pure rules decide for one message (a node's, or a fleet-wide
+   * group's). When Discord is unreachable the notification is not advanced, so the next
+   * check sends what was missed.
+   */
+  private async notify(
+    state: NodeAlertState,
+    previous: NodeAlertState,
+    silences: readonly Silence[],
+    nowMs: number,
+    summary: CheckSummary,
+    how: {
+      render: (shown: ActiveAlert[], reason: 'new' | 'severity_rose' | 'repeat' | 'edit') => string;
+      picture: (shown: readonly ActiveAlert[]) => Promise<PictureFile[]>;
+      resolved: { edit: string; notice: string | null };
+    },
+  ): Promise<NodeAlertState> {
+    const { decision, shown, severity, digest } = decideNotification(state, silences, this.thresholds, nowMs);
+    try {
+      if (decision.kind === 'post') {
+        const messageId = await this.deps.post(how.render(shown, decision.reason), await how.picture(shown));
+        summary.posted++;
+        return afterNotification(state, decision, { messageId, severity, digest }, nowMs);
+      }
+      if (decision.kind === 'edit' && state.messageId) {
+        // The picture is redrawn with the text: one from when the alert was first posted would
+        // show the tokens as they were then, beside words about how they are now.
+        await this.deps.edit(state.messageId, how.render(shown, 'edit'), this.deps.picture ? await how.picture(shown) : undefined);
+        summary.edited++;
+        return afterNotification(state, decision, { severity, digest }, nowMs);
+      }
+      if (decision.kind === 'resolve' && state.messageId) {
+        await this.deps.edit(state.messageId, how.resolved.edit, this.deps.picture ? [] : undefined).catch(() => undefined);
+        if (how.resolved.notice) await this.deps.post(how.resolved.notice);
+        summary.resolved++;
+        return afterNotification(state, decision, { severity, digest }, nowMs);
+      }
+      return state;
+    } catch (error) {
+      // Discord unreachable: keep the tracked alerts, not the notification; the next check retries.
+      this.deps.logger.warn({ node: state.node, err: (error as Error).message }, 'alert notification failed; will retry');
+      return { ...state, messageId: previous.messageId, notifiedSeverity: previous.notifiedSeverity, lastNotifiedAt: previous.lastNotifiedAt, notifiedDigest: previous.notifiedDigest };
+    }
   }
 
   /** Followers' expiring tokens the owner holds fresher: sync them now, note it, no alert. */
@@ -178,9 +241,9 @@ export class AlertChecks implements AlertSink {
           const changes = syncChanges(report);
           if (changes.length === 0) continue;
           fixed++;
-          const text = `🔧 Auto-fix: ${cell.profileId} on ${node.name} ${Date.parse(cell.expiresAt) <= nowMs ? 'had expired' : 'was expiring'} (<t:${Math.floor(Date.parse(cell.expiresAt) / 1000)}:R>); synced the owner ${cell.owner}'s, valid until <t:${Math.floor(Date.parse(owner.expiresAt) / 1000)}:R> (${changes.map((change) => change.agents.join(', ')).join('; ')}).`;
-          await this.deps.audit.record({ actor: { via: 'scheduler', id: 'auto-fix', name: 'auto-fix' }, action: AUDIT_ACTIONS.sync, target: `${cell.owner} → ${node.name} (${cell.profileId})`, outcome: 'ok', detail: 'auto-fix of an expiring token' });
-          await this.deps.post(text).catch((error: Error) => this.deps.logger.warn({ err: error.message }, 'auto-fix note not posted'));
+          // Normal operation posts nothing: the fix is audited, and the channel hears only what a person must do.
+          const detail = `auto-fix: ${cell.profileId} ${Date.parse(cell.expiresAt) <= nowMs ? 'had expired' : 'was expiring'} (${cell.expiresAt}); the owner's, valid until ${owner.expiresAt}, synced to ${changes.map((change) => change.agents.join(', ')).join('; ')}`;
+          await this.deps.audit.record({ actor: { via: 'scheduler', id: 'auto-fix', name: 'auto-fix' }, action: AUDIT_ACTIONS.sync, target: `${cell.owner} → ${node.name} (${cell.profileId})`, outcome: 'ok', detail });
         } catch (error) {
           this.deps.logger.warn({ node: node.name, profileId: cell.profileId, err: (error as Error).message }, 'auto-fix failed; the alert stands');
         }

@@ -24,8 +24,6 @@ export interface AutoSyncDeps {
   events: AgentEventSubscriber;
   audit: AuditLog;
   alerts: AlertSink;
-  /** A short note in the ops channel. */
-  notify: (text: string) => Promise<void>;
   logger: Logger;
   /** Syncs are written down while they run, so that one cut short by a crash is reported. */
   journal?: OperationJournal;
@@ -39,8 +37,9 @@ export interface AutoSyncDeps {
  *   holding older ones, a safety net for missed events; also run for a node whose event
  *   stream comes back.
  * A follower holding a newer, different token for an owned account is a rotation conflict:
- * nothing is overwritten (newer wins), and an alert says who and what to do. Both paths
- * post a short note when they changed something and stay quiet otherwise.
+ * nothing is overwritten (newer wins), and an alert says who and what to do. Both paths are
+ * normal operation: they are audited and post nothing (with renewal, a refresh comes several
+ * times a day per account).
  */
 export class AutoSync {
   private readonly pending = new Map<string, { profiles: Set<string>; timer: NodeJS.Timeout }>();
@@ -109,7 +108,7 @@ export class AutoSync {
   }
 
   private async run(owner: string, profiles: string[], trigger: 'refresh' | 'periodic' | 'reconnect'): Promise<void> {
-    const { fleetClient, locks, audit, notify, logger } = this.deps;
+    const { fleetClient, locks, audit, logger } = this.deps;
     if (fleetClient.nodeNames.length < 2) return;
     let report: SyncReport;
     try {
@@ -130,7 +129,6 @@ export class AutoSync {
     if (changes.length === 0) return;
     const summary = changes.map((change) => `${change.profileId} → ${change.node} (${change.agents.join(', ')})`).join('; ');
     await audit.record({ actor: { via: 'scheduler', id: 'auto-sync', name: `auto-sync (${trigger})` }, action: AUDIT_ACTIONS.sync, target: `${owner} → followers`, outcome: syncOutcome(report), detail: summary });
-    await notify(`🔄 ${trigger === 'refresh' ? 'After a refresh on' : 'Synced from'} ${owner}: ${summary}`);
   }
 
   private async reportConflicts(owner: string, report: SyncReport): Promise<void> {

@@ -1,7 +1,8 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
 import { buildFleetView, type FleetView } from '../domain/fleet-view.js';
-import { nextDownSince, planRenewals, type AccountRenewal, type RenewalSettings, type RenewalStep } from '../domain/renewal-plan.js';
+import { nextDownSince, planRenewals, type AccountRenewal, type RenewalStep } from '../domain/renewal-plan.js';
+import { renewalSettings } from '../fleet/operations/renewal-view.js';
 import { lifetimeOf, retryAt } from '../domain/renewal-schedule.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
@@ -21,11 +22,6 @@ const ACTOR: AuditActor = { via: 'scheduler', id: 'renewal', name: 'renewal' };
 const SYNC_LOCK_WAIT_MS = 15_000;
 /** After acting, look again soon: a sync to a returning owner is followed by its renewal. */
 const AFTER_STEPS_MS = 500;
-
-/** The renewal settings in force, from the fleet file. */
-export function renewalSettings(fleet: Pick<Fleet, 'renew' | 'owners'>): RenewalSettings {
-  return { auto: fleet.renew.auto, before: fleet.renew.before, ownerDownForMs: fleet.renew.ownerDownFor, lifetimes: fleet.renew.lifetimes, owners: fleet.owners };
-}
 
 export interface RenewalsDeps {
   fleet: Fleet;
@@ -149,7 +145,7 @@ export class Renewals {
   /** Renew on the chosen node, then bring every follower the new token; returns the account's memory after. */
   private async renew(step: Extract<RenewalStep, { kind: 'renew' }>, account: AccountRenewal, save: (account: AccountRenewal) => Promise<void>): Promise<AccountRenewal> {
     const { fleetClient, locks, audit, logger } = this.deps;
-    const target = `${step.profileId} on ${step.node}`;
+    const target = `${step.node} (${step.profileId})`;
     const handover = account.renewer !== null && account.renewer !== step.node;
     if (handover) {
       await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewalOwner, target: step.profileId, outcome: 'ok', detail: `renewal owner: ${account.renewer} → ${step.node}${step.standIn ? ' (stand-in: the owner is unreachable)' : ''}` });

@@ -8,7 +8,7 @@ import type { StatusResponse } from '../protocol/agent-api.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog, AuditRecord } from '../state/audit-log.js';
 import type { Leadership } from '../state/coordination.js';
-import { auditCounts, CONFIRMATION_RESULTS, REFRESH_AUDIT_OUTCOMES, RESTART_OUTCOMES, SYNC_OUTCOMES, type AuditCounter } from './audit-events.js';
+import { auditCounts, CONFIRMATION_RESULTS, REFRESH_AUDIT_OUTCOMES, RENEWAL_OUTCOMES, RESTART_OUTCOMES, SYNC_OUTCOMES, type AuditCounter } from './audit-events.js';
 import { DISCORD_ERROR_KINDS, type DiscordErrorKind } from './discord-error-kind.js';
 import { registerNodeStatusMetrics } from './node-status-metrics.js';
 import type { NodeStatusReading } from './profile-samples.js';
@@ -108,6 +108,7 @@ export class BotMetrics {
       refreshes: auditCounter('refreshes', `/tokens refresh by outcome: ${REFRESH_AUDIT_OUTCOMES.join(', ')}.`, REFRESH_AUDIT_OUTCOMES),
       restarts: auditCounter('restarts', `Node restarts by outcome: ${RESTART_OUTCOMES.join(', ')} (one per node of a rolling restart).`, RESTART_OUTCOMES),
       confirmations: auditCounter('confirmations', `Restart plans by answer: ${CONFIRMATION_RESULTS.join(', ')}.`, CONFIRMATION_RESULTS, 'result'),
+      renewals: auditCounter('renewals', `Scheduled renewals on an account's owner (or stand-in), by outcome: ${RENEWAL_OUTCOMES.join(', ')}.`, RENEWAL_OUTCOMES),
     };
     this.discordErrors = new Counter({ name: 'tokenops_bot_discord_errors_total', help: `Discord errors by kind: ${DISCORD_ERROR_KINDS.join(', ')}.`, labelNames: ['kind'], registers });
     for (const kind of DISCORD_ERROR_KINDS) this.discordErrors.inc({ kind }, 0);

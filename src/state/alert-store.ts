@@ -2,6 +2,7 @@ import type { Keyv } from 'keyv';
 import { emptyNodeState, nodeAlertStateSchema, silenceSchema, type NodeAlertState, type Silence } from '../domain/alerts.js';
 
 const SILENCES_KEY = 'silences';
+const GROUPS_KEY = 'groups';
 
 /**
  * Alert state in keyv: per node its tracked alerts and the message that shows them, plus
@@ -18,6 +19,26 @@ export class AlertStore {
 
   async saveNode(state: NodeAlertState): Promise<void> {
     await this.store.set(`node:${state.node}`, state);
+  }
+
+  /** A fleet-wide group's message state (src/domain/alert-groups.ts), keyed like a node's. */
+  async group(key: string): Promise<NodeAlertState> {
+    const parsed = nodeAlertStateSchema.safeParse(await this.store.get(`group:${key}`));
+    return parsed.success ? parsed.data : emptyNodeState(key);
+  }
+
+  async saveGroup(state: NodeAlertState): Promise<void> {
+    await this.store.set(`group:${state.node}`, state);
+  }
+
+  /** The groups that had a message at the last check: each is resolved when it clears. */
+  async groupKeys(): Promise<string[]> {
+    const raw = await this.store.get(GROUPS_KEY);
+    return Array.isArray(raw) ? raw.filter((key): key is string => typeof key === 'string') : [];
+  }
+
+  async saveGroupKeys(keys: readonly string[]): Promise<void> {
+    await this.store.set(GROUPS_KEY, [...keys]);
   }
 
   async silences(nowMs: number): Promise<Silence[]> {

@@ -92,8 +92,7 @@ export class OperationJournal {
     await this.store.delete(`${ENTRY_PREFIX}${id}`);
   }
 
-  /** Entries whose process is gone: not this one, and its heartbeat lapsed. */
-  async leftovers(): Promise<JournalEntry[]> {
+  private async entries(): Promise<JournalEntry[]> {
     if (!this.store.iterator) return [];
     const entries: JournalEntry[] = [];
     for await (const [key, value] of this.store.iterator(undefined)) {
@@ -101,11 +100,25 @@ export class OperationJournal {
       const parsed = journalEntrySchema.safeParse(value);
       if (parsed.success) entries.push(parsed.data);
     }
+    return entries;
+  }
+
+  /** Entries whose process is gone: not this one, and its heartbeat lapsed. */
+  async leftovers(): Promise<JournalEntry[]> {
     const gone: JournalEntry[] = [];
-    for (const entry of entries) {
+    for (const entry of await this.entries()) {
       if (!(await this.isAlive(entry.owner))) gone.push(entry);
     }
     return gone;
+  }
+
+  /** Entries still running: their process beats (this one's, or another replica's). */
+  async running(): Promise<JournalEntry[]> {
+    const live: JournalEntry[] = [];
+    for (const entry of await this.entries()) {
+      if (await this.isAlive(entry.owner)) live.push(entry);
+    }
+    return live;
   }
 
   /** Whether a process still beats (this one always does); anything it left is its own until it stops. */

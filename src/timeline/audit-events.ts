@@ -46,7 +46,7 @@ export function timelineEvents(records: readonly AuditRecord[], nodeNames: reado
     const atMs = Date.parse(record.at);
     if (SYNC_ACTIONS.includes(record.action)) {
       for (const node of syncedNodes(record, known)) events.push({ node, kind: 'sync', atMs });
-    } else if (record.action === AUDIT_ACTIONS.refresh || record.action === AUDIT_ACTIONS.restart) {
+    } else if (record.action === AUDIT_ACTIONS.refresh || record.action === AUDIT_ACTIONS.renewal || record.action === AUDIT_ACTIONS.restart) {
       const node = bareNode(record.target ?? '');
       if (known.has(node)) events.push({ node, kind: record.action === AUDIT_ACTIONS.restart ? 'restart' : 'refresh', atMs });
     }

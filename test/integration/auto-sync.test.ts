@@ -28,7 +28,7 @@ async function until(check: () => boolean, timeoutMs: number): Promise<number> {
   return Date.now() - started;
 }
 
-test('periodic sync: an owner change missed by events reaches the followers within sync.every, and a quiet run posts nothing', async () => {
+test('periodic sync: an owner change missed by events reaches the followers within sync.every, audited once; a quiet run records nothing', async () => {
   const farm = await startAgentFarm({ agents: 3, profilesPerNode: 0, prefix: 'p', sharedProfiles: { 'anthropic:default': oauth('anthropic', 6 * HOUR) } });
   cleanups.push(() => farm.close());
   const [owner, ...followers] = farm.nodes;
@@ -38,11 +38,13 @@ test('periodic sync: an owner change missed by events reaches the followers with
   const fresh = secret('periodic-fresh');
   writeOwnerToken(owner!.stateDir!, { access: fresh, expires: Date.now() + 8 * HOUR });
   await until(() => followers.every((node) => accessOn(node.stateDir!) === fresh), 4_000);
-  await until(() => rig.notes.length > 0, 2_000);
-  expect(rig.notes).toEqual([`🔄 Synced from ${owner!.name}: anthropic:default → ${followers[0]!.name} (main); anthropic:default → ${followers[1]!.name} (main)`]);
-  // More runs with nothing to do stay quiet.
+  await until(() => rig.records.length > 0, 2_000);
+  expect(rig.records.map(({ action, target, outcome, detail }) => ({ action, target, outcome, detail }))).toEqual([
+    { action: 'tokens sync', target: `${owner!.name} → followers`, outcome: 'ok', detail: `anthropic:default → ${followers[0]!.name} (main); anthropic:default → ${followers[1]!.name} (main)` },
+  ]);
+  // More runs with nothing to do record nothing.
   await new Promise((resolve) => setTimeout(resolve, 2_500));
-  expect(rig.notes).toHaveLength(1);
+  expect(rig.records).toHaveLength(1);
   expect(rig.alerts).toEqual([]);
 });
 
@@ -54,14 +56,15 @@ test('refresh-triggered sync through real agent watchers and event streams', asy
   cleanups.push(() => rig.stop());
   await until(() => farm.nodes.every((node) => rig.events.isConnected(node.name)), 5_000);
   await rig.autoSync.catchUp;
-  expect(rig.notes).toEqual([]);
+  expect(rig.records).toEqual([]);
   const fresh = secret('event-fresh');
   writeOwnerToken(owner!.stateDir!, { access: fresh, expires: Date.now() + 8 * HOUR });
   await until(() => followers.every((node) => accessOn(node.stateDir!) === fresh), 5_000);
-  await until(() => rig.notes.length === 1, 2_000);
+  await until(() => rig.records.length === 1, 2_000);
+  expect(rig.records[0]!.actor.name).toBe('auto-sync (refresh)');
   // A follower's own change (not the owner) triggers nothing.
-  const notes = rig.notes.length;
+  const records = rig.records.length;
   writeOwnerToken(followers[0]!.stateDir!, { expires: Date.now() + 5 * HOUR });
   await new Promise((resolve) => setTimeout(resolve, 800));
-  expect(rig.notes.slice(notes)).toEqual([]);
+  expect(rig.records.slice(records)).toEqual([]);
 });

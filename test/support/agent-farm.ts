@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { offlineProvidersFile } from '../../src/demo/offline-providers.js';
 import { createAgentContext } from '../../src/agent/agent-context.js';
 import { createAgentServer, type AgentServer } from '../../src/agent/http/agent-server.js';
 import { NodeWatcher } from '../../src/agent/node-watcher.js';
@@ -37,6 +38,8 @@ export async function startAgentFarm(options: {
   watch?: boolean;
   /** Where every agent finds its gateway; default a closed port (not ready). */
   gatewayUrl?: string;
+  /** TOKENOPS_OAUTH_PROVIDERS for every agent; default every provider at a closed port. */
+  oauthProviders?: string;
 }): Promise<AgentFarm> {
   const servers: AgentServer[] = [];
   const watchers: NodeWatcher[] = [];
@@ -51,7 +54,7 @@ export async function startAgentFarm(options: {
     const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles } } });
     const keyHex = randomBytes(32).toString('hex');
     plantedSecrets.add(keyHex);
-    const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: options.gatewayUrl ?? 'http://127.0.0.1:9' });
+    const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: options.gatewayUrl ?? 'http://127.0.0.1:9', TOKENOPS_OAUTH_PROVIDERS: options.oauthProviders ?? offlineProvidersFile() });
     const context = createAgentContext(env, logger);
     const agent = createAgentServer(context, env.TOKENOPS_AGENT_KEY);
     if (options.watch) {

@@ -14,7 +14,7 @@ import { fleetFor, type FarmNode } from './agent-farm.js';
 
 /**
  * The bot's automatic sync without Discord: the same AutoSync, event subscriber and fleet
- * client over a set of agents, its notes and alerts collected in arrays.
+ * client over a set of agents, its audit records and alerts collected in arrays.
  */
 export async function startAutoSyncRig(nodes: readonly FarmNode[], fleetExtra: Record<string, unknown>) {
   const { fleet: fleetFile, env } = fleetFor(nodes, fleetExtra);
@@ -25,8 +25,10 @@ export async function startAutoSyncRig(nodes: readonly FarmNode[], fleetExtra: R
   const fleet = loaded.value;
   const logger = createLogger('rig', 'silent');
   const fleetClient = new FleetClient(fleet, { timeoutMs: 3000, concurrency: 32 });
-  const notes: string[] = [];
+  const records: AuditRecord[] = [];
   const alerts: RaisedAlert[] = [];
+  const audit = new AuditLog(new Keyv<AuditRecord>());
+  audit.onRecord((record) => void records.push(record));
   const sink: AlertSink = { raise: async (alert) => void alerts.push(alert) };
   const events = new AgentEventSubscriber(fleet.nodes, logger, { baseMs: 100, capMs: 1000 });
   const autoSync = new AutoSync({
@@ -34,9 +36,8 @@ export async function startAutoSyncRig(nodes: readonly FarmNode[], fleetExtra: R
     fleetClient,
     locks: new NodeLocks(),
     events,
-    audit: new AuditLog(new Keyv<AuditRecord>()),
+    audit,
     alerts: sink,
-    notify: async (text) => void notes.push(text),
     logger,
   });
   events.start();
@@ -45,7 +46,7 @@ export async function startAutoSyncRig(nodes: readonly FarmNode[], fleetExtra: R
     fleet,
     events,
     autoSync,
-    notes,
+    records,
     alerts,
     async stop() {
       events.stop();

@@ -21,12 +21,14 @@ describe('audit action names', () => {
       restartPlan: 'restart plan',
       restartConfirmation: 'restart confirmation',
       capacitySet: 'capacity set',
+      renewal: 'renewal',
+      renewalOwner: 'renewal owner',
     });
   });
 
   it('the counters and the timeline read the same records as syncs, refreshes and restarts', () => {
     const record = (action: string, target: string): AuditRecord => ({ id: action, at: '2026-01-01T00:00:00.000Z', actor: { via: 'discord', id: '1', name: 'ops' }, action, target, outcome: 'ok', detail: 't440: updated anthropic:default' });
-    const kinds = { [AUDIT_ACTIONS.refresh]: ['refreshes', 'refresh'], [AUDIT_ACTIONS.restart]: ['restarts', 'restart'] } as Record<string, [string, string]>;
+    const kinds = { [AUDIT_ACTIONS.refresh]: ['refreshes', 'refresh'], [AUDIT_ACTIONS.renewal]: ['renewals', 'refresh'], [AUDIT_ACTIONS.restart]: ['restarts', 'restart'] } as Record<string, [string, string]>;
     for (const action of SYNC_ACTIONS) kinds[action] = ['syncs', 'sync'];
     for (const action of Object.values(AUDIT_ACTIONS)) {
       const [counter, marker] = kinds[action] ?? [];

@@ -12,6 +12,32 @@ export function renderNodeAlerts(node: string, alerts: readonly ActiveAlert[], r
   return truncate(`${head}\n${wholeLines(lines, LIMITS.content - head.length - 10)}`, LIMITS.content);
 }
 
+/** A fleet-wide condition (src/domain/alert-groups.ts): what, on how many nodes (named, as many as fit), and one fix. */
+export function renderGroupAlert(alerts: readonly ActiveAlert[], action: string, reason: Extract<NotifyDecision, { kind: 'post' }>['reason'] | 'edit'): string {
+  const critical = alerts.some((alert) => alert.severity === 'critical');
+  const nodes = [...new Set(alerts.map((alert) => alert.node))].sort();
+  const sample = alerts[0]!;
+  const what = scrub(sample.summary).replaceAll(sample.node, 'each of them');
+  const head = `${critical ? '🔴' : '🟡'} **${nodes.length} nodes**: ${sample.condition.replaceAll('_', ' ')}${sample.profileId ? ` of \`${sample.profileId}\`` : ''}${reason === 'repeat' ? ' (still active)' : reason === 'severity_rose' ? ' (now critical)' : ''}`;
+  const fix = `→ ${action}`;
+  const room = LIMITS.content - head.length - what.length - fix.length - 40;
+  let list = '';
+  for (const [index, node] of nodes.entries()) {
+    const next = `${list}${list ? ', ' : ''}${node}`;
+    if (next.length > room) {
+      list += ` and ${nodes.length - index} more`;
+      break;
+    }
+    list = next;
+  }
+  return truncate(`${head}\n${ICON[critical ? 'critical' : 'warning']} ${what}\nnodes: ${list}\n${fix}`, LIMITS.content);
+}
+
+/** A node's message whose alerts now stand in a fleet-wide one: not resolved, only moved. */
+export function renderMovedEdit(node: string): string {
+  return `➡️ **${node}**: its alerts are now in the fleet-wide message below.`;
+}
+
 export function renderResolvedEdit(node: string, nowMs: number): string {
   return `✅ **${node}**: resolved <t:${Math.floor(nowMs / 1000)}:R>`;
 }

@@ -24,9 +24,31 @@ function profileLine(cell: ProfileCell): string {
   if (cell.isOwner) parts.push('👑 owner');
   if (cell.tokenTag) parts.push(`token ${cell.tokenTag}`);
   if (cell.agents.length > 1) parts.push(`×${cell.agents.length} agents`);
+  const renewal = renewalNote(cell);
+  if (renewal) parts.push(renewal);
   if (cell.divergesFromOwner) parts.push(`⚠️ not the owner's token (owner ${cell.owner})`);
   if (cell.agentsDisagree) parts.push('⚠️ agents hold different tokens');
   return parts.join(' · ');
+}
+
+/** When the account renews and who renews it, or why it will not. */
+export function renewalNote(cell: ProfileCell): string | null {
+  const renewal = cell.renewal;
+  if (!renewal) return null;
+  const who = renewal.node ? ` on ${renewal.node}${renewal.standIn ? ' (stand-in)' : ''}` : '';
+  const when = renewal.atMs !== null ? ` <t:${Math.floor(renewal.atMs / 1000)}:R>` : '';
+  switch (renewal.state) {
+    case 'scheduled':
+      return `🔁 renews${when}${who}`;
+    case 'retrying':
+      return `⚠️ renewal failing (${renewal.lastError ?? 'error'}), again${when}${who}`;
+    case 'failed':
+      return `❌ renewal failed for good${who}: log in again`;
+    case 'waiting':
+      return `⏸️ renewal waits${renewal.reason ? `: ${truncate(scrub(renewal.reason), 120)}` : ''}`;
+    case 'off':
+      return null;
+  }
 }
 
 function nodeTitle(node: NodeView): string {

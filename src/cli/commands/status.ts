@@ -45,7 +45,8 @@ exit 2  unknown node, or bad settings`,
     const { positionals } = parseArguments(argv, { options: {}, optional: ['node'] });
     const node = positionals[0];
     const nowMs = context.nowMs();
-    const view = await fleetStatusView(context.fleetClient(), { ...(node ? { node } : {}), nowMs });
+    const renewals = await context.renewalMemory();
+    const view = await fleetStatusView(context.fleetClient(), { ...(node ? { node } : {}), nowMs, ...(renewals ? { renewals } : {}) });
     const failures = failedChecks(view);
     const json: StatusJson = { ok: failures.length === 0, command: 'status', ...statusToJson(view, failures) };
     const verdict = failures.length === 0 ? 'All checks passed.' : `${failures.length} check${failures.length === 1 ? '' : 's'} failed:\n${failures.map((failure) => `  - ${failure}`).join('\n')}`;

@@ -19,7 +19,29 @@ function profileLine(cell: ProfileCell, idWidth: number, nowMs: number): string 
   if (cell.divergesFromOwner) parts.push(`NOT the owner's token (owner ${cell.owner})`);
   if (cell.agentsDisagree) parts.push('agents hold different tokens');
   if (cell.refreshError) parts.push(`last refresh failed for good (${scrub(cell.refreshError)}): needs a new login`);
+  const renewal = renewalText(cell, nowMs);
+  if (renewal) parts.push(renewal);
   return `  ${SEVERITY_LABEL[cell.health].padEnd(LABEL_WIDTH)}  ${cell.profileId.padEnd(idWidth)}  ${parts.join(' · ')}`;
+}
+
+/** When the account renews and who renews it, or why it will not. */
+function renewalText(cell: ProfileCell, nowMs: number): string | null {
+  const renewal = cell.renewal;
+  if (!renewal) return null;
+  const who = renewal.node ? ` on ${renewal.node}${renewal.standIn ? ' (stand-in)' : ''}` : '';
+  const when = renewal.atMs !== null ? ` ${renewal.atMs <= nowMs ? 'now' : `at ${utcMinute(renewal.atMs)}`}` : '';
+  switch (renewal.state) {
+    case 'scheduled':
+      return `renews${when}${who}`;
+    case 'retrying':
+      return `RENEWAL FAILING (${scrub(renewal.lastError ?? 'error')}), again${when}${who}`;
+    case 'failed':
+      return `RENEWAL FAILED FOR GOOD${who}: log in again`;
+    case 'waiting':
+      return `renewal waits${renewal.reason ? `: ${scrub(renewal.reason).replace(/<t:(\d+):R>/g, (_, seconds: string) => `at ${utcMinute(Number(seconds) * 1000)}`)}` : ''}`;
+    case 'off':
+      return null;
+  }
 }
 
 function nodeLines(node: NodeView, nowMs: number): string[] {

@@ -2,6 +2,7 @@ import { buildFleetView, selectNodes, type FleetView } from '../../domain/fleet-
 import { statusResponseSchema, type StatusResponse } from '../../protocol/agent-api.js';
 import type { NodeResult } from '../../protocol/node-result.js';
 import type { FleetClient } from '../fleet-client.js';
+import { withRenewalSchedule, type RenewalMemory } from './renewal-view.js';
 
 export interface FleetStatusReport {
   checkedAt: string;
@@ -20,11 +21,12 @@ export async function fleetStatus(fleet: FleetClient, nodes?: readonly string[])
  * The whole fleet is asked even for one node: token letters, owner checks and `missing`
  * need the others. An unknown node throws UnknownNodeError before anyone is asked.
  */
-export async function fleetStatusView(fleet: FleetClient, options: { node?: string; nowMs: number; among?: readonly string[] }): Promise<FleetView> {
+export async function fleetStatusView(fleet: FleetClient, options: { node?: string; nowMs: number; among?: readonly string[]; renewals?: RenewalMemory }): Promise<FleetView> {
   if (options.node) fleet.node(options.node);
   // `among`: only these nodes are asked, and the view is theirs alone (token letters and
   // `missing` among them): a picture of a few nodes need not wait on a silent one elsewhere.
   const report = await fleetStatus(fleet, options.among);
-  const view = buildFleetView(report.checkedAt, report.results, { owners: fleet.fleet.owners, warnBeforeMs: fleet.fleet.alerts.warnBefore, nowMs: options.nowMs });
+  const read = buildFleetView(report.checkedAt, report.results, { owners: fleet.fleet.owners, warnBeforeMs: fleet.fleet.alerts.warnBefore, nowMs: options.nowMs });
+  const { view } = await withRenewalSchedule(read, fleet.fleet, options.renewals, options.nowMs);
   return options.node ? selectNodes(view, [options.node]) : view;
 }

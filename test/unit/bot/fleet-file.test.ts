@@ -15,8 +15,9 @@ const DESIGN_EXAMPLE = `{
     { "name": "pc-a", "url": "http://100.64.0.5:7420", "keyEnv": "TOKENOPS_KEY_PC_A" },
     { "name": "t440", "url": "http://100.64.0.6:7420", "keyEnv": "TOKENOPS_KEY_T440" }
   ],
-  "owners": { "anthropic:*": "pc-a", "openai-codex:*": "pc-a" },
-  "alerts": { "checkEvery": "5m", "warnBefore": "24h", "criticalBefore": "2h", "repeatEvery": "4h" },
+  "owners": { "anthropic:*": ["pc-a", "t440"], "openai-codex:*": "pc-a" },
+  "renew": { "auto": true, "before": "1/3", "ownerDownFor": "15m" },
+  "alerts": { "checkEvery": "5m", "warnBefore": "7d", "criticalBefore": "2h", "repeatEvery": "4h" },
   "sync": { "every": "6h", "onRefresh": true }
 }`;
 
@@ -77,8 +78,10 @@ describe('loadFleet: the DESIGN.md example', () => {
     ]);
     expect(fleet.nodes[0]?.key.equals(Buffer.from(KEY_PC_A, 'hex'))).toBe(true);
     expect(fleet.nodes[1]?.key.equals(Buffer.alloc(32, 7))).toBe(true);
-    expect(fleet.owners).toEqual({ 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' });
-    expect(fleet.alerts).toEqual({ checkEvery: 5 * 60_000, warnBefore: 24 * HOUR, criticalBefore: 2 * HOUR, repeatEvery: 4 * HOUR });
+    // A single name is a list of one.
+    expect(fleet.owners).toEqual({ 'anthropic:*': ['pc-a', 't440'], 'openai-codex:*': ['pc-a'] });
+    expect(fleet.renew).toEqual({ auto: true, before: { kind: 'fraction', value: 1 / 3 }, ownerDownFor: 15 * 60_000, checkEvery: 60_000, lifetimes: {} });
+    expect(fleet.alerts).toEqual({ checkEvery: 5 * 60_000, warnBefore: 7 * 24 * HOUR, criticalBefore: 2 * HOUR, repeatEvery: 4 * HOUR });
     expect(fleet.sync.every).toBe(6 * HOUR);
     expect(fleet.sync.onRefresh).toBe(true);
   });
@@ -95,7 +98,8 @@ describe('loadFleet: defaults', () => {
   it('fills owners, alerts and sync when only nodes are given', () => {
     const fleet = ok({ nodes: NODES });
     expect(fleet.owners).toEqual({});
-    expect(fleet.alerts).toEqual({ checkEvery: 5 * 60_000, warnBefore: 24 * HOUR, criticalBefore: 2 * HOUR, repeatEvery: 4 * HOUR });
+    expect(fleet.renew).toEqual({ auto: true, before: { kind: 'fraction', value: 1 / 3 }, ownerDownFor: 15 * 60_000, checkEvery: 60_000, lifetimes: {} });
+    expect(fleet.alerts).toEqual({ checkEvery: 5 * 60_000, warnBefore: 7 * 24 * HOUR, criticalBefore: 2 * HOUR, repeatEvery: 4 * HOUR });
     expect(fleet.sync.every).toBe(6 * HOUR);
     expect(fleet.sync.onRefresh).toBe(true);
   });
@@ -118,7 +122,33 @@ describe('loadFleet: defaults', () => {
   owners: { 'anthropic:*': 'pc-a', },
 }`);
     expect(fleet.nodes.map((node) => node.name)).toEqual(['pc-a', 't440']);
-    expect(fleet.owners).toEqual({ 'anthropic:*': 'pc-a' });
+    expect(fleet.owners).toEqual({ 'anthropic:*': ['pc-a'] });
+  });
+
+  it.each([
+    ['"20m"', { kind: 'duration', ms: 20 * 60_000 }],
+    ['"1/4"', { kind: 'fraction', value: 0.25 }],
+    ['"0.5"', { kind: 'fraction', value: 0.5 }],
+  ])('renew.before %s is a duration or a fraction of the lifetime', (text, before) => {
+    expect(ok(`{ nodes: ${JSON.stringify(NODES)}, renew: { before: ${text} } }`).renew.before).toEqual(before);
+  });
+
+  it('renew.lifetimes: per provider, as durations', () => {
+    expect(ok({ nodes: NODES, renew: { lifetimes: { anthropic: '12h' } } }).renew.lifetimes).toEqual({ anthropic: 12 * HOUR });
+  });
+});
+
+describe('loadFleet: renew and owners problems, one line each', () => {
+  it.each([
+    [{ renew: { before: '3/2' } }, 'fleet.json: renew.before: a fraction must be between 0 and 1, e.g. "1/3"'],
+    [{ renew: { before: 'soon' } }, 'fleet.json: renew.before: expected a fraction of the lifetime such as "1/3", or a duration such as "20m"'],
+    [{ renew: { ownerDownFor: '15' } }, 'fleet.json: renew.ownerDownFor: expected a duration such as 500ms, 90s, 5m, 24h or 7d'],
+    [{ renew: { every: '1m' } }, 'fleet.json: renew: Unrecognized key: "every"'],
+    [{ owners: { 'anthropic:*': ['pc-a', 'nas'] } }, 'fleet.json: owners.anthropic:*[1]: names node "nas", which is not in nodes'],
+    [{ owners: { 'anthropic:*': ['pc-a', 'pc-a'] } }, 'fleet.json: owners.anthropic:*[1]: names node "pc-a" twice'],
+    [{ owners: { 'anthropic:*': [] } }, 'fleet.json: owners.anthropic:*: list at least one node'],
+  ])('%j → %s', (extra, line) => {
+    expect(problems({ nodes: NODES, ...extra })).toEqual([line]);
   });
 });
 

@@ -10,6 +10,7 @@ import { loadFleet, type Fleet } from '../../../src/config/fleet-file.js';
 import { FleetClient } from '../../../src/fleet/fleet-client.js';
 import { NodeLocks } from '../../../src/fleet/node-locks.js';
 import { createLogger } from '../../../src/logging/logger.js';
+import { RenewalStore } from '../../../src/state/renewal-store.js';
 import { AlertStore } from '../../../src/state/alert-store.js';
 import { AuditLog, type AuditRecord } from '../../../src/state/audit-log.js';
 import type { Leadership } from '../../../src/state/coordination.js';
@@ -63,8 +64,8 @@ function rig() {
       return String(posts.length);
     },
     edit: async () => undefined,
-    notify: async (text) => void posts.push(text),
     logger,
+    renewals: new RenewalStore(new Keyv()),
     leadership,
     requestAlertCheck: async () => void calls.requestAlertCheck++,
     expirePlans: async () => void calls.expirePlans++,

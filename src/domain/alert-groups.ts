@@ -1,0 +1,40 @@
+import type { ActiveAlert } from './alerts.js';
+
+/*
+ * A fleet-wide problem is one message, not one per node (as Alertmanager groups by labels):
+ * a condition about one account (or none) that touches more than a few nodes goes out as
+ * one message listing them, with one fix. Discord lets a bot post about five messages per
+ * five seconds in a channel: a hundred per-node alerts would take minutes and bury it.
+ * Pure: alerts in, groups out.
+ */
+
+/** More than this many nodes with the same condition make it fleet-wide. */
+export const GROUP_ABOVE_NODES = 3;
+
+/** The condition and account an alert is about, whatever the node. */
+export function groupKeyOf(alert: Pick<ActiveAlert, 'condition' | 'profileId'>): string {
+  return `${alert.condition}/${alert.profileId ?? '*'}`;
+}
+
+/** Alerts that touch more than GROUP_ABOVE_NODES nodes, by group key (pending ones do not count: they are not shown). */
+export function fleetWideGroups(alertsByNode: Iterable<readonly ActiveAlert[]>, above = GROUP_ABOVE_NODES): Map<string, ActiveAlert[]> {
+  const byKey = new Map<string, ActiveAlert[]>();
+  for (const alerts of alertsByNode) {
+    for (const alert of alerts) {
+      if (alert.pending) continue;
+      const key = groupKeyOf(alert);
+      byKey.set(key, [...(byKey.get(key) ?? []), alert]);
+    }
+  }
+  return new Map([...byKey].filter(([, alerts]) => new Set(alerts.map((alert) => alert.node)).size > above));
+}
+
+/**
+ * One fix for the group: each node's action with its own name made general (`to:t440` →
+ * `to:all`, a lone name → "each node"); the worst node's when they differ beyond that.
+ */
+export function groupAction(alerts: readonly ActiveAlert[]): string {
+  const general = alerts.map((alert) => alert.action.replaceAll(`to:${alert.node}`, 'to:all').replaceAll(`node:${alert.node}`, 'node:<each>').replaceAll(alert.node, 'each node'));
+  const first = general[0] ?? '';
+  return general.every((action) => action === first) ? first : (alerts.find((alert) => alert.severity === 'critical') ?? alerts[0])?.action ?? '';
+}
