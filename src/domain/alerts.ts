@@ -85,9 +85,10 @@ function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undef
   if (cell.type === 'token') return `only a person can replace it: a new token on ${node} (\`openclaw models auth paste-token --provider ${providerOf(cell.profileId)}\`), then \`/tokens sync from:${node} to:all profile:${cell.profileId}\``;
   if (!cell.owner) return `no owner in the fleet file: renew ${cell.profileId} on ${node} by hand (\`${loginCommand(cell.profileId)}\`)`;
   const renewal = cell.renewal;
-  if (renewal && (renewal.state === 'retrying' || renewal.state === 'waiting') && renewal.reason !== undefined) {
-    return `renewal ${renewal.state === 'retrying' ? `keeps failing on ${renewal.node} (${renewal.lastError ?? 'error'}): check ${renewal.node}'s agent and its way to the provider, then \`/tokens refresh node:${renewal.node} profile:${cell.profileId}\`` : `waits: ${renewal.reason}; bring ${cell.owner} back, or list a stand-in for it in owners`}`;
+  if (renewal?.state === 'retrying') {
+    return `renewal keeps failing on ${renewal.node} (${renewal.lastError ?? 'error'}): check ${renewal.node}'s agent and its way to the provider, then \`/tokens refresh node:${renewal.node} profile:${cell.profileId}\``;
   }
+  if (renewal?.state === 'waiting') return `renewal waits: ${renewal.reason ?? 'nobody can renew it now'}; bring ${cell.owner} back, or list a stand-in for it in owners`;
   if (cell.isOwner) return `\`/tokens refresh node:${node} profile:${cell.profileId}\`; if that fails, log in again on ${node}`;
   const ownerBest = owner ? latestExpiry(owner) : null;
   const mine = earliestExpiry(cell);
