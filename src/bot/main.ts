@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));
   const renewals = new RenewalStore(state.namespace<unknown>('renewal'));
   // Metrics only when asked for (the bot then listens on one more port), hooked before anything runs.
-  const metrics = env.TOKENOPS_METRICS ? new BotMetrics({ fleet, alertStore, leadership: coordination.leadership, logger }) : undefined;
+  const metrics = env.TOKENOPS_METRICS ? new BotMetrics({ fleet, alertStore, renewals, leadership: coordination.leadership, logger }) : undefined;
   if (metrics) {
     metrics.watch(fleetClient, audit);
     countDiscordErrors(client, metrics);

@@ -6,6 +6,8 @@ import type { FleetClient, NodeCall } from '../fleet/fleet-client.js';
 import type { Logger } from '../logging/logger.js';
 import type { StatusResponse } from '../protocol/agent-api.js';
 import type { AlertStore } from '../state/alert-store.js';
+import { buildFleetView } from '../domain/fleet-view.js';
+import { withRenewalSchedule, type RenewalMemory } from '../fleet/operations/renewal-view.js';
 import type { AuditLog, AuditRecord } from '../state/audit-log.js';
 import type { Leadership } from '../state/coordination.js';
 import { auditCounts, CONFIRMATION_RESULTS, REFRESH_AUDIT_OUTCOMES, RENEWAL_OUTCOMES, RESTART_OUTCOMES, SYNC_OUTCOMES, type AuditCounter } from './audit-events.js';
@@ -20,6 +22,8 @@ const CONDITIONS = activeAlertSchema.shape.condition.options;
 export interface BotMetricsDeps {
   fleet: Fleet;
   alertStore: AlertStore;
+  /** What renewal remembers: which copies it will replace in time (tokenops_bot_renewal_covered). */
+  renewals?: RenewalMemory;
   leadership: Pick<Leadership, 'isLeader'>;
   logger: Logger;
   now?: () => number;
@@ -110,6 +114,25 @@ export class BotMetrics {
       confirmations: auditCounter('confirmations', `Restart plans by answer: ${CONFIRMATION_RESULTS.join(', ')}.`, CONFIRMATION_RESULTS, 'result'),
       renewals: auditCounter('renewals', `Scheduled renewals on an account's owner (or stand-in), by outcome: ${RENEWAL_OUTCOMES.join(', ')}.`, RENEWAL_OUTCOMES),
     };
+    const lastStatus = this.lastStatus;
+    new Gauge({
+      name: 'tokenops_bot_renewal_covered',
+      help: "1 when renewal replaces this node's copy of the account before it expires (no one needs telling), 0 when it will not (renewal off, failing, or nobody can renew); OAuth accounts with an owner only.",
+      labelNames: ['node', 'profile'],
+      registers,
+      async collect() {
+        this.reset();
+        try {
+          const nowMs = now();
+          const results = [...lastStatus].map(([node, value]) => ({ node, ok: true as const, value, ms: 0 }));
+          const read = buildFleetView(new Date(nowMs).toISOString(), results, { owners: fleet.owners, warnBeforeMs: fleet.alerts.warnBefore, nowMs });
+          const { view } = await withRenewalSchedule(read, fleet, deps.renewals, nowMs);
+          for (const node of view.nodes) for (const cell of node.profiles) if (cell.renewal) this.set({ node: node.name, profile: cell.profileId }, cell.renewal.covers ? 1 : 0);
+        } catch (error) {
+          logger.warn({ err: (error as Error).message }, 'metrics: renewal state not readable');
+        }
+      },
+    });
     this.discordErrors = new Counter({ name: 'tokenops_bot_discord_errors_total', help: `Discord errors by kind: ${DISCORD_ERROR_KINDS.join(', ')}.`, labelNames: ['kind'], registers });
     for (const kind of DISCORD_ERROR_KINDS) this.discordErrors.inc({ kind }, 0);
     this.rateLimitWaits = new Counter({ name: 'tokenops_bot_discord_rate_limit_waits_total', help: 'Times discord.js held a request back for a rate limit.', registers });

@@ -140,9 +140,11 @@ describe('deploy/prometheus/tokenops.rules.yml mirrors the bot', () => {
 
   it('expiry thresholds are the fleet file defaults (warnBefore, criticalBefore)', () => {
     expect(rule('TokenopsTokenExpiring')).toMatchObject({ severity: 'warning' });
-    expect(rule('TokenopsTokenExpiring').expr).toMatch(new RegExp(`> ${seconds(defaults.criticalBefore)}\\)\\s*<= ${seconds(defaults.warnBefore)}$`));
+    // Like the bot, leaving out what renewal replaces in time.
+    const covered = ' unless on \\(node, profile\\) \\(max by \\(node, profile\\) \\(tokenops_bot_renewal_covered';
+    expect(rule('TokenopsTokenExpiring').expr).toMatch(new RegExp(`> ${seconds(defaults.criticalBefore)}\\)\\s*<= ${seconds(defaults.warnBefore)}${covered}`));
     expect(rule('TokenopsTokenExpiringCritical')).toMatchObject({ severity: 'critical' });
-    expect(rule('TokenopsTokenExpiringCritical').expr).toMatch(new RegExp(`> 0\\)\\s*<= ${seconds(defaults.criticalBefore)}$`));
+    expect(rule('TokenopsTokenExpiringCritical').expr).toMatch(new RegExp(`> 0\\)\\s*<= ${seconds(defaults.criticalBefore)}${covered}`));
     expect(rule('TokenopsTokenExpired')).toMatchObject({ severity: 'critical' });
     expect(rule('TokenopsTokenExpired').expr).toMatch(/<= 0$/);
   });
@@ -252,6 +254,10 @@ describe('promtool', () => {
           input_series: [
             profile('fresh', 'main', warn + 600),
             profile('warn', 'main', warn - 60),
+            // As close to expiry, but renewal replaces it in time (the leader says so; a follower's word does not count).
+            profile('renewed', 'main', critical - 60),
+            { series: `tokenops_bot_renewal_covered{${LEADER},node="renewed",profile="anthropic:default"}`, values: '1x20' },
+            { series: `tokenops_bot_renewal_covered{${FOLLOWER},node="crit",profile="anthropic:default"}`, values: '1x20' },
             profile('crit', 'main', critical - 60),
             profile('dead', 'main', -60),
             // Two agent stores, one behind: the earliest copy counts, as in the bot.

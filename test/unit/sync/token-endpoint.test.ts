@@ -135,7 +135,7 @@ describe('refreshWithGrant: success', () => {
     script = [json(200, fresh)];
     const result = await refreshWithGrant(provider(), OLD_REFRESH, FAST);
     expect(EXPIRY_SKEW_MS).toBe(5 * 60_000);
-    expect(result).toEqual({ ok: true, access: 'new-access-token', refresh: 'new-refresh-token', expires: NOW + 28_800_000 - 300_000, attempts: 1 });
+    expect(result).toEqual({ ok: true, access: 'new-access-token', refresh: 'new-refresh-token', expires: NOW + 28_800_000 - 300_000, lifetimeMs: 28_800_000 - 300_000, attempts: 1 });
   });
 
   it('uses the injected clock', async () => {
