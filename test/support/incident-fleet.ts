@@ -19,8 +19,11 @@ export async function startIncidentFleet(states: { pca: string; t440: string }):
       { name: 'spare', url: `http://127.0.0.1:${await freePort()}`, keyEnv: 'TOKENOPS_KEY_SPARE' },
     ],
     owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
-    // The fleet as it is: no automatic sync repairing t440 behind the test's back.
+    // The fleet as it is: no automatic sync or renewal repairing t440 behind the test's back,
+    // and the day-ahead warning these tests were written against (renewal's own: bot-renewal).
     sync: { auto: false },
+    renew: { auto: false },
+    alerts: { warnBefore: '24h' },
   };
   return { agents, fleet, env: { TOKENOPS_KEY_PC_A: keys.pca, TOKENOPS_KEY_T440: keys.t440, TOKENOPS_KEY_SPARE: keys.spare } };
 }

@@ -14,6 +14,12 @@ export interface RotatingOAuthServer {
   /** How many refresh grants were asked for, answered or not. */
   readonly grants: number;
   readonly reuses: number;
+  /** Grants asked for per `client_id` (give each node its own to see who asked). */
+  readonly grantsByClient: ReadonlyMap<string, number>;
+  /** Every refresh token presented, in order (a reuse shows twice). */
+  readonly presented: readonly string[];
+  /** Revokes every token family, as a provider does when a login is withdrawn: the next refresh answers invalid_grant. */
+  revokeAll(): void;
   /** Access token lifetime in seconds for the next grants. */
   setLifetime(seconds: number): void;
   stop(): Promise<void>;
@@ -28,26 +34,31 @@ export async function startOAuthServer(): Promise<RotatingOAuthServer> {
   const revoked = new Set<string>();
   let grants = 0;
   let reuses = 0;
+  const grantsByClient = new Map<string, number>();
+  const presented: string[] = [];
   let lifetime = 8 * 3600;
   let families = 0;
 
   server.service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, req: { body?: Record<string, string> }) => {
     if (req.body?.grant_type !== 'refresh_token') return;
     grants++;
-    const presented = req.body.refresh_token ?? '';
-    const family = live.get(presented);
+    const client = req.body.client_id ?? '';
+    grantsByClient.set(client, (grantsByClient.get(client) ?? 0) + 1);
+    const token = req.body.refresh_token ?? '';
+    presented.push(token);
+    const family = live.get(token);
     if (!family || revoked.has(family)) {
-      const reusedFamily = used.get(presented);
+      const reusedFamily = used.get(token);
       if (reusedFamily) {
         reuses++;
         revoked.add(reusedFamily);
       }
       response.statusCode = 400;
-      response.body = { error: 'invalid_grant', error_description: reusedFamily ? `refresh_token_reused: ${presented}` : 'unknown refresh token' };
+      response.body = { error: 'invalid_grant', error_description: reusedFamily ? `refresh_token_reused: ${token}` : 'unknown refresh token' };
       return;
     }
-    live.delete(presented);
-    used.set(presented, family);
+    live.delete(token);
+    used.set(token, family);
     const next = `rt-rotated-${families}-${grants}-${Math.random().toString(36).slice(2)}`;
     live.set(next, family);
     plantedSecrets.add(next);
@@ -65,6 +76,15 @@ export async function startOAuthServer(): Promise<RotatingOAuthServer> {
     },
     get reuses() {
       return reuses;
+    },
+    get grantsByClient() {
+      return grantsByClient;
+    },
+    get presented() {
+      return presented;
+    },
+    revokeAll() {
+      for (const family of live.values()) revoked.add(family);
     },
     setLifetime(seconds) {
       lifetime = seconds;

@@ -71,7 +71,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'tokenops-cli-fleet-'));
   const fleetFile = path.join(dir, 'fleet.json');
   // Warn 3h ahead: pc-a's 7h token counts as healthy, as the incident's fresh node did.
-  writeFileSync(fleetFile, JSON.stringify({ nodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, alerts: { warnBefore: '3h', criticalBefore: '1h' } }));
+  writeFileSync(fleetFile, JSON.stringify({ nodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, alerts: { warnBefore: '3h', criticalBefore: '1h' }, renew: { auto: false } }));
   stateUrl = `sqlite://${path.join(dir, 'state.sqlite')}`;
   env = { ...env, TOKENOPS_FLEET: fleetFile, TOKENOPS_STATE: stateUrl };
   const deadFleet = path.join(dir, 'fleet-with-a-dead-node.json');
