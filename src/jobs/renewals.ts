@@ -119,6 +119,7 @@ export class Renewals {
     await store.saveDownSince(downSince);
     const remembered = await store.accounts();
     const plan = planRenewals(view, remembered, downSince, renewalSettings(fleet), nowMs);
+    this.deps.logger.debug({ schedules: plan.schedules.map(({ profileId, renewer, state, dueAtMs, reason, current }) => ({ profileId, renewer, state, dueAtMs, reason, current })), steps: plan.steps.map((step) => ({ kind: step.kind, node: 'node' in step ? step.node : step.to })) }, 'renewal plan');
     const accounts = new Map(plan.accounts.map((account) => [account.profileId, account]));
     const save = async (account: AccountRenewal) => {
       accounts.set(account.profileId, account);
