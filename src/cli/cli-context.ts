@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { loadFleet } from '../config/fleet-file.js';
 import { FleetClient } from '../fleet/fleet-client.js';
 import { NodeLocks } from '../fleet/node-locks.js';
@@ -82,6 +83,9 @@ export class CliContext {
    * when the state cannot be opened (the schedule is then worked out from the fleet alone).
    */
   async renewalMemory(): Promise<RenewalMemory | undefined> {
+    // A read-only look: no state yet means nothing remembered, and opening one would create it.
+    const url = this.env.TOKENOPS_STATE;
+    if (url.startsWith('sqlite://') && !existsSync(url.slice('sqlite://'.length))) return undefined;
     try {
       await this.audit();
     } catch {

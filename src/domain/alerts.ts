@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FleetView, NodeView, ProfileCell } from './fleet-view.js';
-import { loginCommand } from './login-command.js';
+import { loginCommand, pasteTokenCommand } from './login-command.js';
 import { classifyExpiry } from './token-health.js';
 
 /*
@@ -82,7 +82,7 @@ function earliestExpiry(cell: ProfileCell): number | null {
 }
 
 function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undefined, nowMs: number): string {
-  if (cell.type === 'token') return `only a person can replace it: a new token on ${node} (\`openclaw models auth paste-token --provider ${providerOf(cell.profileId)}\`), then \`/tokens sync from:${node} to:all profile:${cell.profileId}\``;
+  if (cell.type === 'token') return `only a person can replace it: a new token on ${node} (\`${pasteTokenCommand(cell.profileId)}\`), then \`/tokens sync from:${node} to:all profile:${cell.profileId}\``;
   if (!cell.owner) return `no owner in the fleet file: renew ${cell.profileId} on ${node} by hand (\`${loginCommand(cell.profileId)}\`)`;
   const renewal = cell.renewal;
   if (renewal?.state === 'retrying') {
@@ -96,11 +96,6 @@ function tokenAction(node: string, cell: ProfileCell, owner: ProfileCell | undef
   return fresher
     ? `\`/tokens sync from:${cell.owner} to:${node} profile:${cell.profileId}\` (owner ${cell.owner} holds a fresher one)`
     : `\`/tokens refresh node:${cell.owner} profile:${cell.profileId}\` on the owner ${cell.owner}, then it syncs here`;
-}
-
-function providerOf(profileId: string): string {
-  const colon = profileId.indexOf(':');
-  return colon > 0 ? profileId.slice(0, colon) : profileId;
 }
 
 /** Where an account's copies stand, for the one alert about a renewal that failed for good. */
@@ -117,12 +112,20 @@ export interface AlertContext {
 }
 
 /** Copies newer than `thanMs` (and not `fingerprints`'): a token refreshed where it should not have been. */
-function newerCopies(cell: ProfileCell, fingerprints: ReadonlySet<string> | null, thanMs: number): ProfileCell['copies'] {
-  return cell.copies.filter((copy) => copy.fingerprint && !fingerprints?.has(copy.fingerprint) && copy.expiresAt && Date.parse(copy.expiresAt) > thanMs);
+function newerCopies(cell: ProfileCell, fingerprints: ReadonlySet<string>, thanMs: number): ProfileCell['copies'] {
+  return cell.copies.filter((copy) => copy.fingerprint && !fingerprints.has(copy.fingerprint) && copy.expiresAt && Date.parse(copy.expiresAt) > thanMs);
 }
 
-/** Without renewal: a follower's copy other than the owner's, and newer than all of the owner's. */
-function legacyRogueCopies(cell: ProfileCell, owner: ProfileCell | undefined): ProfileCell['copies'] {
+/**
+ * Copies refreshed where they should not have been (only OAuth rotates: a `token` profile
+ * that differs was pasted by a person). With renewal: on a node outside the owners list, a
+ * token newer than the account's current one and not one renewal replaced. Without: a
+ * follower's copy other than the owner's, and newer than all of the owner's.
+ */
+function rogueCopies(node: string, cell: ProfileCell, owner: ProfileCell | undefined): ProfileCell['copies'] {
+  if (cell.type !== 'oauth') return [];
+  const renewal = cell.renewal;
+  if (renewal && renewal.currentExpiresAtMs !== null) return renewal.renewers.includes(node) ? [] : newerCopies(cell, new Set(renewal.superseded), renewal.currentExpiresAtMs);
   if (cell.isOwner || !owner) return [];
   const ownerFingerprints = new Set(owner.copies.map((copy) => copy.fingerprint).filter((fp): fp is string => fp !== null));
   const ownerLatest = latestExpiry(owner);
@@ -168,10 +171,7 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
       const error = cell.refreshError ?? renewal?.lastError ?? 'invalid_grant';
       alerts.push(alert({ key: `${node.name}/refresh_failed/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'refresh_failed', severity: 'critical', summary: `${failedHere ? 'renewal' : 'refresh'} of ${cell.profileId} on ${node.name} failed for good (${error})${failedHere ? copiesSummary(view, cell.profileId) : ''}`, action: `log in again on ${node.name} (\`${loginCommand(cell.profileId)}\`), then \`/tokens sync from:${node.name} to:all profile:${cell.profileId}\`` }));
     }
-    // Any agent store holding another token than the account's current one, and a newer one:
-    // someone refreshed outside the nodes that may renew it. Only OAuth rotates; a `token`
-    // profile that differs was pasted by a person, and no sync clears "refreshed outside".
-    const rogue = cell.type !== 'oauth' ? [] : renewal && renewal.currentExpiresAtMs !== null ? renewal.renewers.includes(node.name) ? [] : newerCopies(cell, null, renewal.currentExpiresAtMs) : legacyRogueCopies(cell, owner);
+    const rogue = rogueCopies(node.name, cell, owner);
     if (rogue.length > 0) {
       alerts.push(alert({ key: `${node.name}/rotation_conflict/${cell.profileId}`, node: node.name, profileId: cell.profileId, condition: 'rotation_conflict', severity: 'critical', summary: `${node.name} holds a newer ${cell.profileId} than its owner ${cell.owner} (agent ${rogue.map((copy) => copy.agentId).join(', ')}): someone refreshed outside the owner`, action: `if ${node.name}'s token works, \`/tokens sync from:${node.name} to:${cell.owner} profile:${cell.profileId}\` and stop whatever refreshes on ${node.name}; otherwise log in again on ${cell.owner}` }));
     }

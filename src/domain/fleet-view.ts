@@ -69,6 +69,8 @@ export interface CellRenewal {
   currentExpiresAtMs: number | null;
   /** The nodes that may renew it: the owner and its stand-ins. */
   renewers: readonly string[];
+  /** Tokens renewal replaced: a copy of one is renewal's to replace, not someone refreshing outside. */
+  superseded: readonly string[];
   /** The last renewal's error, while it fails. */
   lastError: string | null;
   reason?: string;

@@ -16,6 +16,12 @@ export const profileIdSchema = z
   .max(256)
   .regex(/^[a-z0-9][a-z0-9._-]*:(?!\.+$)[^\s/\\\p{Cc}]+$/iu, 'expected a profile id like "anthropic:default" (provider:name, no slashes, spaces or control characters)');
 
+/** The provider a profile id names: `anthropic` of `anthropic:default` (profileIdSchema guarantees the colon). */
+export function providerOfProfile(profileId: string): string {
+  const colon = profileId.indexOf(':');
+  return colon > 0 ? profileId.slice(0, colon) : profileId;
+}
+
 export const agentIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'expected an agent id of letters, digits, ".", "_" or "-"');
 
 /** Epoch milliseconds within what a Date can hold (±8.64e15), so formatting one never throws. */

@@ -28,7 +28,7 @@ export function applyRenewal(view: FleetView, schedules: readonly AccountSchedul
       const copy = earliestCopy(cell);
       if (!schedule || !copy || cell.type !== 'oauth') return cell;
       const current = schedule.current !== null && copy.fingerprint === schedule.current.fingerprint;
-      const covers = renewalCovers(schedule, copy.expiresAtMs, { syncReaches: options.syncAuto, isCurrent: current, nowMs: options.nowMs });
+      const covers = renewalCovers(schedule, copy, { syncReaches: options.syncAuto, nowMs: options.nowMs });
       return {
         ...cell,
         health: covers && cell.health === 'expiring' ? 'ok' : cell.health,
@@ -41,6 +41,7 @@ export function applyRenewal(view: FleetView, schedules: readonly AccountSchedul
           current,
           currentExpiresAtMs: schedule.current?.expiresAtMs ?? null,
           renewers: schedule.owners,
+          superseded: schedule.superseded,
           lastError: schedule.lastError,
           ...(schedule.reason ? { reason: schedule.reason } : {}),
         },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RenewBefore } from '../config/renew-before.js';
 import type { FleetView, ProfileCell } from './fleet-view.js';
 import { ownersOf, type Owners } from './ownership.js';
+import { providerOfProfile } from './profile.js';
 import { lifetimeOf, renewalDueAt } from './renewal-schedule.js';
 
 /*
@@ -38,6 +39,13 @@ export const accountRenewalSchema = z.object({
    * is old enough to have ended anyway, no other node renews this account.
    */
   inflight: z.object({ node: z.string(), sinceMs: z.number() }).nullable().default(null),
+  /**
+   * Tokens the current one replaced, newest first: their refresh tokens are spent (or a new
+   * login replaced them). A copy of one is never taken for the current token, however late it
+   * expires (a provider may issue shorter-lived tokens than the one renewed), and a node
+   * holding one is given the current token, forced past the sync's newer-wins.
+   */
+  superseded: z.array(z.string()).default([]),
 });
 export type AccountRenewal = z.infer<typeof accountRenewalSchema>;
 
@@ -64,9 +72,11 @@ export interface NodeCopy {
 
 export type RenewalStep =
   /** Renew on `node`, only if its store still holds `fingerprint` expiring before `ifExpiresBeforeMs` (checked under its lock). */
-  | { kind: 'renew'; profileId: string; node: string; standIn: boolean; fingerprint: string; ifExpiresBeforeMs: number; provider: string | null }
+  | { kind: 'renew'; profileId: string; node: string; standIn: boolean; fingerprint: string; ifExpiresBeforeMs: number; provider: string }
   /** The node that should renew lacks the current token (an owner back from being down): sync it first. */
-  | { kind: 'sync_first'; profileId: string; from: string; to: string };
+  | { kind: 'sync_first'; profileId: string; from: string; to: string }
+  /** Nodes holding a superseded token and nothing unknown: given the current one, forced (theirs is spent, whatever its expiry). */
+  | { kind: 'replace_superseded'; profileId: string; from: string; to: string[] };
 
 export type ScheduleState =
   /** Renews at `dueAtMs` on `renewer`. */
@@ -82,7 +92,7 @@ export type ScheduleState =
 
 export interface AccountSchedule {
   profileId: string;
-  provider: string | null;
+  provider: string;
   owners: readonly string[];
   /** Who renews it next; null when nobody can. */
   renewer: string | null;
@@ -93,6 +103,8 @@ export interface AccountSchedule {
   /** Why it waits or failed, in words for a person. */
   reason?: string;
   current: AccountRenewal['current'];
+  /** Tokens the current one replaced: a copy of one is renewal's to replace, not a conflict. */
+  superseded: readonly string[];
   failures: number;
   lastError: string | null;
 }
@@ -109,18 +121,37 @@ export interface RenewalPlan {
 
 /** Transient failures in a row after which a copy counts as at risk (alerts), not as taken care of. */
 export const FAILURES_BEFORE_ALERT = 3;
+/** How many superseded tokens an account remembers: more than can be left on any node between two looks. */
+const SUPERSEDED_KEPT = 8;
+
+/**
+ * The account's memory with `current` as its token: the one it replaces is superseded, and a
+ * new token starts with a clean record of failures. The one rule for a renewal's result and
+ * for a newer token seen on an owner.
+ */
+export function withCurrent(account: AccountRenewal, current: NonNullable<AccountRenewal['current']>): AccountRenewal {
+  const previous = account.current;
+  if (!previous || previous.fingerprint === current.fingerprint) return { ...account, current };
+  const superseded = [previous.fingerprint, ...account.superseded.filter((fingerprint) => fingerprint !== previous.fingerprint && fingerprint !== current.fingerprint)].slice(0, SUPERSEDED_KEPT);
+  return { ...account, current, superseded, failures: 0, retryAtMs: null, lastError: null };
+}
 /** Longer than a renewal call can take (its lock wait, three grant attempts, the write). */
 export const INFLIGHT_MAX_MS = 3 * 60_000;
 
-/** Each reachable node's freshest OAuth copy of a profile. */
-function nodeCopies(view: FleetView, profileId: string): NodeCopy[] {
+function oauthCell(node: FleetView['nodes'][number], profileId: string): ProfileCell | undefined {
+  const cell = node.reachable ? node.profiles.find((candidate) => candidate.profileId === profileId) : undefined;
+  return cell?.type === 'oauth' ? cell : undefined;
+}
+
+/** Each reachable node's freshest OAuth copy of a profile, superseded tokens left out. */
+function nodeCopies(view: FleetView, profileId: string, superseded: readonly string[]): NodeCopy[] {
   const copies: NodeCopy[] = [];
   for (const node of view.nodes) {
-    const cell = node.reachable ? node.profiles.find((candidate) => candidate.profileId === profileId) : undefined;
-    if (!cell || cell.type !== 'oauth') continue;
+    const cell = oauthCell(node, profileId);
+    if (!cell) continue;
     let best: NodeCopy | undefined;
     for (const copy of cell.copies) {
-      if (!copy.fingerprint || !copy.expiresAt) continue;
+      if (!copy.fingerprint || !copy.expiresAt || superseded.includes(copy.fingerprint)) continue;
       const expiresAtMs = Date.parse(copy.expiresAt);
       if (!best || expiresAtMs > best.expiresAtMs) best = { node: node.name, fingerprint: copy.fingerprint, expiresAtMs, hasRefreshToken: copy.hasRefreshToken };
     }
@@ -129,21 +160,26 @@ function nodeCopies(view: FleetView, profileId: string): NodeCopy[] {
   return copies;
 }
 
+/** Reachable nodes holding a superseded copy and nothing but superseded copies and the current token. */
+function nodesHoldingSuperseded(view: FleetView, profileId: string, current: string, superseded: readonly string[]): string[] {
+  if (superseded.length === 0) return [];
+  return view.nodes.flatMap((node) => {
+    const copies = oauthCell(node, profileId)?.copies ?? [];
+    const known = copies.every((copy) => copy.fingerprint === current || (copy.fingerprint !== null && superseded.includes(copy.fingerprint)));
+    return known && copies.some((copy) => copy.fingerprint !== current) ? [node.name] : [];
+  });
+}
+
 /** The owned OAuth accounts renewal looks after: held somewhere with a refresh token, with an owner. */
-export function renewableAccounts(view: FleetView, owners: Owners): Array<{ profileId: string; provider: string | null }> {
-  const seen = new Map<string, string | null>();
+export function renewableAccounts(view: FleetView, owners: Owners): Array<{ profileId: string; provider: string }> {
+  const seen = new Map<string, string>();
   for (const node of view.nodes) {
     for (const cell of node.profiles) {
       if (seen.has(cell.profileId) || cell.type !== 'oauth' || ownersOf(cell.profileId, owners).length === 0) continue;
-      if (cell.copies.some((copy) => copy.hasRefreshToken)) seen.set(cell.profileId, providerOf(cell));
+      if (cell.copies.some((copy) => copy.hasRefreshToken)) seen.set(cell.profileId, providerOfProfile(cell.profileId));
     }
   }
   return [...seen].map(([profileId, provider]) => ({ profileId, provider })).sort((a, b) => a.profileId.localeCompare(b.profileId));
-}
-
-function providerOf(cell: ProfileCell): string | null {
-  const colon = cell.profileId.indexOf(':');
-  return colon > 0 ? cell.profileId.slice(0, colon) : null;
 }
 
 /**
@@ -215,20 +251,21 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
   for (const { profileId, provider } of renewableAccounts(view, settings.owners)) {
     const owners = ownersOf(profileId, settings.owners);
     const memory = remembered.get(profileId) ?? emptyAccountRenewal(profileId);
-    const copies = nodeCopies(view, profileId);
+    const copies = nodeCopies(view, profileId, memory.superseded);
     // Only the owners list renews, so only its nodes can hold a newer token legitimately: a
     // follower's newer one is a rotation conflict for a person, never adopted.
     const current = currentToken(memory.current, copies.filter((copy) => owners.includes(copy.node)));
-    // Another token than the one that failed: its own record starts clean.
-    const renewed = current !== null && memory.current !== null && current.fingerprint !== memory.current.fingerprint;
-    const account: AccountRenewal = { ...memory, current, ...(renewed ? { failures: 0, retryAtMs: null, lastError: null } : {}) };
+    const account = current ? withCurrent(memory, current) : memory;
     accounts.push(account);
-    const base = { profileId, provider, owners, current, failures: account.failures, lastError: account.lastError };
+    const base = { profileId, provider, owners, current, failures: account.failures, lastError: account.lastError, superseded: account.superseded };
     if (!settings.auto) {
       schedules.push({ ...base, renewer: null, standIn: false, dueAtMs: null, state: 'off', reason: 'renew.auto is off: the gateways refresh on their own' });
       continue;
     }
     if (!current) continue;
+    const stale = nodesHoldingSuperseded(view, profileId, current.fingerprint, account.superseded);
+    const holder = reachable.has(current.node) ? current.node : copies.find((copy) => copy.fingerprint === current.fingerprint)?.node;
+    if (stale.length > 0 && holder) steps.push({ kind: 'replace_superseded', profileId, from: holder, to: stale });
     if (account.terminal && account.terminal.fingerprint === current.fingerprint) {
       schedules.push({ ...base, lastError: account.terminal.error, renewer: account.terminal.node, standIn: account.terminal.node !== owners[0], dueAtMs: null, state: 'failed', reason: `renewal on ${account.terminal.node} failed for good (${account.terminal.error})` });
       continue;
@@ -271,12 +308,15 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
  * its account renews in time (or a stand-in takes over in time), not failing for good or
  * repeatedly, and the copy is the current token or one a sync will replace with it.
  */
-export function renewalCovers(schedule: AccountSchedule | undefined, copyExpiresAtMs: number, options: { syncReaches: boolean; isCurrent: boolean; nowMs: number }): boolean {
+export function renewalCovers(schedule: AccountSchedule | undefined, copy: { expiresAtMs: number; fingerprint: string | null }, options: { syncReaches: boolean; nowMs: number }): boolean {
   if (!schedule || schedule.dueAtMs === null) return false;
   if (schedule.state === 'off' || schedule.state === 'failed') return false;
   if (schedule.failures >= FAILURES_BEFORE_ALERT) return false;
+  const copyExpiresAtMs = copy.expiresAtMs;
   if (copyExpiresAtMs <= options.nowMs) return false;
-  if (!options.isCurrent) return options.syncReaches && (schedule.current?.expiresAtMs ?? 0) > copyExpiresAtMs;
+  // A superseded copy is replaced by renewal's next look, forced; an older one by the sync.
+  if (copy.fingerprint !== null && schedule.superseded.includes(copy.fingerprint)) return true;
+  if (copy.fingerprint !== schedule.current?.fingerprint) return options.syncReaches && (schedule.current?.expiresAtMs ?? 0) > copyExpiresAtMs;
   return schedule.dueAtMs < copyExpiresAtMs;
 }
 

@@ -2,20 +2,20 @@ import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
 import { fleetWideGroups, groupAction } from '../domain/alert-groups.js';
 import { afterNotification, currentAlerts, decideNotification, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Silence } from '../domain/alerts.js';
-import { buildFleetView, type FleetView } from '../domain/fleet-view.js';
+import type { FleetView } from '../domain/fleet-view.js';
 import type { PictureFile } from '../timeline/timeline-picture.js';
 import { classifyExpiry } from '../domain/token-health.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
-import { fleetStatus } from '../fleet/operations/fleet-status.js';
+import { fleetStatusView } from '../fleet/operations/fleet-status.js';
 import { syncChanges, syncTokens } from '../fleet/operations/sync-tokens.js';
 import type { OperationJournal } from '../state/operation-journal.js';
 import type { Logger } from '../logging/logger.js';
 import type { AlertStore } from '../state/alert-store.js';
 import type { AuditLog } from '../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../state/audit-actions.js';
-import { renderGroupAlert, renderMovedEdit, renderNodeAlerts, renderResolvedEdit, renderResolvedNotice } from '../bot/render/alert-message.js';
-import { withRenewalSchedule, type RenewalMemory } from '../fleet/operations/renewal-view.js';
+import { renderGroupAlert, renderGroupResolvedEdit, renderGroupResolvedNotice, renderMovedEdit, renderNodeAlerts, renderResolvedEdit, renderResolvedNotice } from '../bot/render/alert-message.js';
+import type { RenewalMemory } from '../fleet/operations/renewal-view.js';
 import { scheduleEvery, type ScheduledJob } from './schedule.js';
 
 export interface AlertChecksDeps {
@@ -110,11 +110,8 @@ export class AlertChecks implements AlertSink {
     return this.deps.picture && shown.some(isExpiryAlert) ? this.deps.picture(view, node, nowMs) : [];
   }
 
-  private async view(): Promise<FleetView> {
-    const report = await fleetStatus(this.deps.fleetClient);
-    const nowMs = this.now();
-    const read = buildFleetView(report.checkedAt, report.results, { owners: this.deps.fleet.owners, warnBeforeMs: this.thresholds.warnBeforeMs, nowMs });
-    return (await withRenewalSchedule(read, this.deps.fleet, this.deps.renewals, nowMs)).view;
+  private view(): Promise<FleetView> {
+    return fleetStatusView(this.deps.fleetClient, { nowMs: this.now(), ...(this.deps.renewals ? { renewals: this.deps.renewals } : {}) });
   }
 
   /** Nodes inside a confirmed restart the bot runs (this replica or another): the restart, not their gateway, is what they show. */
@@ -162,7 +159,7 @@ export class AlertChecks implements AlertSink {
       const next = await this.notify(state, previous, silences, nowMs, summary, {
         render: (shown, reason) => renderGroupAlert(shown, groupAction(shown), reason),
         picture: async () => [],
-        resolved: { edit: `✅ resolved <t:${Math.floor(nowMs / 1000)}:R>`, notice: `✅ fleet-wide: ${key.replace('/', ' of ').replaceAll('_', ' ')} resolved on every node.` },
+        resolved: { edit: renderGroupResolvedEdit(key, nowMs), notice: renderGroupResolvedNotice(key) },
       });
       await this.deps.store.saveGroup(next);
       if (next.messageId !== null || next.alerts.length > 0) active.push(key);

@@ -1,14 +1,15 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
-import { buildFleetView, type FleetView } from '../domain/fleet-view.js';
-import { nextDownSince, planRenewals, type AccountRenewal, type RenewalStep } from '../domain/renewal-plan.js';
+import { nextDownSince, planRenewals, withCurrent, type AccountRenewal, type RenewalStep } from '../domain/renewal-plan.js';
+import { syncAfterRefresh } from '../fleet/operations/audited-refresh.js';
 import { renewalSettings } from '../fleet/operations/renewal-view.js';
 import { lifetimeOf, retryAt } from '../domain/renewal-schedule.js';
 import type { FleetClient } from '../fleet/fleet-client.js';
 import type { NodeLocks } from '../fleet/node-locks.js';
-import { fleetStatus } from '../fleet/operations/fleet-status.js';
+import { fleetStatus, fleetViewOf } from '../fleet/operations/fleet-status.js';
 import { renewAccount } from '../fleet/operations/renew-account.js';
-import { summarizeSync, syncOutcome, syncTokens } from '../fleet/operations/sync-tokens.js';
+import { summarizeSync, syncOutcome, syncTokens, targetsKeepingSuperseded } from '../fleet/operations/sync-tokens.js';
+import type { RefreshResult } from '../protocol/agent-api.js';
 import { OperationRefusedError } from '../fleet/operation-refused.js';
 import type { Logger } from '../logging/logger.js';
 import { AUDIT_ACTIONS } from '../state/audit-actions.js';
@@ -104,22 +105,20 @@ export class Renewals {
     this.wake.unref?.();
   }
 
-  private async view(nowMs: number): Promise<FleetView> {
-    const report = await fleetStatus(this.deps.fleetClient);
-    return buildFleetView(report.checkedAt, report.results, { owners: this.deps.fleet.owners, warnBeforeMs: this.deps.fleet.alerts.warnBefore, nowMs });
-  }
-
   private async tickOnce(): Promise<TickSummary> {
     const { store, fleet } = this.deps;
     const summary: TickSummary = { renewed: 0, failed: 0, synced: 0, nextDueMs: null };
     if (!fleet.renew.auto) return summary;
-    const view = await this.view(this.now());
+    // The plain view: renewal plans from the copies themselves, not from its own overlay.
+    const report = await fleetStatus(this.deps.fleetClient);
     const nowMs = this.now();
+    const view = fleetViewOf(fleet, report, nowMs);
     const downSince = nextDownSince(await store.downSince(), view, nowMs);
     await store.saveDownSince(downSince);
     const remembered = await store.accounts();
     const plan = planRenewals(view, remembered, downSince, renewalSettings(fleet), nowMs);
-    this.deps.logger.debug({ schedules: plan.schedules.map(({ profileId, renewer, state, dueAtMs, reason, current }) => ({ profileId, renewer, state, dueAtMs, reason, current })), steps: plan.steps.map((step) => ({ kind: step.kind, node: 'node' in step ? step.node : step.to })) }, 'renewal plan');
+    // What was decided and why, for whoever debugs a renewal (fingerprints and times, no token).
+    if (this.deps.logger.isLevelEnabled('debug')) this.deps.logger.debug({ schedules: plan.schedules.map(({ profileId, renewer, state, dueAtMs, reason, current }) => ({ profileId, renewer, state, dueAtMs, reason, current })), steps: plan.steps }, 'renewal plan');
     const accounts = new Map(plan.accounts.map((account) => [account.profileId, account]));
     const save = async (account: AccountRenewal) => {
       accounts.set(account.profileId, account);
@@ -130,12 +129,14 @@ export class Renewals {
     for (const step of plan.steps) {
       if (this.stopped) break;
       const account = accounts.get(step.profileId)!;
-      const next = step.kind === 'renew' ? await this.renew(step, account, save) : await this.syncFirst(step, account);
       if (step.kind === 'renew') {
-        if (next.failures === 0 && next.terminal === null) summary.renewed++;
-        else summary.failed++;
-      } else summary.synced++;
-      await save(next);
+        const { next, renewed } = await this.renew(step, account, save);
+        summary[renewed ? 'renewed' : 'failed']++;
+        await save(next);
+      } else {
+        await this.syncInto(step);
+        summary.synced++;
+      }
     }
     summary.nextDueMs = plan.steps.length > 0 ? nowMs + AFTER_STEPS_MS : plan.nextDueMs;
     this.wakeAt(summary.nextDueMs);
@@ -143,92 +144,87 @@ export class Renewals {
     return summary;
   }
 
-  /** Renew on the chosen node, then bring every follower the new token; returns the account's memory after. */
-  private async renew(step: Extract<RenewalStep, { kind: 'renew' }>, account: AccountRenewal, save: (account: AccountRenewal) => Promise<void>): Promise<AccountRenewal> {
+  /** Renew on the chosen node, then bring every follower the new token; returns the account's memory after, and whether it renewed. */
+  private async renew(step: Extract<RenewalStep, { kind: 'renew' }>, account: AccountRenewal, save: (account: AccountRenewal) => Promise<void>): Promise<{ next: AccountRenewal; renewed: boolean }> {
     const { fleetClient, locks, audit, logger } = this.deps;
     const target = `${step.node} (${step.profileId})`;
-    const handover = account.renewer !== null && account.renewer !== step.node;
-    if (handover) {
+    if (account.renewer !== null && account.renewer !== step.node) {
       await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewalOwner, target: step.profileId, outcome: 'ok', detail: `renewal owner: ${account.renewer} → ${step.node}${step.standIn ? ' (stand-in: the owner is unreachable)' : ''}` });
     }
     // Written down before it is sent: a leader killed now leaves the next one waiting for this node, not renewing elsewhere.
     await save({ ...account, inflight: { node: step.node, sinceMs: this.now() } });
     const outcome = await renewAccount(fleetClient, locks, step, ACTOR.name);
     const nowMs = this.now();
-    const base: AccountRenewal = { ...account, inflight: null };
+    const base: AccountRenewal = { ...account, inflight: null, renewer: step.node };
     switch (outcome.kind) {
       case 'renewed': {
         const { result } = outcome;
         const expiresAtMs = result.expiresAt ? Date.parse(result.expiresAt) : (account.current?.expiresAtMs ?? nowMs);
-        const next: AccountRenewal = {
-          ...base,
-          renewer: step.node,
-          lifetimeMs: outcome.byUs ? (result.lifetimeMs ?? account.lifetimeMs) : account.lifetimeMs,
-          current: result.fingerprint ? { fingerprint: result.fingerprint, expiresAtMs, node: step.node } : account.current,
-          lastRenewedAtMs: outcome.byUs ? nowMs : account.lastRenewedAtMs,
-          failures: 0,
-          retryAtMs: null,
-          lastError: null,
-          terminal: null,
-        };
-        const propagation = await this.propagate(step.node, step.profileId);
-        await audit.record({
-          actor: ACTOR,
-          action: AUDIT_ACTIONS.renewal,
-          target,
-          outcome: 'ok',
-          detail: `${outcome.byUs ? 'renewed' : 'already renewed there'}, expires ${new Date(expiresAtMs).toISOString()}${propagation ? `; followers: ${propagation}` : ''}`,
-        });
-        return next;
+        const renewed = result.fingerprint ? withCurrent(base, { fingerprint: result.fingerprint, expiresAtMs, node: step.node }) : base;
+        const next: AccountRenewal = { ...renewed, terminal: null, ...(outcome.byUs ? { lifetimeMs: result.lifetimeMs ?? account.lifetimeMs, lastRenewedAtMs: nowMs } : {}) };
+        const propagation = await this.propagate(step, result, next.superseded);
+        await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'ok', detail: `${outcome.byUs ? 'renewed' : 'already renewed there'}, expires ${new Date(expiresAtMs).toISOString()}${propagation ? `; followers: ${propagation}` : ''}` });
+        return { next, renewed: true };
       }
       case 'failed_for_good': {
         await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'failed', detail: `failed for good (${outcome.error}): a new login is needed on ${step.node}; not retried` });
         logger.warn({ profileId: step.profileId, node: step.node, error: outcome.error }, 'renewal failed for good');
         await this.deps.alerts.raise({ key: `renewal-failed:${step.profileId}`, severity: 'critical', node: step.node, title: `renewal of ${step.profileId} failed for good`, action: 'log in again' }).catch(() => undefined);
-        return { ...base, renewer: step.node, terminal: { fingerprint: step.fingerprint, error: outcome.error, atMs: nowMs, node: step.node } };
+        return { next: { ...base, terminal: { fingerprint: step.fingerprint, error: outcome.error, atMs: nowMs, node: step.node } }, renewed: false };
       }
       case 'failed_for_now': {
         const failures = account.failures + 1;
-        const lifetimeMs = lifetimeOf(step.provider, account.lifetimeMs, this.deps.fleet.renew.lifetimes);
-        const again = retryAt(nowMs, failures, lifetimeMs);
+        const again = retryAt(nowMs, failures, lifetimeOf(step.provider, account.lifetimeMs, this.deps.fleet.renew.lifetimes));
         await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'failed', detail: `failed for now (${outcome.error}), try ${failures}; again at ${new Date(again).toISOString()}` });
         logger.warn({ profileId: step.profileId, node: step.node, error: outcome.error, failures }, 'renewal failed; will retry');
-        return { ...base, renewer: step.node, failures, retryAtMs: again, lastError: outcome.error };
+        return { next: { ...base, failures, retryAtMs: again, lastError: outcome.error }, renewed: false };
       }
       case 'not_there':
         // The node holds an older copy than planned for (or none): the next look plans again
         // from what it holds; its refresh token was not sent.
         logger.warn({ profileId: step.profileId, node: step.node, why: outcome.error }, 'renewal skipped: the node does not hold the current token');
-        return base;
+        return { next: { ...base, renewer: account.renewer }, renewed: false };
     }
   }
 
-  /** The renewer's token to every other node holding the account, at once. */
-  private async propagate(from: string, profileId: string): Promise<string | null> {
+  /**
+   * The renewed token to every follower at once (the sync after a refresh, newer-wins), then,
+   * forced, to those that kept the token it replaced because that one expires later (a
+   * provider may issue shorter-lived tokens than the lifetime guessed): theirs is spent.
+   */
+  private async propagate(step: Extract<RenewalStep, { kind: 'renew' }>, result: RefreshResult, superseded: readonly string[]): Promise<string | null> {
     const { fleetClient, locks, audit, journal, logger } = this.deps;
-    if (fleetClient.nodeNames.length < 2) return null;
     try {
-      const report = await syncTokens(fleetClient, locks, { from, to: 'all', profiles: [profileId], dryRun: false, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
-      const summary = summarizeSync(report);
-      await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${from} → all (${profileId})`, outcome: syncOutcome(report), detail: summary });
-      return summary;
+      const report = await syncAfterRefresh({ fleetClient, locks, audit, ...(journal ? { journal } : {}) }, ACTOR, step.node, { node: step.node, results: [result] });
+      if (!report) return null;
+      const stale = targetsKeepingSuperseded(report, step.profileId, superseded);
+      if (stale.length > 0) await this.syncInto({ kind: 'replace_superseded', profileId: step.profileId, from: step.node, to: stale });
+      return summarizeSync(report);
     } catch (error) {
       if (!(error instanceof OperationRefusedError)) throw error;
-      logger.warn({ from, profileId, err: error.message }, 'renewal: the sync to followers was refused');
+      logger.warn({ node: step.node, profileId: step.profileId, err: error.message }, 'renewal: the sync to followers was refused');
       return `not synced (${error.message})`;
     }
   }
 
-  /** An owner back from being down receives the current token before it renews again. */
-  private async syncFirst(step: Extract<RenewalStep, { kind: 'sync_first' }>, account: AccountRenewal): Promise<AccountRenewal> {
+  /**
+   * The current token into nodes that lack it: an owner back from being down (newer-wins, as
+   * any sync), or nodes holding only superseded copies (forced: theirs are spent, however late
+   * they expire).
+   */
+  private async syncInto(step: Exclude<RenewalStep, { kind: 'renew' }>): Promise<void> {
     const { fleetClient, locks, audit, journal, logger } = this.deps;
-    try {
-      const report = await syncTokens(fleetClient, locks, { from: step.from, to: step.to, profiles: [step.profileId], dryRun: false, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
-      await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${step.from} → ${step.to} (${step.profileId})`, outcome: syncOutcome(report), detail: `${step.to} is back and takes renewal over again: ${summarizeSync(report)}` });
-    } catch (error) {
-      if (!(error instanceof OperationRefusedError)) throw error;
-      logger.warn({ ...step, err: error.message }, 'renewal: the returning owner could not be synced');
+    const force = step.kind === 'replace_superseded';
+    const nodes = step.kind === 'replace_superseded' ? step.to : [step.to];
+    const why = force ? 'replaced a superseded token' : `${step.to} is back and takes renewal over again`;
+    for (const to of nodes) {
+      try {
+        const report = await syncTokens(fleetClient, locks, { from: step.from, to, profiles: [step.profileId], dryRun: false, force, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
+        await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${step.from} → ${to} (${step.profileId})`, outcome: syncOutcome(report), detail: `${why}: ${summarizeSync(report)}` });
+      } catch (error) {
+        if (!(error instanceof OperationRefusedError)) throw error;
+        logger.warn({ ...step, to, err: error.message }, 'renewal: the current token could not be synced');
+      }
     }
-    return account;
   }
 }

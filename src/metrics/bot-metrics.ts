@@ -6,7 +6,7 @@ import type { FleetClient, NodeCall } from '../fleet/fleet-client.js';
 import type { Logger } from '../logging/logger.js';
 import type { StatusResponse } from '../protocol/agent-api.js';
 import type { AlertStore } from '../state/alert-store.js';
-import { buildFleetView } from '../domain/fleet-view.js';
+import { fleetViewOf } from '../fleet/operations/fleet-status.js';
 import { withRenewalSchedule, type RenewalMemory } from '../fleet/operations/renewal-view.js';
 import type { AuditLog, AuditRecord } from '../state/audit-log.js';
 import type { Leadership } from '../state/coordination.js';
@@ -125,8 +125,7 @@ export class BotMetrics {
         try {
           const nowMs = now();
           const results = [...lastStatus].map(([node, value]) => ({ node, ok: true as const, value, ms: 0 }));
-          const read = buildFleetView(new Date(nowMs).toISOString(), results, { owners: fleet.owners, warnBeforeMs: fleet.alerts.warnBefore, nowMs });
-          const { view } = await withRenewalSchedule(read, fleet, deps.renewals, nowMs);
+          const { view } = await withRenewalSchedule(fleetViewOf(fleet, { checkedAt: new Date(nowMs).toISOString(), results }, nowMs), fleet, deps.renewals, nowMs);
           for (const node of view.nodes) for (const cell of node.profiles) if (cell.renewal) this.set({ node: node.name, profile: cell.profileId }, cell.renewal.covers ? 1 : 0);
         } catch (error) {
           logger.warn({ err: (error as Error).message }, 'metrics: renewal state not readable');

@@ -4,25 +4,22 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DiscordStandin } from '../../src/standin/discord/index.js';
 import { AuditLog, type AuditRecord } from '../../src/state/audit-log.js';
 import { openStateStore } from '../../src/state/state-store.js';
+import { waitUntil } from '../support/wait-until.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
-import { killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
 import { buildStateDir, newNodeKeyHex, oauth, storePath } from '../support/state-dir.js';
 
 /*
  * Renewal end to end, on short token lifetimes: three real agents (pc-a the owner, t440 its
- * stand-in, hp a follower) beside stand-in gateways, the real bot on the local Discord, and a
+ * stand-in, hp a follower), the real bot on the local Discord, and a
  * token endpoint that enforces rotation (each refresh token single-use; a reuse revokes the
  * family). Each node's agent names its own client id, so the endpoint tells who asked.
  * The stores are watched every 50 ms: every copy, every moment.
  */
 
-/*
- * Skipped for now (issue 14 stays open): the first renewal and its propagation work, but the
- * plan that follows sees a follower's copy as newer than the owner's renewed one, asks for a
- * sync into the owner, and renews no more (the bot's "renewal plan" debug lines show it; run
- * with RENEWAL_DEBUG=1 and without .skip). Found at the end of the session, not yet fixed.
- */
 const EXPIRES_IN_S = 30; // the agent keeps half of so short a life: 15 s
 const LIFETIME_MS = 15_000;
 const NODES = ['pc-a', 't440', 'hp'] as const;
@@ -31,7 +28,13 @@ type NodeName = (typeof NODES)[number];
 let oauthServer: RotatingOAuthServer;
 let discord: DiscordStandin;
 let bot: RunningBot;
-const gateways: StandInGateway[] = [];
+/**
+ * A gateway that is always ready: the test is about tokens. (The stand-in gateway keeps the
+ * tokens it loaded at start, the incident in miniature, and would be "not ready" once the
+ * first one it loaded expired, renewed or not.)
+ */
+let gateway: Server;
+let gatewayUrl: string;
 const nodes = {} as Record<NodeName, { stateDir: string; keyHex: string; agent: RunningAgent; env: Record<string, string> }>;
 
 interface Seen {
@@ -67,16 +70,6 @@ function watch(): void {
   }, 50);
 }
 
-async function waitUntil<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function auditRecords(): Promise<AuditRecord[]> {
   const state = openStateStore(bot.stateUrl);
   try {
@@ -106,6 +99,10 @@ async function startNodeAgent(name: NodeName, port?: number): Promise<RunningAge
 }
 
 beforeAll(async () => {
+  gateway = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ready":true}'));
+  gateway.listen(0, '127.0.0.1');
+  await once(gateway, 'listening');
+  gatewayUrl = `http://127.0.0.1:${(gateway.address() as { port: number }).port}`;
   oauthServer = await startOAuthServer();
   oauthServer.setLifetime(EXPIRES_IN_S);
   const now = Date.now();
@@ -115,12 +112,10 @@ beforeAll(async () => {
   oauthServer.issue(token.refresh);
   for (const name of NODES) {
     const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': structuredClone(token) } } } });
-    const gateway = await startStandInGateway(stateDir, 50);
-    gateways.push(gateway);
     const providers = path.join(stateDir, 'providers.json');
     writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: oauthServer.tokenUrl, clientId: `client-${name}` } }));
     const keyHex = newNodeKeyHex();
-    const env = { TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_OAUTH_PROVIDERS: providers, TOKENOPS_GATEWAY_URL: gateway.url, TOKENOPS_POLL_EVERY: '1s' };
+    const env = { TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_OAUTH_PROVIDERS: providers, TOKENOPS_GATEWAY_URL: gatewayUrl, TOKENOPS_POLL_EVERY: '1s' };
     nodes[name] = { stateDir, keyHex, env, agent: undefined as never };
     nodes[name].agent = await startNodeAgent(name);
   }
@@ -144,12 +139,12 @@ afterAll(async () => {
   if (process.env.RENEWAL_DEBUG) console.log(bot.output.filter((line) => /renew|sync/.test(line)).join('\n'));
   if (watching) clearInterval(watching);
   await killAllSpawned();
-  for (const gateway of gateways) await gateway.stop().catch(() => undefined);
+  gateway?.close();
   await discord?.close();
   await oauthServer?.stop();
 });
 
-test.skip('normal operation over several lifetimes: only the owner asks, no token twice, no copy ever expires, followers within 2 s, nothing posted', async () => {
+test('normal operation over several lifetimes: only the owner asks, no token twice, no copy ever expires, followers within 2 s, nothing posted', async () => {
   const start = Date.now();
   await new Promise((resolve) => setTimeout(resolve, 3 * LIFETIME_MS));
   const { renewals, lagsMs, missing } = propagation(start);
@@ -167,7 +162,7 @@ test.skip('normal operation over several lifetimes: only the owner asks, no toke
   expect(discord.channelMessages().map((message) => message.content)).toEqual([]);
 }, 90_000);
 
-test.skip('owner down: the stand-in renews within ownerDownFor plus a check, nothing expires; the owner, back, is synced first and takes over again', async () => {
+test('owner down: the stand-in renews within ownerDownFor plus a check, nothing expires; the owner, back, is synced first and takes over again', async () => {
   // Right after a renewal: the stand-in has a whole lifetime to take over in.
   const before = propagation(0).renewals;
   await waitUntil(() => propagation(0).renewals > before, 2 * LIFETIME_MS, 'a renewal by pc-a');
@@ -189,10 +184,11 @@ test.skip('owner down: the stand-in renews within ownerDownFor plus a check, not
   const handovers = (await auditRecords()).filter((record) => record.action === 'renewal owner').map((record) => record.detail);
   expect(handovers).toEqual([expect.stringMatching(/^renewal owner: t440 → pc-a/), expect.stringMatching(/^renewal owner: pc-a → t440 \(stand-in/)]);
   // The owner down is a person's business (node unreachable), said once; nothing about the tokens.
-  expect(discord.channelMessages().map((message) => message.content).filter((content) => !/pc-a/.test(content ?? ''))).toEqual([]);
+  const others = discord.channelMessages().map((message) => message.content ?? '').filter((content) => !/pc-a/.test(content));
+  expect(others, others.join('\n---\n')).toEqual([]);
 }, 120_000);
 
-test.skip('login revoked: one alert before the token expires, saying to log in again, and at most one more attempt', async () => {
+test('login revoked: one alert before the token expires, saying to log in again, and at most one more attempt', async () => {
   const posted = discord.channelMessages().length;
   const grants = oauthServer.grants;
   oauthServer.revokeAll();

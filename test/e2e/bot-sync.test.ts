@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AgentClient } from '../../src/fleet/agent-client.js';
 import type { RestartResponse } from '../../src/protocol/agent-api.js';
+import { waitUntil } from '../support/wait-until.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
@@ -20,16 +21,6 @@ let bot: RunningBot;
 let oauthServer: RotatingOAuthServer;
 let gateway: StandInGateway;
 const nodes: Record<'pca' | 't440', { stateDir: string; keyHex: string; agent: RunningAgent; port: number; env: Record<string, string> }> = {} as never;
-
-async function waitUntil<T>(check: () => T | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** Writes a profile's fields as OpenClaw would: the whole file, by temp file and rename. */
 function writeProfile(stateDir: string, agentId: string, profileId: string, fields: Record<string, unknown>): void {

@@ -33,6 +33,20 @@ export function renderGroupAlert(alerts: readonly ActiveAlert[], action: string,
   return truncate(`${head}\n${ICON[critical ? 'critical' : 'warning']} ${what}\nnodes: ${list}\n${fix}`, LIMITS.content);
 }
 
+/** `token_expiring/anthropic:default` as words: "token expiring of anthropic:default". */
+function groupWords(key: string): string {
+  const [condition = key, profileId = '*'] = key.split('/');
+  return `${condition.replaceAll('_', ' ')}${profileId === '*' ? '' : ` of \`${profileId}\``}`;
+}
+
+export function renderGroupResolvedEdit(key: string, nowMs: number): string {
+  return `✅ **fleet-wide**: ${groupWords(key)} resolved <t:${Math.floor(nowMs / 1000)}:R>`;
+}
+
+export function renderGroupResolvedNotice(key: string): string {
+  return `✅ **fleet-wide**: ${groupWords(key)} resolved on every node.`;
+}
+
 /** A node's message whose alerts now stand in a fleet-wide one: not resolved, only moved. */
 export function renderMovedEdit(node: string): string {
   return `➡️ **${node}**: its alerts are now in the fleet-wide message below.`;

@@ -16,6 +16,27 @@ export type RenewalOutcome =
   /** The node's copy is not the account's current token (or it holds none): not refreshed there. */
   | { kind: 'not_there'; error: string };
 
+/** What renewal does next, from the agent's word on the one profile. */
+function outcomeOf(result: RefreshResult): RenewalOutcome {
+  switch (result.outcome) {
+    case 'refreshed':
+      return { kind: 'renewed', result, byUs: true };
+    case 'already_refreshed':
+      return { kind: 'renewed', result, byUs: false };
+    case 'terminal':
+      return { kind: 'failed_for_good', error: result.error ?? 'invalid_grant' };
+    case 'no_refresh_token':
+      return { kind: 'failed_for_good', error: 'no_refresh_token' };
+    case 'no_provider':
+      return { kind: 'failed_for_good', error: 'no_provider' };
+    case 'failed':
+      return { kind: 'failed_for_now', error: result.error ?? 'failed' };
+    case 'stale_copy':
+    case 'not_held':
+      return { kind: 'not_there', error: result.outcome };
+  }
+}
+
 /** A renewal can wait this long for the node's lock (another sync or a restart on it). */
 const LOCK_WAIT_MS = 30_000;
 /** The agent waits on OpenClaw's lock and tries the provider three times: give it time. */
@@ -41,24 +62,7 @@ export async function renewAccount(fleet: FleetClient, locks: NodeLocks, step: E
     );
     const result = response.results.find((candidate) => candidate.profileId === step.profileId);
     if (!result) return { kind: 'failed_for_now', error: 'no_result' };
-    switch (result.outcome) {
-      case 'refreshed':
-        return { kind: 'renewed', result, byUs: true };
-      case 'already_refreshed':
-        return { kind: 'renewed', result, byUs: false };
-      case 'terminal':
-        return { kind: 'failed_for_good', error: result.error ?? 'invalid_grant' };
-      case 'no_refresh_token':
-        return { kind: 'failed_for_good', error: 'no_refresh_token' };
-      case 'no_provider':
-        return { kind: 'failed_for_good', error: 'no_provider' };
-      case 'failed':
-        return { kind: 'failed_for_now', error: result.error ?? 'failed' };
-      case 'stale_copy':
-      case 'not_held':
-        return { kind: 'not_there', error: result.outcome };
-    }
-    return { kind: 'failed_for_now', error: result.outcome };
+    return outcomeOf(result);
   } catch (error) {
     if (error instanceof OperationRefusedError) return { kind: 'failed_for_now', error: 'busy' };
     if (error instanceof AgentCallError) return { kind: 'failed_for_now', error: error.code ?? error.kind };

@@ -148,6 +148,21 @@ export function syncChanges(report: SyncReport): Array<{ node: string; profileId
   return changes;
 }
 
+/**
+ * Targets that kept a superseded token of `profileId` because it expires later than the one
+ * sent (newer-wins), and held nothing else unknown: theirs is spent, so renewal replaces it,
+ * forced. A target holding a token nobody knows is left for a person (a rotation conflict).
+ */
+export function targetsKeepingSuperseded(report: SyncReport, profileId: string, superseded: readonly string[]): string[] {
+  return report.targets.flatMap((target) => {
+    if (!target.ok) return [];
+    const plans = target.value.stores.flatMap((store) => store.profiles.filter((plan) => plan.profileId === profileId));
+    const spent = (plan: (typeof plans)[number]) => plan.reason === 'target_newer' && plan.fromFingerprint !== null && superseded.includes(plan.fromFingerprint);
+    const settled = (plan: (typeof plans)[number]) => plan.action === 'update' || plan.reason === 'unchanged' || spent(plan);
+    return plans.some(spent) && plans.every(settled) ? [target.node] : [];
+  });
+}
+
 /** Profiles one target wrote (or would write, dry). */
 export function updatedProfiles(response: ImportResponse): string[] {
   const written = response.stores.filter((store) => store.outcome === 'written' || store.outcome === 'planned');

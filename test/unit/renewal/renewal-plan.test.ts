@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentAlerts, emptyNodeState } from '../../../src/domain/alerts.js';
 import { applyRenewal } from '../../../src/domain/renewal-coverage.js';
-import { chooseRenewer, emptyAccountRenewal, FAILURES_BEFORE_ALERT, INFLIGHT_MAX_MS, nextDownSince, planRenewals, renewalCovers, type AccountRenewal, type RenewalSettings } from '../../../src/domain/renewal-plan.js';
+import { chooseRenewer, emptyAccountRenewal, withCurrent, FAILURES_BEFORE_ALERT, INFLIGHT_MAX_MS, nextDownSince, planRenewals, renewalCovers, type AccountRenewal, type RenewalSettings } from '../../../src/domain/renewal-plan.js';
 import { lifetimeOf, remainingAtRenewal, renewalDueAt, retryAt, unitHash } from '../../../src/domain/renewal-schedule.js';
 import { ANTHROPIC, CODEX, DAY, failed, fleetView, HOUR, MINUTE, NOW, nodeOf, profile, status, THRESHOLDS } from '../alerts/alert-fixtures.js';
 
@@ -113,6 +113,35 @@ describe('planRenewals', () => {
     expect(alerts.map((alert) => alert.condition)).toEqual(['rotation_conflict']);
   });
 
+  it('a renewed token that expires sooner than the one it replaced stays current; nodes left with the old one get the new, forced', () => {
+    // Found by the end-to-end run: the first renewal of a token whose lifetime was guessed too
+    // long gave a shorter-lived token; the followers' older copy, later to expire, was taken
+    // for the current token, the owner was told to sync from a follower, and renewal stopped.
+    const renewed = withCurrent({ ...emptyAccountRenewal(ANTHROPIC), lifetimeMs: 15_000, current: { fingerprint: fp('o'), expiresAtMs: NOW + 50_000, node: 'pc-a' } }, { fingerprint: fp('n'), expiresAtMs: NOW + 15_000, node: 'pc-a' });
+    expect(renewed.superseded).toEqual([fp('o')]);
+    const view = fleetView([
+      status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + 15_000, fingerprint: fp('n') })] }),
+      status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 50_000, fingerprint: fp('o') })] }),
+      status('hp', { profiles: [profile(ANTHROPIC, { expires: NOW + 50_000, fingerprint: fp('o') })] }),
+    ]);
+    const plan = planRenewals(view, memory(renewed), {}, settings(), NOW);
+    expect(plan.accounts[0]!.current).toEqual({ fingerprint: fp('n'), expiresAtMs: NOW + 15_000, node: 'pc-a' });
+    expect(plan.steps).toEqual([{ kind: 'replace_superseded', profileId: ANTHROPIC, from: 'pc-a', to: ['t440', 'hp'] }]);
+    expect(plan.schedules[0]).toMatchObject({ renewer: 'pc-a', state: 'scheduled' });
+    // Meanwhile the old copies are renewal's business, not a rotation conflict nor an expiry alert.
+    const applied = applyRenewal(view, plan.schedules, { syncAuto: true, nowMs: NOW });
+    expect(currentAlerts(applied, nodeOf(applied, 'hp'), emptyNodeState('hp'), THRESHOLDS, NOW)).toEqual([]);
+  });
+
+  it('a node holding a token renewal does not know beside a superseded one is left alone (it may be evidence of a rotation conflict)', () => {
+    const account = { ...emptyAccountRenewal(ANTHROPIC), current: { fingerprint: fp('n'), expiresAtMs: NOW + 5 * HOUR, node: 'pc-a' }, superseded: [fp('o')] };
+    const view = fleetView([
+      status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR, fingerprint: fp('n') })] }),
+      status('hp', { profiles: [profile(ANTHROPIC, { agentId: 'main', expires: NOW + 3 * HOUR, fingerprint: fp('o') }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 9 * HOUR, fingerprint: fp('z') })] }),
+    ]);
+    expect(planRenewals(view, memory(account), {}, settings(), NOW).steps).toEqual([]);
+  });
+
   it('a token that failed for good is not tried again; a new login (another token) starts clean', () => {
     const view = fleetView([status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: fp('a') })] })]);
     const failedOnce = { ...emptyAccountRenewal(ANTHROPIC), current: { fingerprint: fp('a'), expiresAtMs: NOW + HOUR, node: 'pc-a' }, terminal: { fingerprint: fp('a'), error: 'invalid_grant', atMs: NOW - MINUTE, node: 'pc-a' } };
@@ -203,13 +232,17 @@ describe('what renewal covers, and the alerts left', () => {
   });
 
   it('renewalCovers: nothing without a schedule, off, failed, or at risk', () => {
-    const schedule = { profileId: ANTHROPIC, provider: 'anthropic', owners: ['pc-a'], renewer: 'pc-a', standIn: false, dueAtMs: NOW + HOUR, state: 'scheduled' as const, current: { fingerprint: fp('a'), expiresAtMs: NOW + 3 * HOUR, node: 'pc-a' }, failures: 0, lastError: null };
-    const options = { syncReaches: true, isCurrent: true, nowMs: NOW };
-    expect(renewalCovers(schedule, NOW + 3 * HOUR, options)).toBe(true);
-    expect(renewalCovers(schedule, NOW + 30 * MINUTE, options)).toBe(false);
-    expect(renewalCovers(undefined, NOW + 3 * HOUR, options)).toBe(false);
-    expect(renewalCovers({ ...schedule, state: 'off' }, NOW + 3 * HOUR, options)).toBe(false);
-    expect(renewalCovers({ ...schedule, failures: FAILURES_BEFORE_ALERT }, NOW + 3 * HOUR, options)).toBe(false);
-    expect(renewalCovers({ ...schedule, dueAtMs: null, state: 'waiting' }, NOW + 3 * HOUR, options)).toBe(false);
+    const schedule = { profileId: ANTHROPIC, provider: 'anthropic', owners: ['pc-a'], renewer: 'pc-a', standIn: false, dueAtMs: NOW + HOUR, state: 'scheduled' as const, current: { fingerprint: fp('a'), expiresAtMs: NOW + 3 * HOUR, node: 'pc-a' }, superseded: [fp('o')], failures: 0, lastError: null };
+    const options = { syncReaches: true, nowMs: NOW };
+    const copy = (expiresAtMs: number, fingerprint = fp('a')) => ({ expiresAtMs, fingerprint });
+    expect(renewalCovers(schedule, copy(NOW + 3 * HOUR), options)).toBe(true);
+    expect(renewalCovers(schedule, copy(NOW + 30 * MINUTE), options)).toBe(false);
+    expect(renewalCovers(undefined, copy(NOW + 3 * HOUR), options)).toBe(false);
+    expect(renewalCovers({ ...schedule, state: 'off' }, copy(NOW + 3 * HOUR), options)).toBe(false);
+    expect(renewalCovers({ ...schedule, failures: FAILURES_BEFORE_ALERT }, copy(NOW + 3 * HOUR), options)).toBe(false);
+    expect(renewalCovers({ ...schedule, dueAtMs: null, state: 'waiting' }, copy(NOW + 3 * HOUR), options)).toBe(false);
+    // A superseded copy, however late it expires, is renewal's to replace; an unknown later one is not covered.
+    expect(renewalCovers(schedule, copy(NOW + 9 * HOUR, fp('o')), options)).toBe(true);
+    expect(renewalCovers(schedule, copy(NOW + 9 * HOUR, fp('u')), options)).toBe(false);
   });
 });
