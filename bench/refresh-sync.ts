@@ -2,6 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { startAgentFarm } from '../test/support/agent-farm.js';
 import { startAutoSyncRig } from '../test/support/auto-sync-rig.js';
 import { HOUR, oauth, storePath } from '../test/support/state-dir.js';
+import { percentile } from './percentile.js';
 
 /*
  * From an owner's store changing on disk (OpenClaw writing a refreshed token, by temp file
@@ -11,11 +12,6 @@ import { HOUR, oauth, storePath } from '../test/support/state-dir.js';
 
 const FOLLOWERS = 20;
 const REFRESHES = 50;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 export async function benchRefreshSync(): Promise<void> {
   const farm = await startAgentFarm({ agents: FOLLOWERS + 1, profilesPerNode: 0, prefix: 's', watch: true, sharedProfiles: { 'anthropic:default': oauth('anthropic', 6 * HOUR) } });
