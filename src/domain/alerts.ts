@@ -7,7 +7,7 @@ import { classifyExpiry } from './token-health.js';
  * Alerts as Alertmanager treats them, decided by pure functions of (previous state, fresh
  * fleet view, clock): one alert per (node, condition[, profile]); warning and critical;
  * a node's alerts go out as one message, edited as they change; a new message only when
- * severity rises or after repeatEvery; a resolved notice when the node clears; silences
+ * severity rises or, while critical, after repeatEvery; a resolved notice when the node clears; silences
  * keep an alert tracked and listed but not posted. Nothing here does I/O.
  */
 
@@ -215,7 +215,10 @@ export function decideNotification(state: NodeAlertState, silences: readonly Sil
   if (shown.length === 0) return { decision: state.messageId ? { kind: 'resolve' } : { kind: 'none' }, shown, severity, digest };
   if (!state.messageId || !state.notifiedSeverity || state.lastNotifiedAt === null) return { decision: { kind: 'post', reason: 'new' }, shown, severity, digest };
   if (severity === 'critical' && state.notifiedSeverity === 'warning') return { decision: { kind: 'post', reason: 'severity_rose' }, shown, severity, digest };
-  if (nowMs - state.lastNotifiedAt >= thresholds.repeatEveryMs) return { decision: { kind: 'post', reason: 'repeat' }, shown, severity, digest };
+  // Only what is critical is said again: a warning (days ahead, with warnBefore at 7 d) said
+  // every repeatEvery would fill the channel with what nobody needs to do yet; it is posted
+  // again when it turns critical.
+  if (severity === 'critical' && nowMs - state.lastNotifiedAt >= thresholds.repeatEveryMs) return { decision: { kind: 'post', reason: 'repeat' }, shown, severity, digest };
   if (digest !== state.notifiedDigest) return { decision: { kind: 'edit' }, shown, severity, digest };
   return { decision: { kind: 'none' }, shown, severity, digest };
 }

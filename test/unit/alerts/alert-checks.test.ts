@@ -177,7 +177,7 @@ describe('AlertChecks', () => {
     expect(edits).toEqual([]);
   });
 
-  it('over hours: an added alert edits the message, repeatEvery repeats it, a rise to critical posts again', async () => {
+  it('over hours: an added alert edits the message, a warning is not repeated, a rise to critical posts again, and critical is repeated after repeatEvery', async () => {
     const { checks, posts, edits, clock } = rig({ startAt: t0 });
     writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 7 * HOUR, {}, t0) });
     await checks.check();
@@ -202,17 +202,22 @@ describe('AlertChecks', () => {
     expect(posts).toHaveLength(1);
     expect(edits).toHaveLength(1);
 
-    // repeatEvery after the post: posted again, as still active.
+    // repeatEvery after the post, still a warning: not said again (it will be when it turns critical).
     clock.now = t0 + 4 * HOUR;
-    expect((await checks.check()).posted).toBe(1);
-    expect(posts).toHaveLength(2);
-    expect(posts[1]).toContain('(still active)');
+    expect((await checks.check()).posted).toBe(0);
 
-    // An hour later (within repeatEvery) anthropic:default comes within criticalBefore: a new post, now critical.
+    // An hour later anthropic:default comes within criticalBefore: a new post, now critical.
     clock.now = t0 + 5 * HOUR + 5 * 60_000;
     expect((await checks.check()).posted).toBe(1);
-    expect(posts).toHaveLength(3);
-    expect(posts[2]).toMatch(/^🔴 .*\(now critical\)/);
+    expect(posts).toHaveLength(2);
+    expect(posts[1]).toMatch(/^🔴 .*\(now critical\)/);
+
+    // Critical and still there repeatEvery later: posted again, as still active.
+    clock.now = t0 + 9 * HOUR;
+    expect((await checks.check()).posted).toBe(0);
+    clock.now = t0 + 9 * HOUR + 5 * 60_000;
+    expect((await checks.check()).posted).toBe(1);
+    expect(posts[2]).toContain('(still active)');
   });
 
   it('concurrent checks share one run: one post', async () => {

@@ -85,8 +85,14 @@ describe('decideNotification', () => {
     expect(decideNotification(withAlerts(state, [expiring]), [], THRESHOLDS, NOW + 10 * MINUTE).decision).toEqual({ kind: 'edit' });
   });
 
-  it('after repeatEvery with the problem still there: post repeat, and the repeat clock restarts', () => {
+  it('a warning is said once: no repeat however long it lasts (it is posted again when it turns critical)', () => {
     const state = posted([expiring]);
+    for (const after of [4 * HOUR, 24 * HOUR, 6 * 24 * HOUR]) expect(decideNotification(state, [], THRESHOLDS, NOW + after).decision).toEqual({ kind: 'none' });
+    expect(decideNotification(withAlerts(state, [expiringCritical]), [], THRESHOLDS, NOW + 5 * 24 * HOUR).decision).toEqual({ kind: 'post', reason: 'severity_rose' });
+  });
+
+  it('after repeatEvery with a critical problem still there: post repeat, and the repeat clock restarts', () => {
+    const state = posted([expiringCritical]);
     expect(decideNotification(state, [], THRESHOLDS, NOW + 4 * HOUR - 1).decision).toEqual({ kind: 'none' });
     const repeat = carryOut(state, [], NOW + 4 * HOUR, 'm2');
     expect(repeat.decision).toEqual({ kind: 'post', reason: 'repeat' });
@@ -95,8 +101,8 @@ describe('decideNotification', () => {
   });
 
   it('an edit does not restart the repeat clock', () => {
-    const state = posted([expiring]);
-    const edited = carryOut(withAlerts(state, [expiring, codexExpiring]), [], NOW + 3 * HOUR);
+    const state = posted([expiringCritical]);
+    const edited = carryOut(withAlerts(state, [expiringCritical, codexExpiring]), [], NOW + 3 * HOUR);
     expect(edited.decision.kind).toBe('edit');
     expect(decideNotification(edited.state, [], THRESHOLDS, NOW + 4 * HOUR).decision).toEqual({ kind: 'post', reason: 'repeat' });
   });
