@@ -6,7 +6,8 @@ import { HEALTH_COLOURS, withAlpha } from './health-colours.js';
  * profile from a little before now to its expiry (or the window's end; an invalid or
  * missing copy is a stub at now), grouped by account
  * so that copies of one token line up, worst groups first; the "now" line; the alert
- * thresholds as bands; markers for each node's last sync, refresh and restart. A renderer
+ * thresholds as bands; markers for each node's last sync, refresh and restart, and for each
+ * account's next renewal (on the node that will do it). A renderer
  * draws exactly this; everything that decides what is shown is here, and tested here.
  */
 
@@ -63,6 +64,15 @@ export interface TimelineMarker {
   beforeWindow: boolean;
 }
 
+/** An account's next renewal inside the window: drawn on the renewer's bar, at its time. */
+export interface TimelineRenewal {
+  profileId: string;
+  /** The owner, or the stand-in renewing while the owner is down. */
+  node: string;
+  standIn: boolean;
+  atMs: number;
+}
+
 /** How far back the markers reach (beyond that, the latest operation is not news). */
 export const MARKER_LOOK_BACK_MS = 7 * 24 * 3_600_000;
 
@@ -78,6 +88,8 @@ export interface Timeline {
    * still worth knowing when a token looks wrong now.
    */
   markers: TimelineMarker[];
+  /** The next renewal of each drawn account that renewal looks after, soonest first. */
+  renewals: TimelineRenewal[];
   /** Healthy groups left out to keep the picture readable. */
   folded: { groups: number; bars: number };
 }
@@ -145,6 +157,7 @@ export function buildTimeline(input: TimelineInput): Timeline {
     fromMs,
     toMs,
     nowMs,
+    renewals: nextRenewals(view, new Set(groups.map((group) => group.profileId)), nowMs, toMs),
     bands: [
       { kind: 'critical', fromMs: nowMs, toMs: Math.min(toMs, nowMs + thresholds.criticalBeforeMs), colour: BAND_COLOURS.critical },
       { kind: 'warning', fromMs: Math.min(toMs, nowMs + thresholds.criticalBeforeMs), toMs: Math.min(toMs, nowMs + thresholds.warnBeforeMs), colour: BAND_COLOURS.warning },
@@ -153,6 +166,22 @@ export function buildTimeline(input: TimelineInput): Timeline {
     markers: [...latest.values()].sort((a, b) => a.atMs - b.atMs),
     folded,
   };
+}
+
+/**
+ * Each drawn account's next renewal within the window, as renewal's schedule laid over the
+ * view says (`cell.renewal`): only one that will happen (scheduled, retrying, or a stand-in
+ * waiting to take over), on the node that will do it.
+ */
+function nextRenewals(view: FleetView, drawn: ReadonlySet<string>, nowMs: number, toMs: number): TimelineRenewal[] {
+  const renewals = new Map<string, TimelineRenewal>();
+  for (const cell of view.nodes.flatMap((node) => (node.reachable ? node.profiles : []))) {
+    const renewal = cell.renewal;
+    if (!renewal || renewal.atMs === null || renewal.node === null || renewals.has(cell.profileId) || !drawn.has(cell.profileId)) continue;
+    if (renewal.state === 'off' || renewal.state === 'failed' || renewal.atMs > toMs) continue;
+    renewals.set(cell.profileId, { profileId: cell.profileId, node: renewal.node, standIn: renewal.standIn, atMs: Math.max(renewal.atMs, nowMs) });
+  }
+  return [...renewals.values()].sort((a, b) => a.atMs - b.atMs || a.profileId.localeCompare(b.profileId));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { foldedAccountsText, type Timeline } from '../domain/expiry-timeline.js';
 import type { CellHealth, FleetView } from '../domain/fleet-view.js';
 import { HEALTH_ICONS, HEALTH_ORDER } from '../domain/health-colours.js';
+import { shortDuration } from './time-axis.js';
 
 /** Nodes the picture could not draw (no answer): named, so that their absence is not read as health. */
 export function unreachableNote(view: FleetView): string | null {
@@ -22,5 +23,7 @@ export function timelineCaption(timeline: Timeline, view: FleetView, scope: stri
   const down = unreachableNote(view);
   if (down) parts.push(`${HEALTH_ICONS.unreachable} ${down}`);
   if (timeline.folded.groups > 0) parts.push(foldedAccountsText(timeline.folded.groups));
+  const [next, ...later] = timeline.renewals;
+  if (next) parts.push(`🔁 next renewal: ${next.profileId} on ${next.node}${next.standIn ? ' (stand-in)' : ''} in ${shortDuration(next.atMs - timeline.nowMs)}${later.length > 0 ? ` (+${later.length} more)` : ''}`);
   return parts.join(' · ');
 }

@@ -27,6 +27,8 @@ export interface TimelineText {
 const STUB_WIDTH = 14;
 
 const MARKER_KINDS: TimelineEventKind[] = ['sync', 'refresh', 'restart'];
+/** The past operations' markers, and the one mark of the future: an account's next renewal. */
+type MarkerKind = TimelineEventKind | 'renewal';
 
 /** A zrender element as plain data: the same shape serves the graphic component and custom series. */
 type Graphic = { type: string } & Record<string, unknown>;
@@ -52,11 +54,12 @@ function rect(x: number, y: number, width: number, height: number, fill: string,
   return { type: 'rect', silent: true, z, shape: { x, y, width, height }, style: { fill } };
 }
 
-/** The shapes of the three markers, centred on (x, y): told apart by shape as well as colour. */
-function markerShape(kind: TimelineEventKind, x: number, y: number, size: number): Graphic {
+/** The shapes of the markers, centred on (x, y): told apart by shape as well as colour. */
+function markerShape(kind: MarkerKind, x: number, y: number, size: number): Graphic {
   const half = size / 2;
   const style = { fill: PALETTE.marker[kind], stroke: PALETTE.markerOutline, lineWidth: 1 };
   if (kind === 'refresh') return { type: 'circle', shape: { cx: x, cy: y, r: half }, style };
+  if (kind === 'renewal') return { type: 'rect', shape: { x: x - half, y: y - half, width: size, height: size }, style };
   const points =
     kind === 'sync'
       ? [
@@ -153,6 +156,8 @@ function legend(timeline: Timeline, layout: TimelineLayout, words: TimelineText)
   const square = (colour: string) => (x: number, y: number) => rect(x - 5, y - 5, 10, 10, colour);
   const health = HEALTH_ORDER.map((health) => ({ key: square(HEALTH_COLOURS[health]), label: health }));
   const markers = MARKER_KINDS.map((kind) => ({ key: (x: number, y: number) => markerShape(kind, x, y, size.markerSize - 2), label: `last ${kind}` }));
+  // Named only where drawn: a fleet without renewal keeps the legend it had.
+  if (timeline.renewals.length > 0) markers.push({ key: (x: number, y: number) => markerShape('renewal', x, y, size.markerSize - 2), label: 'next renewal' });
   const within = (ms: number | undefined) => (ms === undefined ? '' : ` (< ${shortDuration(ms)})`);
   const bands = timeline.bands.map((band) => ({
     // The band's own faint fill, edged in its hue: not to be mistaken for a bar's colour.
@@ -241,6 +246,18 @@ export function timelineOption(timeline: Timeline, layout: TimelineLayout, words
     return element(markerShape(marker.kind, x, layout.rowCentre(index), size.markerSize));
   };
 
+  // Each account's next renewal on the renewer's row (its first drawn row when that one is cut).
+  const renewalItems = timeline.renewals.flatMap((renewal) => {
+    const rowOf = (match: (row: (typeof barRows)[number]['row']) => boolean) => barRows.find(({ row }) => match(row))?.index;
+    const index = rowOf((row) => row.bar.profileId === renewal.profileId && row.bar.node === renewal.node) ?? rowOf((row) => row.bar.profileId === renewal.profileId);
+    return index === undefined ? [] : [{ renewal, index }];
+  });
+  const renewals: CustomSeriesRenderItem = (params, api) => {
+    const { renewal, index } = renewalItems[params.dataIndex]!;
+    const [x] = api.coord([renewal.atMs, index]) as [number, number];
+    return element(markerShape('renewal', x, layout.rowCentre(index), size.markerSize));
+  };
+
   const nowLine: CustomSeriesRenderItem = (_params, api) => {
     const [x] = api.coord([timeline.nowMs, 0]) as [number, number];
     return { type: 'rect', shape: { x: x - 1, y: plot.top - 2, width: 2, height: plot.height + 4 }, style: { fill: PALETTE.now } };
@@ -283,6 +300,7 @@ export function timelineOption(timeline: Timeline, layout: TimelineLayout, words
       series('bands', bands, timeline.bands.map((band) => [band.fromMs, band.toMs]), 1),
       series('bars', bars, barRows.map(({ row, index }) => [row.bar.fromMs, row.bar.toMs, index]), 3),
       series('markers', markers, markerItems.map(({ marker, index }) => [marker.atMs, index]), 5),
+      series('renewals', renewals, renewalItems.map(({ renewal, index }) => [renewal.atMs, index]), 5),
       series('now', nowLine, [[timeline.nowMs, 0]], 6),
     ],
     graphic: { elements: [...header(timeline, layout, words), ...rowLabels(layout, timeline.nowMs), ...legend(timeline, layout, words), ...empty] } as GraphicComponentOption,

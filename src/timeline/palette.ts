@@ -13,6 +13,7 @@ export const PALETTE = {
   now: '#ffffff',
   /** Text drawn over a bar (a bar that runs off the right edge). */
   onBar: '#1e1f22',
-  marker: { sync: '#3498db', refresh: '#1abc9c', restart: '#e67e22' },
+  /** Renewal's pink is no health's hue: it sits on a bar of any colour. */
+  marker: { sync: '#3498db', refresh: '#1abc9c', restart: '#e67e22', renewal: '#ff6fb5' },
   markerOutline: '#1e1f22',
 } as const;

@@ -101,6 +101,28 @@ describe('the expiry timeline', () => {
     ]);
   });
 
+  test("next renewals: one per drawn account, on the node that renews it, soonest first; none that will not happen or lies past the window", () => {
+    const renewal = (atMs: number | null, renewer: string | null, state: 'scheduled' | 'retrying' | 'failed' | 'waiting' | 'off', standIn = false) => ({
+      renewal: { atMs, node: renewer, standIn, state, covers: true, current: true, currentExpiresAtMs: null, renewers: ['pc-a', 't440'], superseded: [], lastError: null },
+    });
+    const fleet = view([
+      node('pc-a', [
+        cell('anthropic:default', 'ok', 7 * HOUR, { isOwner: true, ...renewal(NOW + 4 * HOUR, 'pc-a', 'scheduled') }),
+        cell('openai-codex:ops', 'ok', 9 * 24 * HOUR, { isOwner: true, ...renewal(NOW + 6 * 24 * HOUR, 'pc-a', 'scheduled') }),
+        cell('google:ops', 'ok', 20 * HOUR, { isOwner: true, ...renewal(null, 'pc-a', 'failed') }),
+        cell('zeta:ops', 'ok', 20 * HOUR, { isOwner: true, ...renewal(NOW + HOUR, null, 'off') }),
+      ]),
+      node('t440', [cell('anthropic:default', 'ok', 7 * HOUR, renewal(NOW + 4 * HOUR, 'pc-a', 'scheduled')), cell('beta:ops', 'ok', 5 * HOUR, renewal(NOW - 60_000, 't440', 'retrying', true))]),
+    ]);
+    expect(buildTimeline({ view: fleet, events: [], nowMs: NOW, hours: 48, thresholds }).renewals).toEqual([
+      // Due a minute ago and not done yet: drawn at now.
+      { profileId: 'beta:ops', node: 't440', standIn: true, atMs: NOW },
+      { profileId: 'anthropic:default', node: 'pc-a', standIn: false, atMs: NOW + 4 * HOUR },
+    ]);
+    // A view without renewal's schedule (renew.auto off, or a CLI without state): none.
+    expect(buildTimeline({ view: incident, events: [], nowMs: NOW, hours: 48, thresholds }).renewals).toEqual([]);
+  });
+
   test('100 nodes: healthy accounts fold into a count past maxRows; an unhealthy one never does', () => {
     const nodes = Array.from({ length: 100 }, (_, index) =>
       node(`n-${index}`, [cell('anthropic:default', index === 7 ? 'expired' : 'ok', index === 7 ? -HOUR : 30 * HOUR), ...Array.from({ length: 4 }, (_, p) => cell(`provider${p}:ops`, 'ok', 40 * HOUR))]),

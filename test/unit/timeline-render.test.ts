@@ -12,6 +12,7 @@ import { PALETTE } from '../../src/timeline/palette.js';
 import { longhandFonts } from '../../src/timeline/rasterise.js';
 import { renderSvg, ssrChart, type ChartFactory } from '../../src/timeline/render-svg.js';
 import { renderTimeline } from '../../src/timeline/render-timeline.js';
+import { timelineCaption } from '../../src/timeline/caption.js';
 import { utcTicks } from '../../src/timeline/time-axis.js';
 import { bigFleet, cell, goldenCases, HOUR, incident, node, NOW, THRESHOLDS, timelineOf, view } from '../support/timeline-fixtures.js';
 
@@ -95,6 +96,20 @@ describe('the rendered timeline', () => {
     expectColour(pixel(png, layout.x(NOW + 1 * HOUR), y), over([231, 76, 60, 0.18]), 3);
     expectColour(pixel(png, layout.x(NOW + 12 * HOUR) + 3, y), over([241, 196, 15, 0.12]), 3);
     expectColour(pixel(png, layout.x(NOW + 30 * HOUR) + 3, y), hex(PALETTE.background), 2);
+  });
+
+  test("an account's next renewal is a pink square on the renewer's bar at its time, named in the legend and the caption", async () => {
+    const renewal = { atMs: NOW + 4 * HOUR, node: 'pc-a', standIn: false, state: 'scheduled' as const, covers: true, current: true, currentExpiresAtMs: NOW + 7 * HOUR, renewers: ['pc-a'], superseded: [], lastError: null };
+    const fleet = view([node('pc-a', [cell('anthropic:default', 'ok', 7 * HOUR, { isOwner: true, renewal })]), node('t440', [cell('anthropic:default', 'ok', 7 * HOUR, { renewal })])]);
+    const timeline = timelineOf(fleet, 'full');
+    const { png, layout, svg } = await draw(timeline, 'full');
+    expectColour(pixel(png, layout.x(NOW + 4 * HOUR), layout.rowCentre(rowOf(layout, 'pc-a', 'anthropic:default'))), hex(PALETTE.marker.renewal));
+    // Not on the follower's bar: it receives the token, it does not renew.
+    expectColour(pixel(png, layout.x(NOW + 4 * HOUR), layout.rowCentre(rowOf(layout, 't440', 'anthropic:default'))), hex(HEALTH_COLOURS.ok));
+    expect(svg).toContain('>next renewal</text>');
+    expect(timelineCaption(timeline, fleet, 'all nodes')).toContain('🔁 next renewal: anthropic:default on pc-a in 4 h');
+    // Without renewal, the legend is as it was.
+    expect((await draw(timelineOf(incident, 'full'), 'full')).svg).not.toContain('next renewal');
   });
 
   test('the owner is starred and bold; the axis says UTC and its ticks fall on whole UTC hours', async () => {
