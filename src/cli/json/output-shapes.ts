@@ -46,6 +46,21 @@ export const profileCellJson = z.object({
   agentsDisagree: z.boolean(),
   reason: z.string().optional(),
   refreshError: z.string().optional(),
+  /** Renewal's plan for the account as it bears on this copy; absent for what nothing renews (keys, tokens, no owner). */
+  renewal: z
+    .object({
+      state: z.enum(['scheduled', 'retrying', 'failed', 'waiting', 'off']),
+      /** When it renews next; null when nothing will. */
+      at: iso.nullable(),
+      /** Who renews it: the owner, or a stand-in while the owner is down. */
+      node: z.string().nullable(),
+      standIn: z.boolean(),
+      /** Renewal replaces this copy before it expires: nobody needs to act. */
+      covers: z.boolean(),
+      reason: z.string().optional(),
+      lastError: z.string().optional(),
+    })
+    .optional(),
 });
 
 export const nodeStatusJson = z.object({

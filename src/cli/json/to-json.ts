@@ -1,4 +1,4 @@
-import type { FleetView } from '../../domain/fleet-view.js';
+import type { CellRenewal, FleetView } from '../../domain/fleet-view.js';
 import type { RestartPlan } from '../../domain/restart-plan.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import type { RestartExecution } from '../../fleet/operations/restart-node.js';
@@ -14,6 +14,19 @@ import type { nodeErrorJson, RefreshJson, RestartPlanJson, restartResultJson, St
 
 export function nodeErrorToJson(error: { kind: string; message: string; code?: string }): z.infer<typeof nodeErrorJson> {
   return { kind: error.kind, message: scrub(error.message), ...(error.code ? { code: error.code } : {}) };
+}
+
+function renewalToJson(renewal: CellRenewal): NonNullable<StatusJson['nodes'][number]['profiles'][number]['renewal']> {
+  return {
+    state: renewal.state,
+    at: renewal.atMs === null ? null : new Date(renewal.atMs).toISOString(),
+    node: renewal.node,
+    standIn: renewal.standIn,
+    covers: renewal.covers,
+    // Discord's relative timestamps in the shared wording, as the contract's ISO times.
+    ...(renewal.reason ? { reason: scrub(renewal.reason).replace(/<t:(\d+):[a-zA-Z]>/g, (_, seconds: string) => new Date(Number(seconds) * 1000).toISOString()) } : {}),
+    ...(renewal.lastError ? { lastError: scrub(renewal.lastError) } : {}),
+  };
 }
 
 export function statusToJson(view: FleetView, failures: string[]): Omit<StatusJson, 'ok' | 'command'> {
@@ -44,6 +57,7 @@ export function statusToJson(view: FleetView, failures: string[]): Omit<StatusJs
         agentsDisagree: cell.agentsDisagree,
         ...(cell.reason ? { reason: scrub(cell.reason) } : {}),
         ...(cell.refreshError ? { refreshError: scrub(cell.refreshError) } : {}),
+        ...(cell.renewal ? { renewal: renewalToJson(cell.renewal) } : {}),
       })),
     })),
   };

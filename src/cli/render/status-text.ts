@@ -38,7 +38,7 @@ function renewalText(cell: ProfileCell, nowMs: number): string | null {
     case 'failed':
       return `RENEWAL FAILED FOR GOOD${who}: log in again`;
     case 'waiting':
-      return `renewal waits${renewal.reason ? `: ${scrub(renewal.reason).replace(/<t:(\d+):R>/g, (_, seconds: string) => `at ${utcMinute(Number(seconds) * 1000)}`)}` : ''}`;
+      return `renewal waits${renewal.reason ? `: ${scrub(renewal.reason).replace(/<t:(\d+):R>/g, (_, seconds: string) => utcMinute(Number(seconds) * 1000))}` : ''}`;
     case 'off':
       return null;
   }

@@ -6,6 +6,10 @@ import { plainMessage } from '../../../src/cli/render/plain-message.js';
 import { refusalText } from '../../../src/cli/render/refusal-text.js';
 import { expiry, when } from '../../../src/cli/render/when.js';
 import { OperationRefusedError } from '../../../src/fleet/operation-refused.js';
+import { statusJson } from '../../../src/cli/json/output-shapes.js';
+import { statusToJson } from '../../../src/cli/json/to-json.js';
+import { renderStatusText } from '../../../src/cli/render/status-text.js';
+import type { CellRenewal, FleetView, ProfileCell } from '../../../src/domain/fleet-view.js';
 
 const T0 = Date.parse('2026-02-14T09:00:00.000Z');
 const HOUR = 3_600_000;
@@ -87,5 +91,44 @@ describe('the CLI environment', () => {
     expect(env).toMatchObject({ TOKENOPS_STATE: 'sqlite://./data/tokenops.sqlite', CONFIRM_TIMEOUT: 60_000, TOKENOPS_NODE_TIMEOUT: 3_000, TOKENOPS_FANOUT: 16 });
     expect(env.TOKENOPS_FLEET).toMatch(/\/fleet\.json$/);
     expect(Object.keys(cliEnvSchema.shape)).not.toContain('DISCORD_TOKEN');
+  });
+});
+
+describe('status with renewal: when each account renews and who renews it, in text and --json', () => {
+  const renewal = (fields: Partial<CellRenewal>): CellRenewal => ({ atMs: T0 + 4 * HOUR, node: 'pc-a', standIn: false, state: 'scheduled', covers: true, current: true, currentExpiresAtMs: T0 + 7 * HOUR, renewers: ['pc-a', 't440'], superseded: [], lastError: null, ...fields });
+  const cellWith = (profileId: string, extra: Partial<ProfileCell>): ProfileCell => ({ profileId, type: 'oauth', health: 'ok', expiresAt: new Date(T0 + 7 * HOUR).toISOString(), agents: ['main'], fingerprint: null, tokenTag: null, owner: 'pc-a', isOwner: true, divergesFromOwner: false, agentsDisagree: false, copies: [], ...extra });
+  const seconds = Math.floor((T0 + 10 * 60_000) / 1000);
+  const view: FleetView = {
+    checkedAt: new Date(T0).toISOString(),
+    worst: 'ok',
+    counts: { ok: 3, missing: 0, expiring: 0, expired: 0, invalid: 0, unreachable: 0 },
+    nodes: [
+      {
+        name: 't440',
+        reachable: true,
+        unreadableStores: [],
+        worst: 'ok',
+        profiles: [
+          cellWith('anthropic:default', { renewal: renewal({ node: 't440', standIn: true }) }),
+          cellWith('openai-codex:ops', { renewal: renewal({ atMs: null, node: 't440', state: 'failed', covers: false, lastError: 'invalid_grant' }) }),
+          cellWith('google:ops', { renewal: renewal({ atMs: T0 + 10 * 60_000, node: 't440', state: 'waiting', reason: `pc-a is unreachable; t440 renews instead from <t:${seconds}:R> (renew.ownerDownFor)` }) }),
+        ],
+      },
+    ],
+  };
+
+  it('text: renews at, on whom; failed for good; waits, with its time made plain', () => {
+    const text = renderStatusText(view, T0);
+    expect(text).toContain('renews at 2026-02-14 13:00Z on t440 (stand-in)');
+    expect(text).toContain('RENEWAL FAILED FOR GOOD on t440: log in again');
+    expect(text).toContain('renewal waits: pc-a is unreachable; t440 renews instead from 2026-02-14 09:10Z');
+  });
+
+  it('--json: the documented shape, ISO times, no Discord markup', () => {
+    const json = statusJson.parse({ ok: true, command: 'status', ...statusToJson(view, []) });
+    const [anthropic, codex, google] = json.nodes[0]!.profiles;
+    expect(anthropic?.renewal).toEqual({ state: 'scheduled', at: '2026-02-14T13:00:00.000Z', node: 't440', standIn: true, covers: true });
+    expect(codex?.renewal).toEqual({ state: 'failed', at: null, node: 't440', standIn: false, covers: false, lastError: 'invalid_grant' });
+    expect(google?.renewal?.reason).toBe('pc-a is unreachable; t440 renews instead from 2026-02-14T09:10:00.000Z (renew.ownerDownFor)');
   });
 });
