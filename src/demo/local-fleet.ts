@@ -26,7 +26,7 @@ export interface LocalFleet {
  */
 export async function startLocalFleet(
   states: Record<string, string>,
-  options: { gatewayReadyDelayMs?: number; readyDeadline?: string; newKey?: () => string } = {},
+  options: { gatewayReadyDelayMs?: number; readyDeadline?: string; newKey?: () => string; /** More of every agent's environment (a test's token endpoint). */ agentEnv?: Record<string, string> } = {},
 ): Promise<LocalFleet> {
   const nodes: Record<string, LocalNode> = {};
   for (const [name, stateDir] of Object.entries(states)) {
@@ -40,6 +40,7 @@ export async function startLocalFleet(
       TOKENOPS_RESTART_CMD: gateway.restartCmd,
       TOKENOPS_CONFIG_SET_CMD: gateway.configSetCmd,
       TOKENOPS_READY_DEADLINE: options.readyDeadline ?? '5s',
+      ...options.agentEnv,
     });
     nodes[name] = { name, agent, gateway, key, keyEnv: `TOKENOPS_KEY_${name.toUpperCase().replace(/-/g, '_')}` };
   }

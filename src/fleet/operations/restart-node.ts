@@ -87,18 +87,23 @@ function fail(node: string, message: string, started: number): RestartExecution 
  * Carries out a confirmed plan: the fixes (refresh on owners, syncs into the node), a check
  * that the tokens now stay valid (unless forced), the capacity change, then the restart
  * through the agent, which waits for readiness and re-reads token health. The caller holds
- * the node's lock; progress is reported step by step.
+ * the node's lock, and `held` names every node its operation holds (a rolling restart holds
+ * them all): an owner among them is refreshed under that lock, never waited for, since the
+ * one waiting would be the operation itself. Progress is reported step by step.
  */
-export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan: RestartPlan, by: string, progress: (step: string) => Promise<void>): Promise<RestartExecution> {
+export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan: RestartPlan, by: string, progress: (step: string) => Promise<void>, held: ReadonlySet<string> = new Set([plan.node])): Promise<RestartExecution> {
   const node = plan.node;
   const started = Date.now();
   const { refreshes, syncs } = groupFixes(plan.checks);
   try {
     for (const [owner, profiles] of refreshes) {
       await progress(`refreshing ${profiles.join(', ')} on ${owner}…`);
-      const release = owner === node ? () => undefined : await locks.acquire(owner, 'refresh for a restart', by, 30_000);
+      const release = owner === node || held.has(owner) ? () => undefined : await locks.acquire(owner, 'refresh for a restart', by, 30_000);
       try {
-        const response = await fleet.call(owner, 'POST', '/v1/refresh', refreshResponseSchema, { profiles }, 90_000);
+        // Only if it would still not outlast the restart: in a rolling restart every node's plan
+        // asks the owner for the same refresh, and the first one did it for all.
+        const onlyIf = { expiresBefore: new Date(Date.now() + plan.marginMs).toISOString() };
+        const response = await fleet.call(owner, 'POST', '/v1/refresh', refreshResponseSchema, { profiles, onlyIf }, 90_000);
         const bad = response.results.filter((result) => result.outcome !== 'refreshed' && result.outcome !== 'already_refreshed');
         if (bad.length > 0) return fail(node, `refresh on ${owner} failed (${bad.map((result) => `${result.profileId}: ${result.error ?? result.outcome}`).join('; ')}); ${node} was not restarted`, started);
       } finally {
@@ -155,10 +160,11 @@ export async function rollingRestart(
   progress: (node: string, index: number, step: string) => Promise<void>,
   journalled?: Journalled & { target: string },
 ): Promise<{ results: RestartExecution[]; untouched: string[] }> {
+  const held = new Set(plans.map((plan) => plan.node));
   const run = async () => {
     const results: RestartExecution[] = [];
     for (const [index, plan] of plans.entries()) {
-      const execution = await executeRestart(fleet, locks, plan, by, (step) => progress(plan.node, index, step));
+      const execution = await executeRestart(fleet, locks, plan, by, (step) => progress(plan.node, index, step), held);
       results.push(execution);
       if (execution.outcome !== 'ready') break;
     }

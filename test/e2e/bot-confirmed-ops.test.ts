@@ -1,0 +1,84 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startLocalFleet, type LocalFleet } from '../../src/demo/local-fleet.js';
+import { DEFAULT_OPS_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
+import { AuditLog, type AuditRecord } from '../../src/state/audit-log.js';
+import { openStateStore } from '../../src/state/state-store.js';
+import { startBot, type RunningBot } from '../support/bot-process.js';
+import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
+import { capturedOutput, killAllSpawned } from '../support/processes.js';
+import { findSecrets } from '../support/secret-scan.js';
+import { buildStateDir, newNodeKeyHex, oauth, readStore } from '../support/state-dir.js';
+
+/*
+ * Confirmed operations where the review found them breaking (issue 15), on the local Discord
+ * with real agents, stand-in gateways restarted for real, and a token endpoint that enforces
+ * rotation. The incident's own situation first: every node holds a copy of one account that
+ * expires in 10 minutes, pc-a owns it, and one `/restart all` with one ✅ must recover them all.
+ */
+
+const NODES = ['pc-a', 't440', 'hp'] as const;
+let oauthServer: RotatingOAuthServer;
+let local: LocalFleet;
+let discord: DiscordStandin;
+let bot: RunningBot;
+const states: Record<string, string> = {};
+
+beforeAll(async () => {
+  oauthServer = await startOAuthServer();
+  const token = oauth('anthropic', 10 * 60_000);
+  oauthServer.issue(token.refresh);
+  for (const name of NODES) states[name] = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': structuredClone(token) } } } });
+  const providers = path.join(states['pc-a']!, 'providers.json');
+  writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: oauthServer.tokenUrl, clientId: 'tokenops-test' } }));
+  local = await startLocalFleet(states, { newKey: newNodeKeyHex, gatewayReadyDelayMs: 50, agentEnv: { TOKENOPS_OAUTH_PROVIDERS: providers } });
+  discord = await DiscordStandin.start();
+  // Renewal and automatic sync off: the restart's own fixes are what is under test.
+  bot = await startBot(discord, { nodes: local.fleetNodes, owners: { 'anthropic:*': 'pc-a' }, renew: { auto: false }, sync: { auto: false } }, { ...local.keys, CONFIRM_TIMEOUT: '20s' });
+  await discord.waitForReady();
+}, 60_000);
+
+afterAll(async () => {
+  if (process.env.SHOW_TRANSCRIPT) console.log(discord.transcript(undefined, { includeEphemeral: true }));
+  await bot?.stop();
+  await local?.stop();
+  await discord?.close();
+  await oauthServer?.stop();
+  killAllSpawned();
+  expect(findSecrets([...(discord?.requestBodies ?? []), ...capturedOutput])).toEqual([]);
+});
+
+async function auditRecords(): Promise<AuditRecord[]> {
+  const state = openStateStore(bot.stateUrl);
+  try {
+    return await new AuditLog(state.namespace<AuditRecord>('audit')).latest(200);
+  } finally {
+    await state.close();
+  }
+}
+
+describe('/restart all in the incident', () => {
+  test('a shared account about to expire everywhere: one ✅ refreshes it once on the owner, syncs it, restarts every node ready', async () => {
+    const pids = Object.fromEntries(NODES.map((name) => [name, local.nodes[name]!.gateway.pid()]));
+    const handle = discord.slash('restart', { options: { node: 'all' }, member: DEFAULT_OPS_MEMBER.id });
+    const offered = await handle.waitForReply((s) => /React ✅|No-go|❗/.test(s.content), 20_000);
+    expect(offered.content).toMatch(/React ✅/);
+    expect(offered.embeds.map((embed) => embed.title)).toEqual(['Restart pc-a · plan', 'Restart t440 · plan', 'Restart hp · plan']);
+    await discord.waitFor(() => (Object.keys(discord.reactionsOn(offered.original!.id)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
+    const confirmedAt = Date.now();
+    discord.react(offered.original!.id, '✅', DEFAULT_OPS_MEMBER.id);
+    const done = await handle.waitForReply((s) => /^(✅ (?!Confirmed).*ready\. Confirmed|❌)/.test(s.content), 90_000);
+    const tookMs = Date.now() - confirmedAt;
+    console.log(`/restart all, the shared account 10 min from expiry on 3 nodes: ✅ → every node restarted and ready in ${tookMs} ms; ${oauthServer.grants} refresh(es) at the provider`);
+    expect(done.content).toBe('✅ pc-a ready, t440 ready, hp ready. Confirmed by ops-alice.');
+    for (const name of NODES) expect(local.nodes[name]!.gateway.pid(), `${name} restarted`).not.toBe(pids[name]);
+    expect(oauthServer.grants).toBe(1);
+    expect(oauthServer.reuses).toBe(0);
+    const owners = readStore(states['pc-a']!, 'main').profiles['anthropic:default']!;
+    for (const name of NODES) expect(readStore(states[name]!, 'main').profiles['anthropic:default']?.access, name).toBe(owners.access);
+    expect(owners.expires).toBeGreaterThan(Date.now() + 30 * 60_000);
+    const actions = (await auditRecords()).map((record) => `${record.action} ${record.target} ${record.outcome}`);
+    expect(actions.filter((line) => line.startsWith('restart ') && line.endsWith(' ok'))).toHaveLength(3);
+  }, 120_000);
+});
