@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   const coordination = openCoordination(env.TOKENOPS_STATE, { leaseMs: env.TOKENOPS_LEADER_LEASE, logger });
   const client = createDiscordClient(env);
   const post = opsChannelPoster(client, env.OPS_CHANNEL_ID, logger);
-  const locks = new NodeLocks();
+  // Shared with the other replicas and the CLI through the state: a node planned for here is busy everywhere.
+  const locks = new NodeLocks(state.nodeLocks(), { owner: coordination.leadership.owner, onLost: (node, reason) => logger.warn({ node, reason }, 'a node lock held here could not be renewed') });
   const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
   const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
   const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));

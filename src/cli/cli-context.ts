@@ -27,13 +27,12 @@ export interface CliIO {
  */
 export class CliContext {
   readonly actor: AuditActor;
-  /** One mutation per node within this run; the agents refuse a second one across processes. */
-  readonly locks = new NodeLocks();
   private settings: CliEnv | undefined;
   private client: FleetClient | undefined;
   private state: StateStore | undefined;
   private log: AuditLog | undefined;
   private journal: OperationJournal | undefined;
+  private locks: NodeLocks | undefined;
 
   constructor(
     readonly io: CliIO,
@@ -112,6 +111,8 @@ export class CliContext {
       this.journal = new OperationJournal(this.state.namespace<unknown>('journal'), { heartbeatMs: this.env.TOKENOPS_HEARTBEAT });
       await this.journal.start();
     }
+    // The bot's node locks, through the same state: a node with a plan waiting for its ✅ is busy here too.
+    this.locks ??= new NodeLocks(this.state ? this.state.nodeLocks() : undefined, { owner: this.journal?.owner ?? `cli:${this.actor.name}` });
     return { fleetClient: this.fleetClient(), locks: this.locks, audit, ...(this.journal ? { journal: this.journal } : {}) };
   }
 

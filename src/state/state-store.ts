@@ -1,7 +1,10 @@
 import { isRedisUrl, redisTarget } from './redis-url.js';
 import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
+import type { NodeLockStore } from './node-lock-store.js';
+import { RedisNodeLockStore } from './redis-node-lock-store.js';
 import { SqliteKeyvStore } from './sqlite-keyv-store.js';
+import { SqliteNodeLockStore } from './sqlite-node-lock-store.js';
 
 /**
  * The bot's state (audit log, alert state, pending confirmations, last-known status), one
@@ -9,6 +12,8 @@ import { SqliteKeyvStore } from './sqlite-keyv-store.js';
  */
 export interface StateStore {
   namespace<T = unknown>(name: string): Keyv<T>;
+  /** The node locks every process sharing this state takes (bot replicas, the CLI); one store per state, opened on first use. */
+  nodeLocks(): NodeLockStore;
   /** Where the state lives, for logs (a Redis password is left out). */
   readonly location: string;
   close(): Promise<void>;
@@ -18,18 +23,25 @@ export function openStateStore(url: string): StateStore {
   const opened: Keyv[] = [];
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length);
+    let locks: NodeLockStore | undefined;
     return {
+      nodeLocks: () => (locks ??= new SqliteNodeLockStore(file)),
       location: `sqlite:${file}`,
       namespace<T>(name: string) {
         const keyv = new Keyv<T>({ store: new SqliteKeyvStore(file), namespace: name });
         opened.push(keyv as Keyv);
         return keyv;
       },
-      close: () => closeAll(opened),
+      close: async () => {
+        await closeAll(opened);
+        await locks?.close();
+      },
     };
   }
   if (isRedisUrl(url)) {
+    let locks: NodeLockStore | undefined;
     return {
+      nodeLocks: () => (locks ??= new RedisNodeLockStore(url)),
       location: redisTarget(url).display,
       namespace<T>(name: string) {
         // KeyvRedis prefixes keys with the namespace itself.
@@ -37,7 +49,10 @@ export function openStateStore(url: string): StateStore {
         opened.push(keyv as Keyv);
         return keyv;
       },
-      close: () => closeAll(opened),
+      close: async () => {
+        await closeAll(opened);
+        await locks?.close();
+      },
     };
   }
   throw new Error(`TOKENOPS_STATE: expected sqlite://<path> or redis://host:port`);

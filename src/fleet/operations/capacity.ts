@@ -2,6 +2,7 @@ import { capacityResponseSchema, type CapacityResponse } from '../../protocol/ag
 import type { AuditActor } from '../../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { FleetClient } from '../fleet-client.js';
+import type { Release } from '../node-locks.js';
 import type { OperationContext } from './operation-context.js';
 
 /** A node's agents against maxConcurrent, the expected reconnect burst and a suggestion. */
@@ -15,7 +16,14 @@ export async function readCapacity(fleet: FleetClient, node: string): Promise<Ca
  */
 export async function setCapacity(context: OperationContext, actor: AuditActor, node: string, maxConcurrent: number): Promise<CapacityResponse> {
   const name = context.fleetClient.node(node).name;
-  const release = context.locks.tryAcquire(name, 'capacity change', actor.name);
+  let release: Release;
+  try {
+    release = await context.locks.tryAcquire(name, 'capacity change', actor.name);
+  } catch (error) {
+    // Refused (busy): audited as such, like every refusal.
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'refused', detail: (error as Error).message });
+    throw error;
+  }
   try {
     // `openclaw config set` may be slow to start: a minute, not the status timeout.
     const response = await context.fleetClient.call(name, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent }, 60_000);
@@ -25,6 +33,6 @@ export async function setCapacity(context: OperationContext, actor: AuditActor, 
     await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'failed', detail: (error as Error).message });
     throw error;
   } finally {
-    release();
+    await release();
   }
 }

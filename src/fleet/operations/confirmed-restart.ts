@@ -46,7 +46,7 @@ export async function confirmedRestart(context: OperationContext, request: Resta
   const label = restartTarget(request.target, force);
   let release: Release;
   try {
-    release = context.locks.tryAcquireAll(nodes, `restart (${actor.name}'s plan)`, actor.name);
+    release = await context.locks.tryAcquireAll(nodes, `restart (${actor.name}'s plan)`, actor.name);
   } catch (error) {
     await context.audit.record(restartAudit.refused(actor, label, (error as Error).message));
     throw error;
@@ -76,7 +76,7 @@ export async function confirmedRestart(context: OperationContext, request: Resta
     for (const [index, execution] of results.entries()) await context.audit.record(restartAudit.executed(by, execution, plans[index]));
     return { outcome: results.some((execution) => execution.outcome !== 'ready') ? 'failed' : 'done', plans, by, results, untouched };
   } finally {
-    release();
+    await release();
   }
 }
 

@@ -40,7 +40,7 @@ export async function refreshOnOwner(fleet: FleetClient, locks: NodeLocks, reque
     if (profiles.length === 0) throw new OperationRefusedError(`${node} owns no OAuth account it holds (see owners in the fleet file): nothing to refresh.`);
   }
 
-  const release = locks.tryAcquire(node, 'tokens refresh', request.by);
+  const release = await locks.tryAcquire(node, 'tokens refresh', request.by);
   try {
     return await fleet.call(node, 'POST', '/v1/refresh', refreshResponseSchema, { profiles }, 90_000);
   } catch (error) {
@@ -48,6 +48,6 @@ export async function refreshOnOwner(fleet: FleetClient, locks: NodeLocks, reque
     if (error instanceof AgentCallError) throw new OperationRefusedError(`${node} could not refresh (${error.kind}: ${error.message}).`);
     throw error;
   } finally {
-    release();
+    await release();
   }
 }

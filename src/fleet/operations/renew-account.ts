@@ -2,7 +2,7 @@ import { refreshResponseSchema, type RefreshResult } from '../../protocol/agent-
 import { AgentCallError } from '../agent-client.js';
 import type { RenewalStep } from '../../domain/renewal-plan.js';
 import type { FleetClient } from '../fleet-client.js';
-import type { NodeLocks } from '../node-locks.js';
+import type { NodeLocks, Release } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
 
 /** How a renewal ended, in the words renewal acts on. */
@@ -49,7 +49,7 @@ const CALL_TIMEOUT_MS = 90_000;
  * one of the outcomes above.
  */
 export async function renewAccount(fleet: FleetClient, locks: NodeLocks, step: Extract<RenewalStep, { kind: 'renew' }>, by: string): Promise<RenewalOutcome> {
-  let release: (() => void) | undefined;
+  let release: Release | undefined;
   try {
     release = await locks.acquire(step.node, 'renewal', by, LOCK_WAIT_MS);
     const response = await fleet.call(
@@ -68,6 +68,6 @@ export async function renewAccount(fleet: FleetClient, locks: NodeLocks, step: E
     if (error instanceof AgentCallError) return { kind: 'failed_for_now', error: error.code ?? error.kind };
     throw error;
   } finally {
-    release?.();
+    await release?.();
   }
 }

@@ -98,7 +98,7 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
   try {
     for (const [owner, profiles] of refreshes) {
       await progress(`refreshing ${profiles.join(', ')} on ${owner}…`);
-      const release = owner === node || held.has(owner) ? () => undefined : await locks.acquire(owner, 'refresh for a restart', by, 30_000);
+      const release = owner === node || held.has(owner) ? async () => undefined : await locks.acquire(owner, 'refresh for a restart', by, 30_000);
       try {
         // Only if it would still not outlast the restart: in a rolling restart every node's plan
         // asks the owner for the same refresh, and the first one did it for all.
@@ -107,7 +107,7 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
         const bad = response.results.filter((result) => result.outcome !== 'refreshed' && result.outcome !== 'already_refreshed');
         if (bad.length > 0) return fail(node, `refresh on ${owner} failed (${bad.map((result) => `${result.profileId}: ${result.error ?? result.outcome}`).join('; ')}); ${node} was not restarted`, started);
       } finally {
-        release();
+        await release();
       }
     }
     for (const [from, profiles] of syncs) {

@@ -104,7 +104,7 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
     let release: Release | undefined;
     try {
       if (!request.dryRun && !request.locksHeld?.includes(target)) {
-        release = request.waitForLocksMs === undefined ? locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
+        release = request.waitForLocksMs === undefined ? await locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
       }
       const node = fleet.node(target);
       const value = await fleet.call(target, 'POST', '/v1/import', importResponseSchema, { sealed: seal(node.key, `import:${target}`, bundle), dryRun: request.dryRun, force: request.force ?? false }, 30_000);
@@ -113,7 +113,7 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
       if (error instanceof OperationRefusedError) return { node: target, ok: false, error: { kind: 'http_error', code: 'busy', message: error.message }, ms: Date.now() - started };
       return { node: target, ok: false, error: describeError(error), ms: Date.now() - started };
     } finally {
-      release?.();
+      await release?.();
     }
   };
   const results = await Promise.all(

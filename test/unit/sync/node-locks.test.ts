@@ -4,9 +4,9 @@ import { OperationRefusedError } from '../../../src/fleet/operation-refused.js';
 
 const T0 = Date.UTC(2026, 1, 14, 9, 0, 0);
 
-function refusal(fn: () => unknown): OperationRefusedError {
+async function refusal(fn: () => Promise<unknown>): Promise<OperationRefusedError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     expect(error).toBeInstanceOf(OperationRefusedError);
     return error as OperationRefusedError;
@@ -23,12 +23,12 @@ describe('NodeLocks.tryAcquire', () => {
     vi.useRealTimers();
   });
 
-  it('records the holder and refuses a second one, naming node, operation, who and since when', () => {
+  it('records the holder and refuses a second one, naming node, operation, who and since when', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire('t440', 'restart', 'alice');
-    expect(locks.holder('t440')).toEqual({ operation: 'restart', by: 'alice', since: new Date(T0) });
+    await locks.tryAcquire('t440', 'restart', 'alice');
+    expect((await locks.holder('t440'))).toEqual({ operation: 'restart', by: 'alice', since: new Date(T0) });
     vi.advanceTimersByTime(90_000);
-    const error = refusal(() => locks.tryAcquire('t440', 'tokens sync', 'bob'));
+    const error = await refusal(() => locks.tryAcquire('t440', 'tokens sync', 'bob'));
     expect(error.name).toBe('OperationRefusedError');
     expect(error.message).toContain('t440');
     expect(error.message).toContain('restart');
@@ -37,28 +37,28 @@ describe('NodeLocks.tryAcquire', () => {
     expect(error.message).toContain(`<t:${T0 / 1000}:R>`);
     expect(error.message).not.toContain('bob');
     // The refusal changed nothing.
-    expect(locks.holder('t440')?.by).toBe('alice');
+    expect((await locks.holder('t440'))?.by).toBe('alice');
   });
 
-  it('locks nodes independently', () => {
+  it('locks nodes independently', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire('t440', 'restart', 'alice');
-    expect(() => locks.tryAcquire('pc-a', 'tokens sync', 'bob')).not.toThrow();
-    expect(locks.holder('pc-a')?.operation).toBe('tokens sync');
+    await locks.tryAcquire('t440', 'restart', 'alice');
+    await expect(locks.tryAcquire('pc-a', 'tokens sync', 'bob')).resolves.toBeTypeOf('function');
+    expect((await locks.holder('pc-a'))?.operation).toBe('tokens sync');
   });
 
-  it('release frees the node; a second release is harmless and does not free a later holder', () => {
+  it('release frees the node; a second release is harmless and does not free a later holder', async () => {
     const locks = new NodeLocks();
-    const release = locks.tryAcquire('t440', 'restart', 'alice');
-    release();
-    expect(locks.holder('t440')).toBeUndefined();
-    const releaseBob = locks.tryAcquire('t440', 'tokens sync', 'bob');
-    release();
-    expect(locks.holder('t440')?.by).toBe('bob');
-    expect(() => locks.tryAcquire('t440', 'capacity', 'carol')).toThrow(OperationRefusedError);
-    releaseBob();
-    releaseBob();
-    expect(locks.holder('t440')).toBeUndefined();
+    const release = await locks.tryAcquire('t440', 'restart', 'alice');
+    await release();
+    expect((await locks.holder('t440'))).toBeUndefined();
+    const releaseBob = await locks.tryAcquire('t440', 'tokens sync', 'bob');
+    await release();
+    expect((await locks.holder('t440'))?.by).toBe('bob');
+    await expect(locks.tryAcquire('t440', 'capacity', 'carol')).rejects.toThrow(OperationRefusedError);
+    await releaseBob();
+    await releaseBob();
+    expect((await locks.holder('t440'))).toBeUndefined();
   });
 });
 
@@ -74,14 +74,14 @@ describe('NodeLocks.acquire', () => {
   it('takes a free node at once, without a timer', async () => {
     const locks = new NodeLocks();
     const release = await locks.acquire('t440', 'periodic sync', 'scheduler', 10_000);
-    expect(locks.holder('t440')?.by).toBe('scheduler');
+    expect((await locks.holder('t440'))?.by).toBe('scheduler');
     expect(vi.getTimerCount()).toBe(0);
-    release();
+    await release();
   });
 
   it('waits for the holder to release, then holds the node itself', async () => {
     const locks = new NodeLocks();
-    const releaseAlice = locks.tryAcquire('t440', 'restart', 'alice');
+    const releaseAlice = await locks.tryAcquire('t440', 'restart', 'alice');
     let acquired = false;
     const waiting = locks.acquire('t440', 'periodic sync', 'scheduler', 60_000).then((release) => {
       acquired = true;
@@ -89,21 +89,21 @@ describe('NodeLocks.acquire', () => {
     });
     await vi.advanceTimersByTimeAsync(30_000);
     expect(acquired).toBe(false);
-    releaseAlice();
+    await releaseAlice();
     const release = await waiting;
     expect(acquired).toBe(true);
-    expect(locks.holder('t440')).toMatchObject({ operation: 'periodic sync', by: 'scheduler' });
+    expect((await locks.holder('t440'))).toMatchObject({ operation: 'periodic sync', by: 'scheduler' });
     // The waiter's timeout timer was cleared when it was woken.
     expect(vi.getTimerCount()).toBe(0);
-    release();
-    expect(locks.holder('t440')).toBeUndefined();
+    await release();
+    expect((await locks.holder('t440'))).toBeUndefined();
   });
 
   it('serves waiters in arrival order, one at a time', async () => {
     const locks = new NodeLocks();
-    const first = locks.tryAcquire('t440', 'restart', 'alice');
+    const first = await locks.tryAcquire('t440', 'restart', 'alice');
     const order: string[] = [];
-    const releases = new Map<string, () => void>();
+    const releases = new Map<string, () => Promise<void>>();
     const waiters = ['w1', 'w2', 'w3'].map((who) =>
       locks.acquire('t440', 'sync', who, 60_000).then((release) => {
         order.push(who);
@@ -112,25 +112,25 @@ describe('NodeLocks.acquire', () => {
     );
     await vi.advanceTimersByTimeAsync(10);
     expect(order).toEqual([]);
-    first();
+    await first();
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['w1']);
-    expect(locks.holder('t440')?.by).toBe('w1');
-    releases.get('w1')?.();
+    expect((await locks.holder('t440'))?.by).toBe('w1');
+    await releases.get('w1')?.();
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['w1', 'w2']);
-    releases.get('w2')?.();
+    await releases.get('w2')?.();
     await vi.advanceTimersByTimeAsync(0);
     expect(order).toEqual(['w1', 'w2', 'w3']);
-    releases.get('w3')?.();
+    await releases.get('w3')?.();
     await Promise.all(waiters);
-    expect(locks.holder('t440')).toBeUndefined();
+    expect((await locks.holder('t440'))).toBeUndefined();
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('times out into the same refusal, naming the holder, and leaves no timer behind', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire('t440', 'restart', 'alice');
+    await locks.tryAcquire('t440', 'restart', 'alice');
     const outcome = locks.acquire('t440', 'periodic sync', 'scheduler', 5_000).then(
       () => 'acquired',
       (error: unknown) => error,
@@ -145,60 +145,61 @@ describe('NodeLocks.acquire', () => {
     expect((error as Error).message).toContain('alice');
     expect((error as Error).message).toMatch(/<t:\d+:R>/);
     expect(vi.getTimerCount()).toBe(0);
-    expect(locks.holder('t440')?.by).toBe('alice');
+    expect((await locks.holder('t440'))?.by).toBe('alice');
   });
 
   it('a zero timeout on a held node is an immediate refusal', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire('t440', 'restart', 'alice');
+    await locks.tryAcquire('t440', 'restart', 'alice');
     await expect(locks.acquire('t440', 'sync', 'scheduler', 0)).rejects.toBeInstanceOf(OperationRefusedError);
     expect(vi.getTimerCount()).toBe(0);
   });
 
   it('a timed-out waiter leaves the queue: the next release goes to a live waiter', async () => {
     const locks = new NodeLocks();
-    const releaseAlice = locks.tryAcquire('t440', 'restart', 'alice');
+    const releaseAlice = await locks.tryAcquire('t440', 'restart', 'alice');
     const impatient = locks.acquire('t440', 'sync', 'impatient', 1_000).catch((error: unknown) => error);
     const patient = locks.acquire('t440', 'sync', 'patient', 60_000);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(await impatient).toBeInstanceOf(OperationRefusedError);
     expect(vi.getTimerCount()).toBe(1);
-    releaseAlice();
+    await releaseAlice();
     const release = await patient;
-    expect(locks.holder('t440')?.by).toBe('patient');
+    expect((await locks.holder('t440'))?.by).toBe('patient');
     expect(vi.getTimerCount()).toBe(0);
-    release();
+    await release();
   });
 
   it('many waiters that all get the lock leave no timers pending', async () => {
     const locks = new NodeLocks();
-    let release = locks.tryAcquire('t440', 'restart', 'alice');
+    let release = await locks.tryAcquire('t440', 'restart', 'alice');
     const waiters = Array.from({ length: 20 }, (_, index) => locks.acquire('t440', 'sync', `w${index}`, 60_000));
     await vi.advanceTimersByTimeAsync(0);
     expect(vi.getTimerCount()).toBe(20); // one timeout per waiter while they wait
     for (const waiter of waiters) {
-      release();
+      await release();
       release = await waiter;
     }
-    release();
+    await release();
     expect(vi.getTimerCount()).toBe(0);
-    expect(locks.holder('t440')).toBeUndefined();
+    expect((await locks.holder('t440'))).toBeUndefined();
   });
 
   it('a waiter that loses the race to a tryAcquire keeps waiting and still gets the node', async () => {
     const locks = new NodeLocks();
-    const releaseAlice = locks.tryAcquire('t440', 'restart', 'alice');
+    const releaseAlice = await locks.tryAcquire('t440', 'restart', 'alice');
     const waiting = locks.acquire('t440', 'sync', 'scheduler', 60_000);
     await vi.advanceTimersByTimeAsync(0);
-    releaseAlice();
-    // Synchronously, before the woken waiter runs, a command grabs the node.
-    const releaseBob = locks.tryAcquire('t440', 'capacity', 'bob');
+    // Alice lets go, and before the woken waiter runs, a command grabs the node.
+    const released = releaseAlice();
+    const releaseBob = await locks.tryAcquire('t440', 'capacity', 'bob');
+    await released;
     await vi.advanceTimersByTimeAsync(0);
-    expect(locks.holder('t440')?.by).toBe('bob');
-    releaseBob();
+    expect((await locks.holder('t440'))?.by).toBe('bob');
+    await releaseBob();
     const release = await waiting;
-    expect(locks.holder('t440')?.by).toBe('scheduler');
-    release();
+    expect((await locks.holder('t440'))?.by).toBe('scheduler');
+    await release();
     expect(vi.getTimerCount()).toBe(0);
   });
 });
@@ -206,7 +207,7 @@ describe('NodeLocks.acquire', () => {
 describe('NodeLocks with real timers', () => {
   it('a short real timeout refuses and the process is not held open', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire('t440', 'restart', 'alice');
+    await locks.tryAcquire('t440', 'restart', 'alice');
     const started = Date.now();
     await expect(locks.acquire('t440', 'sync', 'scheduler', 30)).rejects.toThrow(/t440.*restart.*alice/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
@@ -214,21 +215,21 @@ describe('NodeLocks with real timers', () => {
 });
 
 describe('NodeLocks.tryAcquireAll (a rolling restart holds every node from the plan on)', () => {
-  it('takes every node, and one release frees them all', () => {
+  it('takes every node, and one release frees them all', async () => {
     const locks = new NodeLocks();
-    const release = locks.tryAcquireAll(['pc-a', 't440'], 'restart', 'alice');
-    expect([locks.holder('pc-a')?.by, locks.holder('t440')?.by]).toEqual(['alice', 'alice']);
-    release();
-    expect([locks.holder('pc-a'), locks.holder('t440')]).toEqual([undefined, undefined]);
+    const release = await locks.tryAcquireAll(['pc-a', 't440'], 'restart', 'alice');
+    expect([(await locks.holder('pc-a'))?.by, (await locks.holder('t440'))?.by]).toEqual(['alice', 'alice']);
+    await release();
+    expect([(await locks.holder('pc-a')), (await locks.holder('t440'))]).toEqual([undefined, undefined]);
   });
 
-  it('one busy node: refused, and the nodes taken before it are let go', () => {
+  it('one busy node: refused, and the nodes taken before it are let go', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire('t440', 'tokens sync', 'bob');
-    const error = refusal(() => locks.tryAcquireAll(['pc-a', 't440', 'solo'], 'restart', 'alice'));
+    await locks.tryAcquire('t440', 'tokens sync', 'bob');
+    const error = await refusal(() => locks.tryAcquireAll(['pc-a', 't440', 'solo'], 'restart', 'alice'));
     expect(error.message).toMatch(/^t440 is busy: tokens sync by bob/);
-    expect(locks.holder('pc-a')).toBeUndefined();
-    expect(locks.holder('solo')).toBeUndefined();
-    expect(locks.holder('t440')?.by).toBe('bob');
+    expect((await locks.holder('pc-a'))).toBeUndefined();
+    expect((await locks.holder('solo'))).toBeUndefined();
+    expect((await locks.holder('t440'))?.by).toBe('bob');
   });
 });

@@ -194,7 +194,7 @@ describe('syncTokens: to all', () => {
     ]);
     // The source is only read; the node locks are all released afterwards.
     expect(snapshotFiles(SOURCE)).toEqual(sourceBefore);
-    for (const name of [SOURCE, T1, T2]) expect(locks.holder(name)).toBeUndefined();
+    for (const name of [SOURCE, T1, T2]) expect(await locks.holder(name)).toBeUndefined();
   });
 
   it('a second run has nothing to change', async () => {
@@ -216,7 +216,7 @@ describe('syncTokens: to all', () => {
 
   it('a target whose node lock is held is reported busy, naming the holder; the others are synced', async () => {
     const locks = new NodeLocks();
-    const release = locks.tryAcquire(T2, 'restart', 'alice');
+    const release = await locks.tryAcquire(T2, 'restart', 'alice');
     const t2Before = snapshotFiles(T2);
     const report = await sync({ to: 'all' }, locks);
     const busy = report.targets.find((target) => target.node === T2);
@@ -232,15 +232,15 @@ describe('syncTokens: to all', () => {
     expect(snapshotFiles(T2)).toEqual(t2Before);
     expect(syncOutcome(report)).toBe('partial');
     // The refused sync did not take or drop alice's lock.
-    expect(locks.holder(T2)?.by).toBe('alice');
-    expect(locks.holder(T1)).toBeUndefined();
-    release();
+    expect((await locks.holder(T2))?.by).toBe('alice');
+    expect((await locks.holder(T1))).toBeUndefined();
+    await release();
   });
 
   it('with waitForLocksMs, a busy target is synced once its holder lets go', async () => {
     const locks = new NodeLocks();
-    const release = locks.tryAcquire(T2, 'restart', 'alice');
-    setTimeout(release, 50);
+    const release = await locks.tryAcquire(T2, 'restart', 'alice');
+    setTimeout(() => void release(), 50);
     const report = await sync({ to: 'all', waitForLocksMs: 5_000 }, locks);
     expect(report.targets.every((target) => target.ok)).toBe(true);
     expect(readStore(stateDirOf(T2), 'main').profiles[ANTHROPIC]?.access).toBe(source.anthropic.access);
@@ -248,7 +248,7 @@ describe('syncTokens: to all', () => {
 
   it('with waitForLocksMs, a holder that never lets go makes that target busy after the wait', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire(T2, 'restart', 'alice');
+    await locks.tryAcquire(T2, 'restart', 'alice');
     const report = await sync({ to: T2, waitForLocksMs: 50 }, locks);
     expect(report.targets[0]?.ok).toBe(false);
     expect(report.targets[0]?.ok === false && report.targets[0].error.code).toBe('busy');
@@ -256,12 +256,12 @@ describe('syncTokens: to all', () => {
 
   it('locksHeld: a target whose lock the caller already holds is synced, and the lock stays with the caller', async () => {
     const locks = new NodeLocks();
-    const release = locks.tryAcquire(T1, 'restart', 'alice');
+    const release = await locks.tryAcquire(T1, 'restart', 'alice');
     const report = await sync({ to: T1, by: 'alice', locksHeld: [T1] }, locks);
     expect(report.targets[0]?.ok).toBe(true);
     expect(readStore(stateDirOf(T1), 'main').profiles[ANTHROPIC]?.access).toBe(source.anthropic.access);
-    expect(locks.holder(T1)).toMatchObject({ operation: 'restart', by: 'alice' });
-    release();
+    expect((await locks.holder(T1))).toMatchObject({ operation: 'restart', by: 'alice' });
+    await release();
   });
 
   it('an unreachable target is one failed entry; the others are synced', async () => {
@@ -320,20 +320,20 @@ describe('syncTokens: dry run', () => {
 
   it('takes no node lock: it runs beside a held lock and leaves it as it was', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire(T1, 'restart', 'alice');
+    await locks.tryAcquire(T1, 'restart', 'alice');
     const tryAcquire = vi.spyOn(locks, 'tryAcquire');
     const acquire = vi.spyOn(locks, 'acquire');
     const report = await sync({ to: 'all', dryRun: true }, locks);
     expect(report.targets.every((target) => target.ok)).toBe(true);
     expect(tryAcquire).not.toHaveBeenCalled();
     expect(acquire).not.toHaveBeenCalled();
-    expect(locks.holder(T1)?.by).toBe('alice');
-    expect(locks.holder(T2)).toBeUndefined();
+    expect((await locks.holder(T1))?.by).toBe('alice');
+    expect((await locks.holder(T2))).toBeUndefined();
   });
 
   it('a dry run with waitForLocksMs does not wait for a held lock either', async () => {
     const locks = new NodeLocks();
-    locks.tryAcquire(T1, 'restart', 'alice');
+    await locks.tryAcquire(T1, 'restart', 'alice');
     const started = Date.now();
     const report = await sync({ to: T1, dryRun: true, waitForLocksMs: 10_000 }, locks);
     expect(report.targets[0]?.ok).toBe(true);
