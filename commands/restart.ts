@@ -6,6 +6,7 @@ import { respondWithNodes } from '../src/bot/node-autocomplete.js';
 import { hasOpsRole, inOpsGuild, isOpsMember } from '../src/bot/preconditions.js';
 import { LIMITS, truncate } from '../src/bot/render/discord-format.js';
 import { renderRestartPlan, renderRestartResult } from '../src/bot/render/restart-plan.js';
+import { OperationMessage } from '../src/bot/operation-message.js';
 import { timelineAttachments } from '../src/bot/timeline-attachments.js';
 import { formatDuration } from '../src/config/duration.js';
 import type { RestartPlan } from '../src/domain/restart-plan.js';
@@ -26,13 +27,15 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
   const actor: AuditActor = { via: 'discord', id: interaction.user.id, name: interaction.user.username };
   let embeds: APIEmbed[] = [];
   let message: Message | undefined;
+  const shown = new OperationMessage(interaction, context.logger);
   // Later edits leave the attachments alone: the picture stays on the plan to the end.
   const show = async (plans: readonly RestartPlan[], content: string) => {
     embeds = plans.slice(0, LIMITS.embedsPerMessage).map(renderRestartPlan);
     // The decision is made looking at the tokens' timeline.
     await interaction.editReply({ content, embeds, files: await timelineAttachments(context, nodes) });
   };
-  const edit = (content: string, extra: APIEmbed[] = []) => interaction.editReply({ content: truncate(content, LIMITS.content), embeds: [...extra, ...embeds].slice(0, LIMITS.embedsPerMessage) });
+  // Best-effort: a progress or outcome edit that Discord refuses never stops the restart.
+  const edit = async (content: string, extra: APIEmbed[] = []) => void (await shown.edit({ content: truncate(content, LIMITS.content), embeds: [...extra, ...embeds].slice(0, LIMITS.embedsPerMessage) }));
 
   const done = await confirmedRestart(
     context,
@@ -42,7 +45,7 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
       offer: async (plans) => {
         // Written down before anyone can see the ✅ prompt, so that whoever finds it after this
         // process is gone expires it (src/bot/pending-plan-expiry.ts); the deferred reply already has its id.
-        message = await interaction.fetchReply();
+        message = await shown.attach();
         await context.pendingPlans.add({ messageId: message.id, channelId: message.channelId, nodes: [...nodes], requestedBy: { id: actor.id, name: actor.name }, createdAt: new Date().toISOString(), ...(context.journal ? { owner: context.journal.owner } : {}) });
         const expiresAt = Math.floor((Date.now() + context.env.CONFIRM_TIMEOUT) / 1000);
         await show(plans, `⏳ ${nodes.length > 1 ? `Rolling restart of ${nodes.length} nodes, one at a time. ` : ''}React ${CONFIRM_EMOJI} to run it (ops role), ${CANCEL_EMOJI} to cancel. Expires <t:${expiresAt}:R>.`);

@@ -24,7 +24,8 @@ export async function reportInterruptedOperations(context: BotContext, post: (co
     const nodes = view?.nodes.filter((node) => entry.nodes.includes(node.name)) ?? [];
     const now = nodes.length > 0 ? nodes.map(nodeNow).join('; ') : 'unknown (run /tokens status)';
     const started = `started by ${entry.actor.name} <t:${Math.floor(Date.parse(entry.startedAt) / 1000)}:R>`;
-    const text = `💥 Interrupted: the bot stopped while this ${entry.action} (${entry.target}) ran, ${started}. It was not run again. Now: ${now}.`;
+    const why = entry.abandoned ? `this ${entry.action} (${entry.target}) stopped on an error (${entry.abandoned.error})` : `the bot stopped while this ${entry.action} (${entry.target}) ran`;
+    const text = `💥 Interrupted: ${why}, ${started}. It was not run again. Now: ${now}.`;
     try {
       if (entry.message) {
         const channel = await context.client.channels.fetch(entry.message.channelId);
@@ -39,11 +40,11 @@ export async function reportInterruptedOperations(context: BotContext, post: (co
       continue;
     }
     await context.audit.record({
-      actor: { via: 'scheduler', id: 'bot', name: 'bot restart' },
+      actor: entry.abandoned ? { via: 'scheduler', id: 'bot', name: 'bot' } : { via: 'scheduler', id: 'bot', name: 'bot restart' },
       action: entry.action,
       target: entry.target,
       outcome: 'interrupted',
-      detail: `started by ${entry.actor.name} at ${entry.startedAt}; the bot stopped before it finished and did not run it again. Now: ${now}`,
+      detail: `started by ${entry.actor.name} at ${entry.startedAt}; ${entry.abandoned ? `it stopped on an error (${entry.abandoned.error})` : 'the bot stopped before it finished'} and did not run it again. Now: ${now}`,
     });
     await context.journal.end(entry.id);
     context.logger.warn({ operation: entry.action, target: entry.target }, 'reported an operation interrupted by a bot stop');

@@ -27,7 +27,9 @@ export const botEnvSchema = z.object({
   DISCORD_API_BASE: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL such as https://discord.com/api' }).default('https://discord.com/api'),
   TOKENOPS_FLEET: z.string().trim().min(1).default('./fleet.json').transform((file) => path.resolve(file)),
   TOKENOPS_STATE: stateUrlSchema.default('sqlite://./data/tokenops.sqlite'),
-  CONFIRM_TIMEOUT: durationSchema.default(60_000),
+  // A plan is an interaction's reply, and Discord lets the bot edit it through the interaction
+  // for 15 minutes: the ✅ window must close well inside that, with time left to run.
+  CONFIRM_TIMEOUT: durationSchema.pipe(z.number().min(1_000, 'expected at least 1s').max(14 * 60_000, "expected at most 14m: Discord's interaction reply can be edited for 15 minutes after the command")).default(60_000),
   // Extensions.
   /** How long one node may take to answer before it counts as `timeout`. */
   TOKENOPS_NODE_TIMEOUT: durationSchema.default(3_000),

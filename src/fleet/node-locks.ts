@@ -22,7 +22,7 @@ export interface NodeLocksOptions {
 }
 
 /** Long enough to ride out a Redis or disk hiccup; short enough that a dead holder does not block for long. */
-export const DEFAULT_LOCK_TTL_MS = 30_000;
+export const DEFAULT_LOCK_TTL_MS = 15_000;
 
 /**
  * One mutating operation per node at a time, across every process that shares the state

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
+import { scrub } from '../domain/scrub-secrets.js';
 import { auditRecordSchema, type AuditActor } from './audit-log.js';
 
 /*
@@ -26,6 +27,8 @@ const journalEntrySchema = z.object({
   startedAt: z.iso.datetime(),
   /** The message that shows this operation, to mark it interrupted. */
   message: z.object({ channelId: z.string(), messageId: z.string() }).optional(),
+  /** It stopped on an error while its process lives on: reported as interrupted at once, not after the heartbeat lapses. */
+  abandoned: z.object({ at: z.iso.datetime(), error: z.string() }).optional(),
 });
 export type JournalEntry = z.infer<typeof journalEntrySchema>;
 
@@ -103,22 +106,30 @@ export class OperationJournal {
     return entries;
   }
 
-  /** Entries whose process is gone: not this one, and its heartbeat lapsed. */
+  /** Entries nobody will finish: their process is gone (not this one, its heartbeat lapsed), or they stopped on an error. */
   async leftovers(): Promise<JournalEntry[]> {
     const gone: JournalEntry[] = [];
     for (const entry of await this.entries()) {
-      if (!(await this.isAlive(entry.owner))) gone.push(entry);
+      if (entry.abandoned || !(await this.isAlive(entry.owner))) gone.push(entry);
     }
     return gone;
   }
 
-  /** Entries still running: their process beats (this one's, or another replica's). */
+  /** Entries still running: their process beats (this one's, or another replica's), and they did not stop on an error. */
   async running(): Promise<JournalEntry[]> {
     const live: JournalEntry[] = [];
     for (const entry of await this.entries()) {
-      if (await this.isAlive(entry.owner)) live.push(entry);
+      if (!entry.abandoned && (await this.isAlive(entry.owner))) live.push(entry);
     }
     return live;
+  }
+
+  /** Marks an entry as stopped on an error: it stays, so that it is reported as interrupted with where its nodes are. */
+  async abandon(id: string, error: string): Promise<void> {
+    const entry = journalEntrySchema.safeParse(await this.store.get(`${ENTRY_PREFIX}${id}`));
+    if (!entry.success) return;
+    const now = this.options.now?.() ?? Date.now();
+    await this.store.set(`${ENTRY_PREFIX}${id}`, { ...entry.data, abandoned: { at: new Date(now).toISOString(), error: scrub(error) } });
   }
 
   /** Whether a process still beats (this one always does); anything it left is its own until it stops. */
@@ -126,13 +137,23 @@ export class OperationJournal {
     return owner === this.owner || (await this.store.get(HEARTBEAT_KEY(owner))) !== undefined;
   }
 
-  /** Runs `work` as a journalled operation: written down before, struck off after, however it ends. */
-  async around<T>(entry: Omit<JournalEntry, 'id' | 'owner' | 'startedAt'>, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` as a journalled operation: written down before, struck off when it ends.
+   * With `abandonOnError`, one that throws is left marked abandoned instead, so that whoever
+   * reports leftovers says it was interrupted and where its nodes are (it is never run
+   * again): for work whose throw can come after it changed something (a rolling restart),
+   * not for work that only throws before it writes (a sync's refusal).
+   */
+  async around<T>(entry: Omit<JournalEntry, 'id' | 'owner' | 'startedAt' | 'abandoned'>, work: () => Promise<T>, options: { abandonOnError?: boolean } = {}): Promise<T> {
     const id = await this.begin(entry);
     try {
-      return await work();
-    } finally {
+      const result = await work();
       await this.end(id).catch(() => undefined);
+      return result;
+    } catch (error) {
+      if (options.abandonOnError) await this.abandon(id, (error as Error)?.message ?? String(error)).catch(() => this.end(id).catch(() => undefined));
+      else await this.end(id).catch(() => undefined);
+      throw error;
     }
   }
 }

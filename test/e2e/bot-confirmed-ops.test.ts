@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalFleet, type LocalFleet } from '../../src/demo/local-fleet.js';
@@ -9,7 +10,7 @@ import { startBot, type RunningBot } from '../support/bot-process.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
 import { capturedOutput, killAllSpawned } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { buildStateDir, newNodeKeyHex, oauth, readStore } from '../support/state-dir.js';
+import { buildStateDir, newNodeKeyHex, oauth, openclawJson5, readStore, secret, storePath } from '../support/state-dir.js';
 
 /*
  * Confirmed operations where the review found them breaking (issue 15), on the local Discord
@@ -29,7 +30,9 @@ beforeAll(async () => {
   oauthServer = await startOAuthServer();
   const token = oauth('anthropic', 10 * 60_000);
   oauthServer.issue(token.refresh);
-  for (const name of NODES) states[name] = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': structuredClone(token) } } } });
+  // t440 as in the incident: 15 agents on maxConcurrent 4.
+  const fifteen = Array.from({ length: 15 }, (_, i) => (i === 0 ? 'main' : `agent${i}`));
+  for (const name of NODES) states[name] = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': structuredClone(token) } } }, ...(name === 't440' ? { openclawJson5: openclawJson5(fifteen, 4) } : {}) });
   const providers = path.join(states['pc-a']!, 'providers.json');
   writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: oauthServer.tokenUrl, clientId: 'tokenops-test' } }));
   local = await startLocalFleet(states, { newKey: newNodeKeyHex, gatewayReadyDelayMs: 50, agentEnv: { TOKENOPS_OAUTH_PROVIDERS: providers } });
@@ -81,4 +84,31 @@ describe('/restart all in the incident', () => {
     const actions = (await auditRecords()).map((record) => `${record.action} ${record.target} ${record.outcome}`);
     expect(actions.filter((line) => line.startsWith('restart ') && line.endsWith(' ok'))).toHaveLength(3);
   }, 120_000);
+});
+
+describe('every change a confirmed restart makes is audited as its own action', () => {
+  test('/restart t440 raise_capacity:true: the sync and the capacity change are in the audit log (actor: the member who confirmed) before the restart, and each restart as it ends', async () => {
+    // t440's copy replaced by an expired one of its own (a node that missed syncs).
+    const file = storePath(states.t440!, 'main');
+    const store = JSON.parse(readFileSync(file, 'utf8')) as { profiles: Record<string, Record<string, unknown>> };
+    store.profiles['anthropic:default'] = { ...store.profiles['anthropic:default'], access: secret('t440-stale-access'), expires: Date.now() - 60_000 };
+    writeFileSync(file, JSON.stringify(store, null, 2));
+    const handle = discord.slash('restart', { options: { node: 't440', raise_capacity: true }, member: DEFAULT_OPS_MEMBER.id });
+    const offered = await handle.waitForReply((s) => /React ✅/.test(s.content), 20_000);
+    expect(offered.embeds[0]?.fields?.find((f) => f.name.startsWith('What will run'))?.value).toMatch(/sync anthropic:default from pc-a to t440[\s\S]*maxConcurrent/);
+    await discord.waitFor(() => (Object.keys(discord.reactionsOn(offered.original!.id)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
+    const since = new Date().toISOString();
+    discord.react(offered.original!.id, '✅', DEFAULT_OPS_MEMBER.id);
+    await handle.waitForReply((s) => /^(✅ (?!Confirmed).*ready\. Confirmed|❌)/.test(s.content), 60_000);
+    const records = (await auditRecords()).filter((record) => record.at >= since).reverse();
+    const changes = records.map((record) => `${record.action} | ${record.target} | ${record.outcome} | ${record.actor.name}`);
+    expect(changes).toEqual([
+      'restart confirmation | t440 | confirmed | ops-alice',
+      'tokens sync | pc-a → t440 (anthropic:default) | ok | ops-alice',
+      'capacity set | t440 | ok | ops-alice',
+      'restart | t440 | ok | ops-alice',
+    ]);
+    expect(records.find((record) => record.action === 'capacity set')?.detail).toMatch(/^a fix before restarting t440: maxConcurrent 4 → 12$/);
+    expect(records.find((record) => record.action === 'tokens sync')?.detail).toMatch(/^a fix before restarting t440: t440: updated /);
+  }, 90_000);
 });

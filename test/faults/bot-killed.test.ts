@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_LOCK_TTL_MS } from '../../src/fleet/node-locks.js';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { processStartTime } from '../../src/agent/store/process-starttime.js';
 import { startLocalFleet, type LocalFleet } from '../../src/demo/local-fleet.js';
@@ -63,6 +64,18 @@ function allKeys(): string[] {
 /** The running operations the bot has written down. */
 const journalKeys = () => allKeys().filter((key) => key.startsWith('journal:op:'));
 
+/** Node locks a live lease still holds in the state file (a killed bot's last until their lease runs out). */
+function heldLocks(): string[] {
+  const db = new Database(path.join(botDir, 'state.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT node FROM node_locks WHERE expires_at > ?').all(Date.now()) as Array<{ node: string }>).map((row) => row.node);
+  } catch {
+    return []; // no lock was ever taken
+  } finally {
+    db.close();
+  }
+}
+
 async function restartBot(): Promise<void> {
   bot = await startBot(discord, fleet, { ...local.keys, ...HEARTBEAT }, { dir: botDir });
   await discord.waitForReady(30_000);
@@ -124,6 +137,14 @@ test('killed mid-sync: the sync is reported interrupted in the ops channel and t
   // And the agent has finished the restart the bot above died in: until then it refuses any
   // import as busy, at once, which is right but again leaves nothing to kill halfway.
   await local.nodes.t440!.agent.waitFor(/"msg":"gateway restart finished"/, 30_000);
+  // The killed bot held t440 (its restart): the lock is a lease nobody renews now, and lapses
+  // within DEFAULT_LOCK_TTL_MS. Until then a sync is refused as busy, rightly.
+  const lapsedAfter = Date.now();
+  for (let waited = 0; heldLocks().includes('t440'); waited += 100) {
+    if (waited > DEFAULT_LOCK_TTL_MS + 5_000) throw new Error('the killed bot\'s lock on t440 never lapsed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  console.log(`the killed bot's lock on t440 lapsed ${Date.now() - lapsedAfter} ms after its restart finished`);
   const pcA = readStore(pcAState, 'main');
   pcA.profiles['anthropic:default'] = oauth('anthropic', 11 * HOUR);
   writeFileSync(storePath(pcAState, 'main'), `${JSON.stringify(pcA, null, 2)}\n`, { mode: 0o600 });

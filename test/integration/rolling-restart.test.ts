@@ -28,7 +28,7 @@ test('a rolling restart stops at the first node that does not come back, leaving
   const plans = await prepareRestarts(client, client.nodeNames, { force: false, raiseCapacity: false });
   expect(plans.map((plan) => plan.verdict)).toEqual(['go', 'go']);
   const steps: string[] = [];
-  const { results, untouched } = await rollingRestart(client, new NodeLocks(), plans, 'test', async (node, index, step) => void steps.push(`${index}:${node}:${step}`));
+  const { results, untouched } = await rollingRestart({ fleet: client, locks: new NodeLocks(), actor: { via: 'cli', id: 'test', name: 'test' } }, plans, async (node, index, step) => void steps.push(`${index}:${node}:${step}`));
   expect(results).toHaveLength(1);
   expect(results[0]).toMatchObject({ node: 'roll-000', outcome: 'command_failed', message: expect.stringMatching(/the restart command failed/) });
   expect(results[0]?.restart?.command.outputTail.at(-1)).toBe('openclaw: command not found');

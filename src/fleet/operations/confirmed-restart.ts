@@ -5,6 +5,7 @@ import type { Release } from '../node-locks.js';
 import type { OperationContext } from './operation-context.js';
 import { noGoPlans, restartAudit, restartTarget } from './restart-audit.js';
 import { prepareRestarts, rollingRestart, type RestartExecution } from './restart-node.js';
+import { scrub } from '../../domain/scrub-secrets.js';
 
 /*
  * The confirm-then-act restart, once for every front end: the nodes locked from the plan to
@@ -52,7 +53,14 @@ export async function confirmedRestart(context: OperationContext, request: Resta
     throw error;
   }
   try {
-    const plans = await prepareRestarts(context.fleetClient, nodes, { force, raiseCapacity: request.raiseCapacity, ...(request.marginMs ? { marginMs: request.marginMs } : {}) });
+    let plans: RestartPlan[];
+    try {
+      plans = await prepareRestarts(context.fleetClient, nodes, { force, raiseCapacity: request.raiseCapacity, ...(request.marginMs ? { marginMs: request.marginMs } : {}) });
+    } catch (error) {
+      // No plan (a node did not answer): a refusal, audited as every refusal is.
+      await context.audit.record(restartAudit.refused(actor, label, (error as Error).message));
+      throw error;
+    }
     if (noGoPlans(plans).length > 0) {
       await asker.showNoGo(plans);
       await context.audit.record(restartAudit.noGo(actor, label, plans));
@@ -72,8 +80,25 @@ export async function confirmedRestart(context: OperationContext, request: Resta
     const { by } = answer;
     await context.audit.record(restartAudit.confirmed(by, label, plans, { planBy: actor.name, force, ...(answer.how ? { how: answer.how } : {}) }));
     const journalled = context.journal ? { journal: context.journal, actor: by, target: label, ...(message ? { message } : {}) } : undefined;
-    const { results, untouched } = await rollingRestart(context.fleetClient, context.locks, plans, by.name, (node, index, step) => asker.progress(node, index, step, by), journalled);
-    for (const [index, execution] of results.entries()) await context.audit.record(restartAudit.executed(by, execution, plans[index]));
+    // Progress is for people to watch; a message that cannot be edited (Discord's webhook
+    // gone after 15 min, an outage) must never stop a roll halfway. The front end logs it.
+    const progress = (node: string, index: number, step: string) => asker.progress(node, index, step, by).catch(() => undefined);
+    const done: RestartExecution[] = [];
+    let rolled: Awaited<ReturnType<typeof rollingRestart>>;
+    try {
+      rolled = await rollingRestart({ fleet: context.fleetClient, locks: context.locks, actor: by, audit: context.audit }, plans, progress, {
+        ...(journalled ? { journalled } : {}),
+        onNodeDone: async (execution, plan) => {
+          done.push(execution);
+          await context.audit.record(restartAudit.executed(by, execution, plan));
+        },
+      });
+    } catch (error) {
+      // The journal entry stays, marked: the leader reports it interrupted, with where each node is.
+      await context.audit.record(restartAudit.broke(by, label, scrub((error as Error).message), done)).catch(() => undefined);
+      throw error;
+    }
+    const { results, untouched } = rolled;
     return { outcome: results.some((execution) => execution.outcome !== 'ready') ? 'failed' : 'done', plans, by, results, untouched };
   } finally {
     await release();

@@ -46,6 +46,12 @@ export const restartAudit = {
     return { actor: by, action: AUDIT_ACTIONS.restartConfirmation, target, outcome: 'confirmed', detail: `plan by ${options.planBy}${options.how ? ` (${options.how})` : ''}${forced}` };
   },
 
+  /** The roll itself broke (not a node that failed to come back): what was done before it, and the error. */
+  broke(by: AuditActor, target: string, error: string, done: readonly RestartExecution[]): AuditEntry {
+    const before = done.length > 0 ? `; before it: ${done.map((execution) => `${execution.node} ${execution.outcome}`).join(', ')}` : '; no node was restarted';
+    return { actor: by, action: AUDIT_ACTIONS.restart, target, outcome: 'failed', detail: `stopped on an error: ${error}${before}` };
+  },
+
   executed(by: AuditActor, execution: RestartExecution, plan: RestartPlan | undefined): AuditEntry {
     return {
       actor: by,

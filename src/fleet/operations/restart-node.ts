@@ -1,5 +1,6 @@
 import { formatDuration } from '../../config/duration.js';
 import type { Journalled } from '../../state/operation-journal.js';
+import type { AuditActor, AuditEntry, AuditLog } from '../../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, type RestartResponse } from '../../protocol/agent-api.js';
 import { DEFAULT_RESTART_MARGIN_MS, preflightVerdicts } from '../../domain/preflight.js';
@@ -9,7 +10,7 @@ import type { FleetClient } from '../fleet-client.js';
 import type { NodeLocks } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
 import { fleetStatus } from './fleet-status.js';
-import { syncTokens } from './sync-tokens.js';
+import { summarizeSync, syncOutcome, syncTarget, syncTokens } from './sync-tokens.js';
 
 export interface RestartOptions {
   force: boolean;
@@ -83,28 +84,47 @@ function fail(node: string, message: string, started: number): RestartExecution 
   return { node, outcome: 'fix_failed', message, fixMs: Date.now() - started };
 }
 
+/** What carrying out a confirmed plan needs, and who it acts for. */
+export interface RestartRun {
+  fleet: FleetClient;
+  locks: NodeLocks;
+  /** Who confirmed it: the actor of every change the restart makes. */
+  actor: AuditActor;
+  /** Each change (refresh, sync, capacity) audited as its own action as it is made; the restart's own record is the caller's. */
+  audit?: Pick<AuditLog, 'record'>;
+  /**
+   * Every node the operation holds (a rolling restart holds them all): an owner among them is
+   * refreshed under that lock, never waited for, since the one waiting would be the operation itself.
+   */
+  held: ReadonlySet<string>;
+}
+
 /**
  * Carries out a confirmed plan: the fixes (refresh on owners, syncs into the node), a check
  * that the tokens now stay valid (unless forced), the capacity change, then the restart
  * through the agent, which waits for readiness and re-reads token health. The caller holds
- * the node's lock, and `held` names every node its operation holds (a rolling restart holds
- * them all): an owner among them is refreshed under that lock, never waited for, since the
- * one waiting would be the operation itself. Progress is reported step by step.
+ * the node's lock. Progress is reported step by step; each change is audited as it is made,
+ * so that a restart that fails afterwards still leaves a record of what it changed.
  */
-export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan: RestartPlan, by: string, progress: (step: string) => Promise<void>, held: ReadonlySet<string> = new Set([plan.node])): Promise<RestartExecution> {
+export async function executeRestart(run: RestartRun, plan: RestartPlan, progress: (step: string) => Promise<void>): Promise<RestartExecution> {
+  const { fleet, locks, actor, held } = run;
+  const record = async (entry: Omit<AuditEntry, 'actor'>) => run.audit?.record({ actor, ...entry });
+  const why = `a fix before restarting ${plan.node}`;
   const node = plan.node;
   const started = Date.now();
   const { refreshes, syncs } = groupFixes(plan.checks);
   try {
     for (const [owner, profiles] of refreshes) {
       await progress(`refreshing ${profiles.join(', ')} on ${owner}…`);
-      const release = owner === node || held.has(owner) ? async () => undefined : await locks.acquire(owner, 'refresh for a restart', by, 30_000);
+      const release = owner === node || held.has(owner) ? async () => undefined : await locks.acquire(owner, 'refresh for a restart', actor.name, 30_000);
       try {
         // Only if it would still not outlast the restart: in a rolling restart every node's plan
         // asks the owner for the same refresh, and the first one did it for all.
         const onlyIf = { expiresBefore: new Date(Date.now() + plan.marginMs).toISOString() };
         const response = await fleet.call(owner, 'POST', '/v1/refresh', refreshResponseSchema, { profiles, onlyIf }, 90_000);
         const bad = response.results.filter((result) => result.outcome !== 'refreshed' && result.outcome !== 'already_refreshed');
+        const detail = response.results.map((result) => `${result.profileId}: ${result.outcome}${result.error ? ` (${result.error})` : ''}`).join('; ');
+        await record({ action: AUDIT_ACTIONS.refresh, target: `${owner} (${profiles.join(', ')})`, outcome: bad.length === 0 ? 'ok' : 'failed', detail: `${why}: ${detail}` });
         if (bad.length > 0) return fail(node, `refresh on ${owner} failed (${bad.map((result) => `${result.profileId}: ${result.error ?? result.outcome}`).join('; ')}); ${node} was not restarted`, started);
       } finally {
         await release();
@@ -112,7 +132,8 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
     }
     for (const [from, profiles] of syncs) {
       await progress(`syncing ${profiles.join(', ')} from ${from}…`);
-      const report = await syncTokens(fleet, locks, { from, to: node, profiles, dryRun: false, by, locksHeld: [node] });
+      const report = await syncTokens(fleet, locks, { from, to: node, profiles, dryRun: false, by: actor.name, locksHeld: [...held] });
+      await record({ action: AUDIT_ACTIONS.sync, target: syncTarget({ from, to: node, profiles }), outcome: syncOutcome(report), detail: `${why}: ${summarizeSync(report)}` });
       const target = report.targets[0];
       if (!target?.ok) return fail(node, `sync from ${from} failed (${target && !target.ok ? target.error.message : 'no answer'}); ${node} was not restarted`, started);
     }
@@ -124,7 +145,13 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
     }
     if (plan.capacityChange) {
       await progress(`raising maxConcurrent to ${plan.capacityChange.to}…`);
-      await fleet.call(node, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent: plan.capacityChange.to }, 60_000);
+      try {
+        const response = await fleet.call(node, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent: plan.capacityChange.to }, 60_000);
+        await record({ action: AUDIT_ACTIONS.capacitySet, target: node, outcome: 'ok', detail: `${why}: maxConcurrent ${response.changed?.from ?? plan.capacityChange.from} → ${response.changed?.to ?? plan.capacityChange.to}` });
+      } catch (error) {
+        await record({ action: AUDIT_ACTIONS.capacitySet, target: node, outcome: 'failed', detail: `${why}: ${(error as Error).message}` });
+        throw error;
+      }
     }
   } catch (error) {
     if (error instanceof AgentCallError || error instanceof OperationRefusedError) return fail(node, `${error.message}; ${node} was not restarted`, started);
@@ -150,28 +177,28 @@ export async function executeRestart(fleet: FleetClient, locks: NodeLocks, plan:
 
 /**
  * A rolling restart: one node at a time, in order, stopping at the first that does not come
- * back ready; the rest are left as they were.
+ * back ready; the rest are left as they were. `onNodeDone` hears each node's outcome as it
+ * finishes (its audit record), not once the whole roll is over.
  */
 export async function rollingRestart(
-  fleet: FleetClient,
-  locks: NodeLocks,
+  run: Omit<RestartRun, 'held'>,
   plans: readonly RestartPlan[],
-  by: string,
   progress: (node: string, index: number, step: string) => Promise<void>,
-  journalled?: Journalled & { target: string },
+  options: { journalled?: Journalled & { target: string }; onNodeDone?: (execution: RestartExecution, plan: RestartPlan) => Promise<void> } = {},
 ): Promise<{ results: RestartExecution[]; untouched: string[] }> {
   const held = new Set(plans.map((plan) => plan.node));
-  const run = async () => {
+  const roll = async () => {
     const results: RestartExecution[] = [];
     for (const [index, plan] of plans.entries()) {
-      const execution = await executeRestart(fleet, locks, plan, by, (step) => progress(plan.node, index, step), held);
+      const execution = await executeRestart({ ...run, held }, plan, (step) => progress(plan.node, index, step));
       results.push(execution);
+      await options.onNodeDone?.(execution, plan);
       if (execution.outcome !== 'ready') break;
     }
     return { results, untouched: plans.slice(results.length).map((plan) => plan.node) };
   };
-  if (!journalled) return run();
+  if (!options.journalled) return roll();
   // Written down while it runs: a restart cut short by a crash is reported, never rerun.
-  const { journal, actor, message, target } = journalled;
-  return journal.around({ action: AUDIT_ACTIONS.restart, target, nodes: plans.map((plan) => plan.node), actor, ...(message ? { message } : {}) }, run);
+  const { journal, actor, message, target } = options.journalled;
+  return journal.around({ action: AUDIT_ACTIONS.restart, target, nodes: plans.map((plan) => plan.node), actor, ...(message ? { message } : {}) }, roll, { abandonOnError: true });
 }

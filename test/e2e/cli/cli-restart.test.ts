@@ -85,8 +85,9 @@ describe('the typed confirmation', () => {
     expect(fleetOnLoopback.gateway('t440').pid()).not.toBe(pid);
     expect(readStore(fleetOnLoopback.states.t440, 'agent1').profiles[ANTHROPIC]?.access).toBe(readStore(fleetOnLoopback.states['pc-a'], 'main').profiles[ANTHROPIC]?.access);
     const records = await auditRecords();
-    expect(records.slice(0, 3).map((record) => `${record.action} ${record.target}: ${record.outcome}`)).toEqual(['restart t440: ok', 'restart confirmation t440: confirmed', 'restart plan t440: planned']);
-    expect(records[1]?.detail).toMatch(/^plan by cli:\S+ \(typed the name back\)$/);
+    // The fix is an action of its own, by whoever confirmed, recorded before the restart.
+    expect(records.slice(0, 4).map((record) => `${record.action} ${record.target}: ${record.outcome}`)).toEqual(['restart t440: ok', 'tokens sync pc-a → t440 (anthropic:default): ok', 'restart confirmation t440: confirmed', 'restart plan t440: planned']);
+    expect(records[2]?.detail).toMatch(/^plan by cli:\S+ \(typed the name back\)$/);
   });
 
   test.skipIf(!terminal)('no answer within CONFIRM_TIMEOUT: expired, nothing happens', async () => {

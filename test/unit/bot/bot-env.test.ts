@@ -156,6 +156,12 @@ describe('loadBotEnv: malformed values name the variable', () => {
     expect(problems[0]).toMatch(/^CONFIRM_TIMEOUT: expected a (positive )?duration/);
   });
 
+  it("CONFIRM_TIMEOUT past Discord's 15-minute window for editing the plan is refused, saying why", () => {
+    expect(problemsOf(validEnv({ CONFIRM_TIMEOUT: '15m' }))).toEqual([expect.stringMatching(/^CONFIRM_TIMEOUT: expected at most 14m: Discord's interaction reply can be edited for 15 minutes/)]);
+    expect(problemsOf(validEnv({ CONFIRM_TIMEOUT: '1h' }))).toHaveLength(1);
+    expect(valueOf(validEnv({ CONFIRM_TIMEOUT: '14m' })).CONFIRM_TIMEOUT).toBe(14 * 60_000);
+  });
+
   it('TOKENOPS_NODE_TIMEOUT is a duration too', () => {
     expect(problemsOf(validEnv({ TOKENOPS_NODE_TIMEOUT: '3000' }))).toEqual([expect.stringMatching(/^TOKENOPS_NODE_TIMEOUT: expected a duration/)]);
   });
