@@ -1,7 +1,7 @@
 import { SlashCommandBuilder, type ChatInputCommandInteraction, type APIEmbed, type Message } from 'discord.js';
 import type { BotContext } from '../src/bot/bot-context.js';
 import type { CommandModule } from '../src/bot/command-module.js';
-import { awaitConfirmation, CANCEL_EMOJI, CONFIRM_EMOJI } from '../src/bot/confirmation.js';
+import { CANCEL_EMOJI, CONFIRM_EMOJI, watchConfirmation, type ConfirmationWatch } from '../src/bot/confirmation.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
 import { hasOpsRole, inOpsGuild, isOpsMember } from '../src/bot/preconditions.js';
 import { LIMITS, truncate } from '../src/bot/render/discord-format.js';
@@ -27,6 +27,7 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
   const actor: AuditActor = { via: 'discord', id: interaction.user.id, name: interaction.user.username };
   let embeds: APIEmbed[] = [];
   let message: Message | undefined;
+  let watch: ConfirmationWatch | undefined;
   const shown = new OperationMessage(interaction, context.logger);
   // Later edits leave the attachments alone: the picture stays on the plan to the end.
   const show = async (plans: readonly RestartPlan[], content: string) => {
@@ -47,23 +48,25 @@ async function run(interaction: ChatInputCommandInteraction, context: BotContext
         // process is gone expires it (src/bot/pending-plan-expiry.ts); the deferred reply already has its id.
         message = await shown.attach();
         await context.pendingPlans.add({ messageId: message.id, channelId: message.channelId, nodes: [...nodes], requestedBy: { id: actor.id, name: actor.name }, createdAt: new Date().toISOString(), ...(context.journal ? { owner: context.journal.owner } : {}) });
-        const expiresAt = Math.floor((Date.now() + context.env.CONFIRM_TIMEOUT) / 1000);
-        await show(plans, `⏳ ${nodes.length > 1 ? `Rolling restart of ${nodes.length} nodes, one at a time. ` : ''}React ${CONFIRM_EMOJI} to run it (ops role), ${CANCEL_EMOJI} to cancel. Expires <t:${expiresAt}:R>.`);
-        return { channelId: message.channelId, messageId: message.id };
-      },
-      answer: async () => {
-        const plan = message!;
-        // Listen before offering the reactions: a quick ✅ must not slip past.
-        const answering = awaitConfirmation(context.client, {
-          messageId: plan.id,
+        // Watching before the prompt shows: a ✅ made the moment it appears must count.
+        const plan = message;
+        watch = watchConfirmation(context.client, {
+          message: { id: plan.id, channelId: plan.channelId, guildId: context.env.DISCORD_GUILD_ID },
           timeoutMs: context.env.CONFIRM_TIMEOUT,
           isOps: (roles) => isOpsMember(roles, context),
           allowConfirm: true,
           onIgnored: (userId, emoji) => context.logger.info({ userId, emoji, messageId: plan.id }, 'reaction ignored (not an ops member, or not ✅/❌)'),
+          onScanFailed: (error) => context.logger.warn({ messageId: plan.id, err: error.message }, "could not read the plan's reactions; looking again at the next reconnect or the deadline"),
         });
+        const expiresAt = Math.floor((Date.now() + context.env.CONFIRM_TIMEOUT) / 1000);
+        await show(plans, `⏳ ${nodes.length > 1 ? `Rolling restart of ${nodes.length} nodes, one at a time. ` : ''}React ${CONFIRM_EMOJI} to run it (ops role), ${CANCEL_EMOJI} to cancel. Expires <t:${expiresAt}:R>.`);
+        return { channelId: plan.channelId, messageId: plan.id };
+      },
+      answer: async () => {
+        const plan = message!;
         await plan.react(CONFIRM_EMOJI);
         await plan.react(CANCEL_EMOJI);
-        const answer = await answering;
+        const answer = await watch!.answer;
         // Gone already: the leader judged this replica dead (a heartbeat that lapsed, e.g. in a
         // Redis outage) and told the channel the plan expired. That word stands: a ✅ now runs nothing.
         const stillPending = await context.pendingPlans.remove(plan.id);

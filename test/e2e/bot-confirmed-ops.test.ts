@@ -112,3 +112,39 @@ describe('every change a confirmed restart makes is audited as its own action', 
     expect(records.find((record) => record.action === 'tokens sync')?.detail).toMatch(/^a fix before restarting t440: t440: updated /);
   }, 90_000);
 });
+
+describe('a ✅ is never lost', () => {
+  /** A restart of hp offered; returns its handle and the plan message id, with `onPrompt` run the instant the prompt shows. */
+  async function offerHp(onPrompt?: (messageId: string) => void) {
+    const handle = discord.slash('restart', { options: { node: 'hp' }, member: DEFAULT_OPS_MEMBER.id });
+    // Checked on every change the stand-in records, synchronously: when the prompt's edit
+    // arrives, before Discord (the stand-in) has even answered the bot's request.
+    const messageId = await discord.waitFor(() => {
+      const original = handle.state.original;
+      if (!original || !/React ✅/.test(original.content ?? '')) return undefined;
+      onPrompt?.(original.id);
+      return original.id;
+    }, 20_000, 'the ✅ prompt');
+    return { handle, messageId };
+  }
+  const outcome = (handle: ReturnType<DiscordStandin['slash']>) => handle.waitForReply((s) => /^(✅ (?!Confirmed).*ready\. Confirmed|❌|⌛)/.test(s.content), 60_000);
+
+  test('a ✅ made the instant the prompt appears, before the bot has added its own reactions, counts', async () => {
+    const pid = local.nodes.hp!.gateway.pid();
+    const { handle } = await offerHp((messageId) => discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id));
+    expect((await outcome(handle)).content).toBe('✅ hp ready. Confirmed by ops-alice.');
+    expect(local.nodes.hp!.gateway.pid()).not.toBe(pid);
+  }, 90_000);
+
+  test('a ✅ made while the bot is reconnecting (the event never delivered) counts once it is back', async () => {
+    const pid = local.nodes.hp!.gateway.pid();
+    const { handle, messageId } = await offerHp();
+    await discord.waitFor(() => (Object.keys(discord.reactionsOn(messageId)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
+    // The session is invalidated: nothing missed is replayed, the bot identifies anew.
+    discord.dropGateway({ invalidateSession: true });
+    discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id);
+    await discord.waitForReady(20_000);
+    expect((await outcome(handle)).content).toBe('✅ hp ready. Confirmed by ops-alice.');
+    expect(local.nodes.hp!.gateway.pid()).not.toBe(pid);
+  }, 90_000);
+});
