@@ -1,14 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { discoverStores } from '../../src/agent/store/discover-stores.js';
 import { AgentClient } from '../../src/fleet/agent-client.js';
-import { capacityResponseSchema, restartResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
+import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
+import { startOAuthServer } from '../support/oauth-server.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent } from '../support/processes.js';
+import { findSecrets } from '../support/secret-scan.js';
 import { HOUR, newNodeKeyHex, secret } from '../support/state-dir.js';
-import { OPENCLAW_CACHE, openclawHome, VERSIONS } from './openclaw-cli.js';
+import { OPENCLAW_CACHE, openclawHome, VERSIONS, type OpenClawHome } from './openclaw-cli.js';
 
 /*
  * tokenops against the real OpenClaw, one pinned version of each store era. Profiles are
@@ -24,6 +26,23 @@ if (!existsSync(path.join(OPENCLAW_CACHE, 'manifest.json'))) throw new Error(`no
 // 2026.9.6 moves the shared store into the state database on its first shared write
 // (paste-token here), since the state dir holds no legacy store to migrate.
 const expectedKind = { '2026.6.1': 'auth-profiles-json', '2026.6.5': 'openclaw-agent-sqlite', '2026.9.6': 'openclaw-state-sqlite' } as const;
+
+/**
+ * Real OpenClaw takes its own store write path (openclaw-holds-lock.mjs) and holds it for
+ * holdMs while writing a token profile; resolves once it is held. `done` ends with its
+ * output, whose last line carries `releasedAt`.
+ */
+async function openclawHoldsStore(oc: OpenClawHome, profileId: string, token: string, holdMs: number) {
+  const holder = path.join(process.cwd(), 'test/conformance/openclaw-holds-lock.mjs');
+  const agentDir = path.join(oc.stateDir, 'agents', 'main', 'agent');
+  const marker = path.join(oc.root, `held-${profileId.replace(/\W/g, '-')}`);
+  const done = oc.runScript(holder, [oc.dist, agentDir, profileId, token, String(holdMs), marker], 120_000);
+  while (!existsSync(marker)) {
+    const early = await Promise.race([done, new Promise((resolve) => setTimeout(() => resolve(undefined), 100))]);
+    if (early) throw new Error(`OpenClaw's write ended before it held the store: ${JSON.stringify(early)}`);
+  }
+  return { heldAt: Number(readFileSync(marker, 'utf8')), done };
+}
 
 describe.each(VERSIONS)('openclaw %s', (version) => {
   test('status agrees with `openclaw models status --json`; an import is what OpenClaw reads next; a capacity change shows in both', async () => {
@@ -168,18 +187,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     const keyHex = newNodeKeyHex();
     const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_LOCK_WAIT: '6s' });
     const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 60_000 });
-    const holder = path.join(process.cwd(), 'test/conformance/openclaw-holds-lock.mjs');
-    const agentDir = path.join(oc.stateDir, 'agents', 'main', 'agent');
-    // OpenClaw takes its own write path and holds it; resolves once it is held.
-    const openclawHolds = async (profileId: string, token: string, holdMs: number) => {
-      const marker = path.join(oc.root, `held-${profileId.replace(/\W/g, '-')}`);
-      const done = oc.runScript(holder, [oc.dist, agentDir, profileId, token, String(holdMs), marker], 120_000);
-      while (!existsSync(marker)) {
-        const early = await Promise.race([done, new Promise((resolve) => setTimeout(() => resolve(undefined), 100))]);
-        if (early) throw new Error(`OpenClaw's write ended before it held the store: ${JSON.stringify(early)}`);
-      }
-      return { heldAt: Number(readFileSync(marker, 'utf8')), done };
-    };
+    const openclawHolds = (profileId: string, token: string, holdMs: number) => openclawHoldsStore(oc, profileId, token, holdMs);
     const importCodex = (access: string) => {
       const sealed = seal(Buffer.from(keyHex, 'hex'), 'import:oc', { node: 'pc-a', exportedAt: new Date().toISOString(), credentials: [{ profileId: 'openai-codex:ops@example.com', type: 'oauth', provider: 'openai-codex', sourceAgentId: 'main', fields: { access, refresh: secret('oc-held-refresh'), expires: Date.now() + 3 * HOUR } }] });
       return client.call('POST', '/v1/import', { sealed });
@@ -217,6 +225,85 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     } finally {
       await agent.stop();
     }
+  }, 300_000);
+
+  test("our renewal while a real OpenClaw holds the store waits for its lock, refreshes once, and `openclaw models status` reads the renewed expiry", async () => {
+    const oc = openclawHome(version);
+    expect((await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'j'.repeat(90)}\n`)).code).toBe(0);
+    const store = (await discoverStores(oc.stateDir)).find((candidate) => candidate.kind === expectedKind[version])!;
+    // A login due for renewal, in the store OpenClaw reads; the token endpoint knows its refresh token.
+    const login = { type: 'oauth', provider: 'anthropic', access: secret('oc-renew-access'), refresh: secret('oc-renew-refresh'), expires: Date.now() + 20 * 60_000 };
+    await store.update((profiles) => {
+      profiles['anthropic:default'] = login;
+      return { write: true, result: null };
+    }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
+    const provider = await startOAuthServer();
+    provider.issue(login.refresh);
+    const providers = path.join(oc.root, 'providers.json');
+    writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: provider.tokenUrl, clientId: 'client-oc' } }));
+    const keyHex = newNodeKeyHex();
+    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_OAUTH_PROVIDERS: providers });
+    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 60_000 });
+    const status = async () => statusResponseSchema.parse(await client.request('GET', '/v1/status')).profiles.find((profile) => profile.profileId === 'anthropic:default');
+    const refresh = async (body: unknown) => refreshResponseSchema.parse(await client.request('POST', '/v1/refresh', body, 60_000)).results;
+    try {
+      // The request renewal sends (renewal-plan.ts, renew-account.ts): only while the store
+      // still holds the token it planned for, expiring no later than that token does.
+      const planned = await status();
+      expect(planned?.fingerprint).toMatch(/^[0-9a-f]{12}$/);
+      const renewal = { profiles: ['anthropic:default'], onlyIf: { fingerprint: planned!.fingerprint!, expiresBefore: new Date(login.expires + 1).toISOString() } };
+
+      const theirToken = `sk-ant-oat01-${'k'.repeat(90)}`;
+      const held = await openclawHoldsStore(oc, 'anthropic:held', theirToken, 3_000);
+      const sentAt = Date.now();
+      let answeredAt = 0;
+      const renewing = refresh(renewal).finally(() => (answeredAt = Date.now()));
+      // Mid-hold: our agent waits for OpenClaw's lock and has not asked the provider yet
+      // (the grant belongs inside the lock, with the re-read).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(answeredAt).toBe(0);
+      expect(provider.grants).toBe(0);
+      const theirs = await held.done;
+      expect(theirs.code, theirs.stderr).toBe(0);
+      const releasedAt = (JSON.parse(theirs.stdout.trim().split('\n').at(-1)!) as { releasedAt: number }).releasedAt;
+      const [result] = await renewing;
+      console.log(`openclaw ${version}: our renewal waited ${releasedAt - sentAt} ms for OpenClaw's lock (held ${releasedAt - held.heldAt} ms), answered ${answeredAt - releasedAt} ms after it let go, ${answeredAt - sentAt} ms in all`);
+      expect(answeredAt).toBeGreaterThanOrEqual(releasedAt);
+      expect(result).toMatchObject({ profileId: 'anthropic:default', outcome: 'refreshed', rotated: true, previousExpiresAt: new Date(login.expires).toISOString() });
+      // One grant, with the one refresh token the login had.
+      expect(provider.grants).toBe(1);
+      expect(provider.presented).toEqual([login.refresh]);
+      const renewedExpires = Date.parse(result!.expiresAt!);
+      expect(renewedExpires).toBeGreaterThan(login.expires);
+
+      // OpenClaw reads the renewed token, and its own write made during the hold is still there.
+      const openclaw = await oc.modelsStatus();
+      expect(openclaw.find((profile) => profile.profileId === 'anthropic:default')?.expiresAt).toBe(renewedExpires);
+      expect(openclaw.map((profile) => profile.profileId)).toContain('anthropic:held');
+      const read = await store.read();
+      expect(read.ok && (read.profiles['anthropic:held'] as { token?: string }).token).toBe(theirToken);
+      // Our agent agrees.
+      const ours = await status();
+      expect(ours?.fingerprint).toBe(result!.fingerprint);
+      expect(Date.parse(ours!.expiresAt!)).toBe(renewedExpires);
+
+      // The same request again (the fingerprint is stale now): the store's token is newer than
+      // it asks about, so renewal counts it renewed and nothing is spent.
+      const [again] = await refresh(renewal);
+      expect(again).toMatchObject({ outcome: 'already_refreshed', fingerprint: result!.fingerprint, expiresAt: result!.expiresAt });
+      // The stale fingerprint with a bound past the renewed expiry: the store's copy is, to
+      // that request, an older one, whose refresh token must not be spent.
+      const [stale] = await refresh({ ...renewal, onlyIf: { ...renewal.onlyIf, expiresBefore: new Date(renewedExpires + HOUR).toISOString() } });
+      expect(stale).toMatchObject({ outcome: 'stale_copy', fingerprint: result!.fingerprint });
+      expect(provider.grants).toBe(1);
+      expect(provider.reuses).toBe(0);
+      expect(new Set(provider.presented).size).toBe(provider.presented.length);
+      expect((await oc.modelsStatus()).find((profile) => profile.profileId === 'anthropic:default')?.expiresAt).toBe(renewedExpires);
+    } finally {
+      await agent.stop();
+      await provider.stop();
+    }
+    expect(findSecrets(capturedOutput)).toEqual([]);
   }, 300_000);
 
   test.runIf(version === '2026.9.6')("writing an agent database, our agent holds a lease that OpenClaw counts as live, and OpenClaw reads the write after it", async () => {
