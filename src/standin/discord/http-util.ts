@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** A JSON body or gateway payload: they come in many shapes, and the stand-in reads them loosely. */
+export type Json = Record<string, any>;
+
 export interface UploadedFile {
   /** The form field, e.g. `files[0]`. */
   field: string;
