@@ -148,3 +148,22 @@ describe('a ✅ is never lost', () => {
     expect(local.nodes.hp!.gateway.pid()).not.toBe(pid);
   }, 90_000);
 });
+
+describe('every refusal is audited', () => {
+  test('a plan that cannot be made (a node does not answer) and a capacity change on a node with a plan waiting: refused, and in the audit log', async () => {
+    const since = new Date().toISOString();
+    // A plan waiting for its ✅ on t440: a capacity change there is refused as busy.
+    const plan = discord.slash('restart', { options: { node: 't440' }, member: DEFAULT_OPS_MEMBER.id });
+    const offered = await plan.waitForReply((s) => /React ✅/.test(s.content), 20_000);
+    const capacity = await discord.slash('capacity', { options: { node: 't440', max_concurrent: 16 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.content.length > 0, 20_000);
+    expect(capacity.content).toMatch(/t440 is busy: restart \(ops-alice's plan\)/);
+    discord.react(offered.original!.id, '❌', DEFAULT_OPS_MEMBER.id);
+    await plan.waitForReply((s) => s.content.startsWith('❌ Cancelled'), 20_000);
+    // hp's agent gone: no plan for it, so nothing to confirm.
+    await local.nodes.hp!.agent.stop();
+    const noPlan = await discord.slash('restart', { options: { node: 'hp' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.content.length > 0, 20_000);
+    expect(noPlan.content).toMatch(/hp did not answer/);
+    const refusals = (await auditRecords()).filter((record) => record.at >= since && record.outcome === 'refused').map((record) => `${record.action} ${record.target}: ${record.detail}`);
+    expect(refusals).toEqual([expect.stringMatching(/^restart hp: hp did not answer \(/), expect.stringMatching(/^capacity set t440: t440 is busy: restart \(ops-alice's plan\) by ops-alice/)]);
+  }, 90_000);
+});
