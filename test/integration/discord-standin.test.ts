@@ -302,6 +302,45 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(state.content).toBe('after re-identify');
   }, 15_000);
 
+  test("an interaction's token expired (expireInteractionToken): editReply and followUp reject with 50027, the bot token still edits through the channel", async () => {
+    let expire: () => void = () => undefined;
+    const expired = new Promise<void>((resolve) => (expire = resolve));
+    const outcomes: unknown[] = [];
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      const response = await interaction.reply({ content: 'restarting t440…', withResponse: true });
+      await expired;
+      for (const late of [() => interaction.editReply({ content: 't440 restarted' }), () => interaction.followUp({ content: 't440 restarted' })]) {
+        const error = await late().then(() => 'accepted', (caught: unknown) => caught);
+        outcomes.push(error instanceof DiscordAPIError ? [error.status, error.code, error.message] : error);
+      }
+      await interaction.channel!.messages.edit(response.resource!.message!.id, { content: 't440 restarted (edited with the bot token)' });
+    };
+    const handle = standin.slash('audit', { member: OPS.id });
+    await handle.waitForReply();
+    expect(handle.tokenExpiresAt - handle.dispatchedAt).toBe(15 * 60_000);
+    standin.expireInteractionToken(handle);
+    expire();
+    const state = await handle.waitForReply((s) => s.content.includes('bot token'));
+    expect(outcomes).toEqual([
+      [401, 50027, 'Invalid Webhook Token'],
+      [401, 50027, 'Invalid Webhook Token'],
+    ]);
+    expect(state.followUps).toEqual([]);
+    expect(state.original?.history.map((version) => version.content)).toEqual(['restarting t440…', 't440 restarted (edited with the bot token)']);
+    expect(handle.refusals).toEqual(['edit: interaction token expired', 'follow-up: interaction token expired']);
+    // By id too; every webhook route of an expired interaction answers the same, GET and DELETE included.
+    const other = standin.slash('audit', { member: OPS.id });
+    await other.waitForReply();
+    standin.expireInteractionToken(other.id);
+    for (const method of ['GET', 'DELETE']) {
+      const answer = await fetch(`${standin.apiBase}/v10/webhooks/${standin.applicationId}/${other.token}/messages/@original`, { method });
+      expect([answer.status, await answer.json()]).toEqual([401, { code: 50027, message: 'Invalid Webhook Token' }]);
+    }
+    expect(other.state.original?.deleted).toBe(false);
+    expect(() => standin.expireInteractionToken('1')).toThrow(/no interaction 1/);
+  });
+
   test('HTTP details: 204 without a content type, unknown routes are 404 and logged, the token never in a body', async () => {
     const typing = await fetch(`${standin.apiBase}/v10/channels/${standin.opsChannelId}/typing`, { method: 'POST', headers: { authorization: `Bot ${TOKEN}` } });
     expect(typing.status).toBe(204);
@@ -324,5 +363,44 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(transcript).toContain('📎 x.png');
     expect(transcript).toContain('only visible to ops-alice');
     expect(handlerErrors).toEqual([]);
+  });
+});
+
+describe('interaction tokens live interactionTokenTtlMs after the interaction, as on Discord (15 min)', () => {
+  const TTL_MS = 1_000;
+  let standin: DiscordStandin;
+  let client: Client;
+  let handler: Handler | null = null;
+
+  beforeAll(async () => {
+    standin = await DiscordStandin.start({ token: TOKEN, interactionTokenTtlMs: TTL_MS, log: () => undefined });
+    client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: standin.apiBase } });
+    client.on(Events.InteractionCreate, (interaction) => void handler?.(interaction));
+    const ready = once(client, Events.ClientReady);
+    await client.login(TOKEN);
+    await ready;
+  });
+
+  afterAll(async () => {
+    await client?.destroy();
+    await standin?.close();
+  });
+
+  test('a deferred reply edited within the TTL is taken; after it, 50027, and the channel route still edits', async () => {
+    const outcomes: unknown[] = [];
+    handler = async (interaction) => {
+      if (!interaction.isChatInputCommand()) return;
+      await interaction.deferReply();
+      const reply = await interaction.editReply({ content: 'step 1 of 2' });
+      await new Promise((resolve) => setTimeout(resolve, TTL_MS + 100));
+      outcomes.push(await interaction.editReply({ content: 'step 2 of 2' }).then(() => 'accepted', (error: DiscordAPIError) => error.code));
+      await reply.edit({ content: 'done (through the channel)' });
+    };
+    const handle = standin.slash('audit', { member: OPS.id });
+    const state = await handle.waitForReply((s) => s.content.startsWith('done'), TTL_MS + 3_000);
+    expect(outcomes).toEqual([50027]);
+    expect(handle.tokenExpiresAt).toBe(handle.dispatchedAt + TTL_MS);
+    expect(state.original?.history.map((version) => version.content)).toEqual(['', 'step 1 of 2', 'done (through the channel)']);
+    expect(standin.refusals.some((refusal) => refusal.includes('/audit') && refusal.includes('token expired'))).toBe(true);
   });
 });

@@ -15,6 +15,8 @@ export interface InteractionInit {
   channelId: string;
   guildId: string | null;
   payload: Record<string, unknown>;
+  /** How long the token works on the webhook routes, from dispatch. */
+  tokenTtlMs: number;
 }
 
 /**
@@ -44,6 +46,8 @@ export class InteractionHandle {
   lastActivityAt = Date.now();
   /** When @original was last edited (to tell a 6 "deferred update" apart from its later edit). */
   originalEditedAt: number | null = null;
+  /** From then on the webhook routes refuse the token (401 50027), as Discord does 15 min after the interaction. */
+  tokenExpiresAt: number;
 
   constructor(
     init: InteractionInit,
@@ -59,6 +63,11 @@ export class InteractionHandle {
     this.channelId = init.channelId;
     this.guildId = init.guildId;
     this.payload = init.payload;
+    this.tokenExpiresAt = this.dispatchedAt + init.tokenTtlMs;
+  }
+
+  tokenExpired(now = Date.now()): boolean {
+    return now >= this.tokenExpiresAt;
   }
 
   /** A snapshot of what the interaction shows now. */

@@ -6,6 +6,9 @@ import { InteractionHandle } from './interaction-handle.js';
 import { interactionToken, snowflake } from './snowflake.js';
 import type { RecordedCallback, RecordedMessage } from './types.js';
 
+/** Discord: an interaction token works for 15 minutes. */
+const INTERACTION_TOKEN_TTL_MS = 15 * 60_000;
+
 /**
  * The interactions the stand-in dispatched, found again by id (the callback route, message metadata) and by
  * token (the webhook routes), and for a component interaction the message its button or select sits on.
@@ -30,6 +33,14 @@ export class InteractionStore {
 
   byToken(token: string): InteractionHandle | undefined {
     return this.handlesByToken.get(token);
+  }
+
+  /** Makes an interaction's token expired now (as if its 15 minutes were up); throws for an unknown interaction. */
+  expireToken(interaction: InteractionHandle | string): void {
+    const handle = typeof interaction === 'string' ? this.handlesById.get(interaction) : interaction;
+    if (!handle || this.handlesById.get(handle.id) !== handle) throw new Error(`expireInteractionToken: no interaction ${typeof interaction === 'string' ? interaction : interaction.id}`);
+    handle.tokenExpiresAt = Math.min(handle.tokenExpiresAt, Date.now());
+    this.ctx.feed.notify();
   }
 
   /** The message a component interaction was made on (what callback types 6 and 7 act on). */
@@ -77,6 +88,7 @@ export class InteractionStore {
         channelId: context.channelId,
         guildId: context.guildId,
         payload,
+        tokenTtlMs: this.ctx.options.interactionTokenTtlMs ?? INTERACTION_TOKEN_TTL_MS,
       },
       this.ctx.feed,
     );

@@ -365,6 +365,15 @@ export class DiscordStandin {
     this.gateway.drop(options);
   }
 
+  /**
+   * Makes an interaction's token expired now, as Discord's is 15 minutes after the interaction
+   * (`interactionTokenTtlMs`): its webhook routes (editReply, followUp, fetchReply, deleteReply) then answer
+   * 401 50027 Invalid Webhook Token, while the channel routes with the bot token still edit its messages.
+   */
+  expireInteractionToken(interaction: InteractionHandle | string): void {
+    this.interactionStore.expireToken(interaction);
+  }
+
   /** Gateway sessions connected right now (more than one only with `multipleSessions`). */
   get connectedSessions(): number {
     return this.gateway.connectedSessions;

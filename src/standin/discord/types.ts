@@ -57,6 +57,12 @@ export interface StandinOptions {
   /** An interaction callback later than this after dispatch gets 404 Unknown interaction (Discord: 3 s). */
   interactionDeadlineMs?: number;
   /**
+   * How long after an interaction its token works on the webhook routes (follow-ups, GET/PATCH/DELETE of its
+   * messages); later they get 401 50027 Invalid Webhook Token. Discord: 15 min (the default). The channel
+   * routes, with the bot token, still edit the messages. See also `expireInteractionToken`.
+   */
+  interactionTokenTtlMs?: number;
+  /**
    * Behave like Discord about intents (default true): MESSAGE_* need GuildMessages, MESSAGE_REACTION_* need
    * GuildMessageReactions, and without GuildMembers GUILD_CREATE lists only the bot's own member.
    */

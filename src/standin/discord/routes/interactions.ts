@@ -29,11 +29,11 @@ export function interactionRoutes(router: RestRouter, parts: Parts): void {
   router.route('POST', '/v10/interactions/:id/:token/callback', (route) => callback(parts, route));
   router.route('POST', '/v10/webhooks/:app/:token', (route) => followUp(parts, route));
   router.route('GET', '/v10/webhooks/:app/:token/messages/:message', ({ params }) => {
-    const found = webhookMessage(parts, params);
+    const found = webhookMessage(parts, params, 'fetch');
     return 'status' in found ? found : ok(messages.apiMessage(found.message));
   });
   router.route('PATCH', '/v10/webhooks/:app/:token/messages/:message', ({ params, json, body }) => {
-    const found = webhookMessage(parts, params);
+    const found = webhookMessage(parts, params, 'edit');
     if ('status' in found) return found;
     const refused = refusedMessage(ctx, `PATCH webhook message ${params.message}`, json, body.files, false);
     if (refused) {
@@ -45,7 +45,7 @@ export function interactionRoutes(router: RestRouter, parts: Parts): void {
     return ok(messages.apiMessage(found.message));
   });
   router.route('DELETE', '/v10/webhooks/:app/:token/messages/:message', ({ params }) => {
-    const found = webhookMessage(parts, params);
+    const found = webhookMessage(parts, params, 'delete');
     if ('status' in found) return found;
     messages.delete(found.message, found.handle);
     return noContent();
@@ -140,18 +140,30 @@ function callback({ ctx, interactions, messages }: Parts, { params, query, json,
   });
 }
 
-/** The interaction whose webhook a route names; Unknown Webhook until the interaction was acknowledged. */
-function webhookHandle({ ctx, interactions }: Parts, params: Record<string, string>): InteractionHandle | Answer {
+/**
+ * The interaction whose webhook a route names. Unknown Webhook until the interaction was acknowledged;
+ * once its token has expired (15 min after the interaction on Discord) 401 Invalid Webhook Token, which is
+ * recorded as a refusal (`what` the bot tried: 'follow-up', 'edit' …) since the bot should have used the
+ * channel route with its own token instead.
+ */
+function webhookHandle({ ctx, interactions }: Parts, params: Record<string, string>, what: string): InteractionHandle | Answer {
   if (params.app !== ctx.applicationId) return unknownWebhook();
   const handle = interactions.byToken(params.token!);
   if (!handle) return unknownWebhook();
+  const now = Date.now();
+  if (handle.tokenExpired(now)) {
+    handle.refusals.push(`${what}: interaction token expired`);
+    ctx.refuse(`${handle.invocation} ${what}: interaction token expired (${Math.round((now - handle.dispatchedAt) / 1000)} s after the interaction)`);
+    handle.touch();
+    return fail(401, 50027, 'Invalid Webhook Token');
+  }
   if (!handle.callbacks.some((recorded) => recorded.status < 300)) return unknownWebhook();
   return handle;
 }
 
 /** `@original` or a follow-up of that interaction (a webhook reaches no other message). */
-function webhookMessage(parts: Parts, params: Record<string, string>): { handle: InteractionHandle; message: RecordedMessage } | Answer {
-  const handle = webhookHandle(parts, params);
+function webhookMessage(parts: Parts, params: Record<string, string>, what: string): { handle: InteractionHandle; message: RecordedMessage } | Answer {
+  const handle = webhookHandle(parts, params, what);
   if (!(handle instanceof InteractionHandle)) return handle;
   const message = params.message === '@original' ? handle.original : [handle.original, ...handle.followUps].find((candidate) => candidate?.id === params.message);
   if (!message || message.deleted) return unknownMessage();
@@ -160,7 +172,7 @@ function webhookMessage(parts: Parts, params: Record<string, string>): { handle:
 
 function followUp(parts: Parts, { params, query, json, body }: RouteContext): Answer {
   const { ctx, messages } = parts;
-  const handle = webhookHandle(parts, params);
+  const handle = webhookHandle(parts, params, 'follow-up');
   if (!(handle instanceof InteractionHandle)) return handle;
   const refused = refusedMessage(ctx, `${handle.invocation} follow-up`, json, body.files, true);
   if (refused) {
