@@ -16,7 +16,8 @@ import { lifetimeOf, renewalDueAt } from './renewal-schedule.js';
  * holding the account's current token, and by one node at a time. So a stand-in renews only
  * when every owner before it in the list has been unreachable for `ownerDownFor`, and only
  * if it holds the token the bot last saw current (not an older copy, whose refresh token the
- * owner may have spent already). An owner coming back is synced before it renews again.
+ * owner may have spent already), and never while a renewal sent to another node was not seen
+ * to end. An owner coming back is synced before it renews again.
  */
 
 export const accountRenewalSchema = z.object({
@@ -35,8 +36,9 @@ export const accountRenewalSchema = z.object({
   /** A failure for good (`invalid_grant`…) of the token with this fingerprint: only a new login helps. */
   terminal: z.object({ fingerprint: z.string(), error: z.string(), atMs: z.number(), node: z.string() }).nullable().default(null),
   /**
-   * A renewal sent and not known to have ended (the bot that sent it may have died): until it
-   * is old enough to have ended anyway, no other node renews this account.
+   * A renewal sent and not known to have ended (the bot that sent it may have died): no other
+   * node renews this account until it is old enough to have ended and its node has answered
+   * since (only that node's copy tells whether the provider spent the refresh token).
    */
   inflight: z.object({ node: z.string(), sinceMs: z.number() }).nullable().default(null),
   /**
@@ -133,10 +135,31 @@ export function withCurrent(account: AccountRenewal, current: NonNullable<Accoun
   const previous = account.current;
   if (!previous || previous.fingerprint === current.fingerprint) return { ...account, current };
   const superseded = [previous.fingerprint, ...account.superseded.filter((fingerprint) => fingerprint !== previous.fingerprint && fingerprint !== current.fingerprint)].slice(0, SUPERSEDED_KEPT);
-  return { ...account, current, superseded, failures: 0, retryAtMs: null, lastError: null };
+  // A renewal in flight was of the token now replaced: it landed, or can spend only a superseded one.
+  return { ...account, current, superseded, failures: 0, retryAtMs: null, lastError: null, inflight: null };
 }
 /** Longer than a renewal call can take (its lock wait, three grant attempts, the write). */
 export const INFLIGHT_MAX_MS = 3 * 60_000;
+
+/**
+ * Whether a renewal that failed this way may still have happened: the call reached the node
+ * and no answer came back, so the provider may have taken the grant. Its renewal stays in
+ * flight (inflightHold). Any answer, or no connection at all, is a known outcome.
+ */
+export function outcomeUnknown(error: string): boolean {
+  return error === 'timeout';
+}
+
+/**
+ * The renewal in flight that still holds the account: one that may still be running, and one
+ * nobody saw end until its node answers again. The bot that sent it may have died with the
+ * answer: if the provider took the grant, every other copy's refresh token is spent, and only
+ * that node's copy tells (the new token, or the old one still there). Null: the hold is over.
+ */
+export function inflightHold(inflight: AccountRenewal['inflight'], reachable: ReadonlySet<string>, nowMs: number): AccountRenewal['inflight'] {
+  if (!inflight) return null;
+  return nowMs - inflight.sinceMs < INFLIGHT_MAX_MS || !reachable.has(inflight.node) ? inflight : null;
+}
 
 function oauthCell(node: FleetView['nodes'][number], profileId: string): ProfileCell | undefined {
   const cell = node.reachable ? node.profiles.find((candidate) => candidate.profileId === profileId) : undefined;
@@ -255,7 +278,9 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
     // Only the owners list renews, so only its nodes can hold a newer token legitimately: a
     // follower's newer one is a rotation conflict for a person, never adopted.
     const current = currentToken(memory.current, copies.filter((copy) => owners.includes(copy.node)));
-    const account = current ? withCurrent(memory, current) : memory;
+    const seen = current ? withCurrent(memory, current) : memory;
+    const inflight = inflightHold(seen.inflight, reachable, nowMs);
+    const account = { ...seen, inflight };
     accounts.push(account);
     const base = { profileId, provider, owners, current, failures: account.failures, lastError: account.lastError, superseded: account.superseded };
     if (!settings.auto) {
@@ -275,6 +300,16 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
     const retrying = account.failures > 0 && account.retryAtMs !== null;
     const dueAtMs = retrying ? account.retryAtMs! : scheduledMs;
     const choice = chooseRenewer(owners, copies, reachable, downSinceMs, current, settings.ownerDownForMs, nowMs);
+    // The node that would renew next (now, after a sync, or when it takes over): only the one a renewal is in flight on, if any.
+    const next = choice.kind === 'wait' ? choice.standIn : choice.node;
+    if (inflight && next !== null && next !== inflight.node) {
+      // Its node answering again ends the hold at the latest then; one that does not answer keeps it.
+      const endsAtMs = reachable.has(inflight.node) ? inflight.sinceMs + INFLIGHT_MAX_MS : null;
+      const reason = endsAtMs === null ? `a renewal sent to ${inflight.node} <t:${Math.floor(inflight.sinceMs / 1000)}:R> was not seen to end, and ${inflight.node} is unreachable: it may have spent the refresh token, so no other node renews until ${inflight.node} answers` : `a renewal sent to ${inflight.node} may still be running`;
+      schedules.push({ ...base, renewer: inflight.node, standIn: inflight.node !== owners[0], dueAtMs: endsAtMs, state: 'waiting', reason });
+      due(endsAtMs);
+      continue;
+    }
     if (choice.kind === 'wait') {
       schedules.push({ ...base, renewer: choice.standIn, standIn: choice.standIn !== null, dueAtMs: choice.takeoverAtMs === null ? null : Math.max(choice.takeoverAtMs, dueAtMs), state: 'waiting', reason: choice.reason });
       due(choice.takeoverAtMs);
@@ -283,12 +318,6 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
     if (choice.kind === 'sync_first') {
       steps.push({ kind: 'sync_first', profileId, from: choice.from, to: choice.node });
       schedules.push({ ...base, renewer: choice.node, standIn: false, dueAtMs, state: retrying ? 'retrying' : 'scheduled', reason: `${choice.node} is back: it receives the current token from ${choice.from}, then renews again` });
-      continue;
-    }
-    const inflight = account.inflight && nowMs - account.inflight.sinceMs < INFLIGHT_MAX_MS ? account.inflight : null;
-    if (inflight && inflight.node !== choice.node) {
-      schedules.push({ ...base, renewer: inflight.node, standIn: inflight.node !== owners[0], dueAtMs: inflight.sinceMs + INFLIGHT_MAX_MS, state: 'waiting', reason: `a renewal sent to ${inflight.node} may still be running` });
-      due(inflight.sinceMs + INFLIGHT_MAX_MS);
       continue;
     }
     schedules.push({ ...base, renewer: choice.node, standIn: choice.standIn, dueAtMs, state: retrying ? 'retrying' : 'scheduled', ...(choice.standIn ? { reason: `stand-in for ${owners[0]}, unreachable` } : {}) });

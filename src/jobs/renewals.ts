@@ -1,6 +1,6 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
-import { nextDownSince, planRenewals, withCurrent, type AccountRenewal, type RenewalStep } from '../domain/renewal-plan.js';
+import { nextDownSince, outcomeUnknown, planRenewals, withCurrent, type AccountRenewal, type RenewalStep } from '../domain/renewal-plan.js';
 import { syncAfterRefresh } from '../fleet/operations/audited-refresh.js';
 import { renewalSettings } from '../fleet/operations/renewal-view.js';
 import { lifetimeOf, retryAt } from '../domain/renewal-schedule.js';
@@ -152,7 +152,8 @@ export class Renewals {
       await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewalOwner, target: step.profileId, outcome: 'ok', detail: `renewal owner: ${account.renewer} → ${step.node}${step.standIn ? ' (stand-in: the owner is unreachable)' : ''}` });
     }
     // Written down before it is sent: a leader killed now leaves the next one waiting for this node, not renewing elsewhere.
-    await save({ ...account, inflight: { node: step.node, sinceMs: this.now() } });
+    const sent = { node: step.node, sinceMs: this.now() };
+    await save({ ...account, inflight: sent });
     const outcome = await renewAccount(fleetClient, locks, step, ACTOR.name);
     const nowMs = this.now();
     const base: AccountRenewal = { ...account, inflight: null, renewer: step.node };
@@ -177,7 +178,8 @@ export class Renewals {
         const again = retryAt(nowMs, failures, lifetimeOf(step.provider, account.lifetimeMs, this.deps.fleet.renew.lifetimes));
         await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'failed', detail: `failed for now (${outcome.error}), try ${failures}; again at ${new Date(again).toISOString()}` });
         logger.warn({ profileId: step.profileId, node: step.node, error: outcome.error, failures }, 'renewal failed; will retry');
-        return { next: { ...base, failures, retryAtMs: again, lastError: outcome.error }, renewed: false };
+        // No answer: the grant may have happened there, so it stays in flight until the node tells.
+        return { next: { ...base, failures, retryAtMs: again, lastError: outcome.error, inflight: outcomeUnknown(outcome.error) ? sent : null }, renewed: false };
       }
       case 'not_there':
         // The node holds an older copy than planned for (or none): the next look plans again

@@ -22,6 +22,12 @@ export interface RotatingOAuthServer {
   revokeAll(): void;
   /** Access token lifetime in seconds for the next grants. */
   setLifetime(seconds: number): void;
+  /**
+   * The next refresh grant is carried out (its refresh token spent, the new one issued) but
+   * answered `delayMs` later, as a slow provider does: the caller's request stays in flight.
+   * Resolves when that grant has been received.
+   */
+  slowNextGrant(delayMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,10 +44,23 @@ export async function startOAuthServer(): Promise<RotatingOAuthServer> {
   const presented: string[] = [];
   let lifetime = 8 * 3600;
   let families = 0;
+  let slow: { delayMs: number; received: () => void } | undefined;
 
-  server.service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, req: { body?: Record<string, string> }) => {
+  server.service.on('beforeResponse', (response: { body: Record<string, unknown>; statusCode: number }, req: { body?: Record<string, string>; res?: { json(body: unknown): unknown } }) => {
     if (req.body?.grant_type !== 'refresh_token') return;
     grants++;
+    if (slow && req.res) {
+      // The grant below is done now; only its answer waits (express answers with res.json after this hook).
+      const { delayMs, received } = slow;
+      slow = undefined;
+      const res = req.res;
+      const answer = res.json.bind(res);
+      res.json = (body: unknown) => {
+        setTimeout(() => answer(body), delayMs);
+        return res;
+      };
+      received();
+    }
     const client = req.body.client_id ?? '';
     grantsByClient.set(client, (grantsByClient.get(client) ?? 0) + 1);
     const token = req.body.refresh_token ?? '';
@@ -88,6 +107,11 @@ export async function startOAuthServer(): Promise<RotatingOAuthServer> {
     },
     setLifetime(seconds) {
       lifetime = seconds;
+    },
+    slowNextGrant(delayMs) {
+      return new Promise<void>((received) => {
+        slow = { delayMs, received };
+      });
     },
     stop: () => server.stop(),
   };

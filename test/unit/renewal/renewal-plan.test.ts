@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentAlerts, emptyNodeState } from '../../../src/domain/alerts.js';
 import { applyRenewal } from '../../../src/domain/renewal-coverage.js';
-import { chooseRenewer, emptyAccountRenewal, withCurrent, FAILURES_BEFORE_ALERT, INFLIGHT_MAX_MS, nextDownSince, planRenewals, renewalCovers, type AccountRenewal, type RenewalSettings } from '../../../src/domain/renewal-plan.js';
+import { chooseRenewer, emptyAccountRenewal, withCurrent, FAILURES_BEFORE_ALERT, INFLIGHT_MAX_MS, nextDownSince, outcomeUnknown, planRenewals, renewalCovers, type AccountRenewal, type RenewalSettings } from '../../../src/domain/renewal-plan.js';
 import { lifetimeOf, remainingAtRenewal, renewalDueAt, retryAt, unitHash } from '../../../src/domain/renewal-schedule.js';
 import { ANTHROPIC, CODEX, DAY, failed, fleetView, HOUR, MINUTE, NOW, nodeOf, profile, status, THRESHOLDS } from '../alerts/alert-fixtures.js';
 
@@ -163,6 +163,49 @@ describe('planRenewals', () => {
     expect(inflight.schedules[0]).toMatchObject({ state: 'waiting', renewer: 't440', dueAtMs: NOW - MINUTE + INFLIGHT_MAX_MS });
     const stale = planRenewals(view, memory({ ...base, inflight: { node: 't440', sinceMs: NOW - INFLIGHT_MAX_MS } }), {}, settings(), NOW);
     expect(stale.steps.map((step) => step.kind)).toEqual(['renew']);
+  });
+
+  it('a renewal in flight on a node that stopped answering holds every other node back until it answers, however old: it may have spent the refresh token', () => {
+    // A leader killed mid-renewal, and the owner gone with it (the bot ran on it, or a power
+    // cut): nobody saw whether the provider took the grant. If it did, the stand-in's copy
+    // holds a spent refresh token, and sending it is a reuse that revokes the whole login.
+    const base = { ...emptyAccountRenewal(ANTHROPIC), lifetimeMs: 8 * HOUR, current: { fingerprint: fp('a'), expiresAtMs: NOW + HOUR, node: 'pc-a' } };
+    const sent = { ...base, inflight: { node: 'pc-a', sinceMs: NOW - 2 * INFLIGHT_MAX_MS } };
+    const down = { 'pc-a': NOW - HOUR };
+    const ownerGone = fleetView([failed('pc-a', 'unreachable'), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: fp('a') })] })]);
+    const plan = planRenewals(ownerGone, memory(sent), down, settings(), NOW);
+    expect(plan.steps).toEqual([]);
+    expect(plan.schedules[0]).toMatchObject({ state: 'waiting', renewer: 'pc-a', dueAtMs: null });
+    expect(plan.schedules[0]!.reason).toMatch(/pc-a/);
+    expect(plan.accounts[0]!.inflight).toEqual(sent.inflight);
+    // Nothing will renew it: the copies are a person's business (alerts).
+    expect(renewalCovers(plan.schedules[0], { expiresAtMs: NOW + HOUR, fingerprint: fp('a') }, { syncReaches: true, nowMs: NOW })).toBe(false);
+
+    // pc-a answers again holding the same token: the grant never happened. The hold ends for
+    // good (pc-a down again later is an ordinary outage), and pc-a renews.
+    const sameToken = fleetView([status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: fp('a') })] }), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: fp('a') })] })]);
+    const back = planRenewals(sameToken, memory(sent), {}, settings(), NOW);
+    expect(back.accounts[0]!.inflight).toBeNull();
+    expect(back.steps).toMatchObject([{ kind: 'renew', node: 'pc-a', fingerprint: fp('a') }]);
+    const downAgain = planRenewals(ownerGone, memory(back.accounts[0]!), down, settings(), NOW);
+    expect(downAgain.steps).toMatchObject([{ kind: 'renew', node: 't440', standIn: true }]);
+
+    // pc-a answers with the token its grant brought: that is the current token, the hold is over.
+    const renewedThere = fleetView([status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + 8 * HOUR, fingerprint: fp('b') })] }), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: fp('a') })] })]);
+    const landed = planRenewals(renewedThere, memory(sent), {}, settings(), NOW);
+    expect(landed.accounts[0]).toMatchObject({ inflight: null, current: { fingerprint: fp('b'), node: 'pc-a' }, superseded: [fp('a')] });
+    expect(landed.steps).toEqual([{ kind: 'replace_superseded', profileId: ANTHROPIC, from: 'pc-a', to: ['t440'] }]);
+  });
+
+  it('a renewal whose answer never came stays in flight (the grant may have happened); a known outcome ends it', () => {
+    expect(outcomeUnknown('timeout')).toBe(true);
+    for (const known of ['busy', 'unreachable', 'http_error', 'no_result', 'server_error']) expect(outcomeUnknown(known)).toBe(false);
+  });
+
+  it('a renewal in flight on the node that renews anyway holds nothing back: that node answers under its own lock', () => {
+    const view = fleetView([status('pc-a', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: fp('a') })] })]);
+    const sent = { ...emptyAccountRenewal(ANTHROPIC), current: { fingerprint: fp('a'), expiresAtMs: NOW + HOUR, node: 'pc-a' }, inflight: { node: 'pc-a', sinceMs: NOW - 3_000 } };
+    expect(planRenewals(view, memory(sent), {}, settings(), NOW).steps).toMatchObject([{ kind: 'renew', node: 'pc-a' }]);
   });
 
   it('renew.auto off: nothing renews, every account says so', () => {
