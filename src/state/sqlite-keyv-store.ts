@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStateDatabase } from './state-database.js';
 import type { KeyvStoreAdapter, StoredData } from 'keyv';
 
 /*
@@ -26,10 +25,7 @@ export class SqliteKeyvStore extends EventEmitter implements KeyvStoreAdapter {
   constructor(file: string) {
     super();
     this.opts = { dialect: 'sqlite', url: `sqlite://${file}` };
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openStateDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS keyv (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     this.statements = {
       get: this.db.prepare('SELECT value FROM keyv WHERE key = ?'),

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openStateDatabase } from './state-database.js';
 import { lockRecordSchema, type LockRecord, type NodeLockStore } from './node-lock-store.js';
 
 /*
@@ -24,10 +23,7 @@ export class SqliteNodeLockStore implements NodeLockStore {
     file: string,
     private readonly now: () => number = Date.now,
   ) {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openStateDatabase(file);
     this.db.exec('CREATE TABLE IF NOT EXISTS node_locks (node TEXT PRIMARY KEY, token TEXT NOT NULL, holder TEXT NOT NULL, expires_at INTEGER NOT NULL)');
     this.statements = {
       live: this.db.prepare('SELECT holder FROM node_locks WHERE node = ? AND expires_at > ?'),

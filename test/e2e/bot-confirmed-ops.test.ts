@@ -4,8 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startLocalFleet, type LocalFleet } from '../../src/demo/local-fleet.js';
 import { DEFAULT_OPS_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
-import { AuditLog, type AuditRecord } from '../../src/state/audit-log.js';
-import { openStateStore } from '../../src/state/state-store.js';
+import { auditRecords as readAudit } from '../support/audit-records.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
 import { capturedOutput, killAllSpawned } from '../support/processes.js';
@@ -52,14 +51,7 @@ afterAll(async () => {
   expect(findSecrets([...(discord?.requestBodies ?? []), ...capturedOutput])).toEqual([]);
 });
 
-async function auditRecords(): Promise<AuditRecord[]> {
-  const state = openStateStore(bot.stateUrl);
-  try {
-    return await new AuditLog(state.namespace<AuditRecord>('audit')).latest(200);
-  } finally {
-    await state.close();
-  }
-}
+const auditRecords = () => readAudit(bot.stateUrl, 200);
 
 describe('/restart all in the incident', () => {
   test('a shared account about to expire everywhere: one ✅ refreshes it once on the owner, syncs it, restarts every node ready', async () => {

@@ -2,9 +2,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DiscordStandin } from '../../src/standin/discord/index.js';
-import { AuditLog, type AuditRecord } from '../../src/state/audit-log.js';
-import { openStateStore } from '../../src/state/state-store.js';
 import { waitUntil } from '../support/wait-until.js';
+import { auditRecords as readAudit } from '../support/audit-records.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
 import { once } from 'node:events';
@@ -70,14 +69,7 @@ function watch(): void {
   }, 50);
 }
 
-async function auditRecords(): Promise<AuditRecord[]> {
-  const state = openStateStore(bot.stateUrl);
-  try {
-    return await new AuditLog(state.namespace<AuditRecord>('audit')).latest(500);
-  } finally {
-    await state.close();
-  }
-}
+const auditRecords = () => readAudit(bot.stateUrl, 500);
 
 /** Owner's renewals as seen on disk, and how long each follower took to hold the same token. */
 function propagation(since: number): { renewals: number; lagsMs: number[]; missing: string[] } {

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditJson, capacityJson, failureJson, preflightJson, refreshJson, statusJson, syncJson } from '../../../src/cli/json/output-shapes.js';
-import { AuditLog, type AuditRecord } from '../../../src/state/audit-log.js';
-import { openStateStore } from '../../../src/state/state-store.js';
+import { auditRecords } from '../../support/audit-records.js';
 import { jsonOf, runCli } from '../../support/cli-process.js';
 import { startOAuthServer, type RotatingOAuthServer } from '../../support/oauth-server.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../../support/processes.js';
@@ -84,9 +83,7 @@ afterAll(async () => {
   for (const gateway of Object.values(gateways)) await gateway.stop();
   await oauthServer?.stop();
   killAllSpawned();
-  const state = openStateStore(stateUrl);
-  const records = await new AuditLog(state.namespace<AuditRecord>('audit')).latest(1000);
-  await state.close();
+  const records = await auditRecords(stateUrl, 1000);
   expect(findSecrets([...capturedOutput, JSON.stringify(records)])).toEqual([]);
 });
 
