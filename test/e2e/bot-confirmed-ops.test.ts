@@ -141,6 +141,31 @@ describe('a ✅ is never lost', () => {
   }, 90_000);
 });
 
+describe('progress that cannot break the work', () => {
+  test("the interaction's webhook gone mid-roll (Discord's 15 minutes): the roll finishes, every node is audited, the message says how it ended", async () => {
+    const pids = Object.fromEntries(NODES.map((name) => [name, local.nodes[name]!.gateway.pid()]));
+    const handle = discord.slash('restart', { options: { node: 'all' }, member: DEFAULT_OPS_MEMBER.id });
+    const offered = await handle.waitForReply((s) => /React ✅/.test(s.content), 20_000);
+    const messageId = offered.original!.id;
+    await discord.waitFor(() => (Object.keys(discord.reactionsOn(messageId)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
+    const since = new Date().toISOString();
+    discord.react(messageId, '✅', DEFAULT_OPS_MEMBER.id);
+    // As soon as the first node is under way, the interaction's token lapses.
+    await discord.waitFor(() => (/\(1\/3\) pc-a/.test(discord.messageById(messageId)?.content ?? '') ? true : undefined), 20_000, 'the roll to start');
+    discord.expireInteractionToken(handle);
+    const ended = await discord.waitFor(() => {
+      const content = discord.messageById(messageId)?.content ?? '';
+      return /^(✅ (?!Confirmed).*ready\. Confirmed|❌)/.test(content) ? content : undefined;
+    }, 60_000, 'the outcome on the plan message');
+    expect(ended).toBe('✅ pc-a ready, t440 ready, hp ready. Confirmed by ops-alice.');
+    for (const name of NODES) expect(local.nodes[name]!.gateway.pid(), `${name} restarted`).not.toBe(pids[name]);
+    // The webhook refused, the channel took the edits.
+    expect(handle.refusals.some((refusal) => /expired/.test(refusal))).toBe(true);
+    const restarts = (await auditRecords()).filter((record) => record.at >= since && record.action === 'restart').map((record) => `${record.target} ${record.outcome}`);
+    expect(restarts.sort()).toEqual(['hp ok', 'pc-a ok', 't440 ok']);
+  }, 90_000);
+});
+
 describe('every refusal is audited', () => {
   test('a plan that cannot be made (a node does not answer) and a capacity change on a node with a plan waiting: refused, and in the audit log', async () => {
     const since = new Date().toISOString();
