@@ -20,6 +20,8 @@ export const fleetFileSchema = z
           name: nodeNameSchema,
           url: z.url({ protocol: /^https?$/, message: 'Invalid URL (expected http://host:port)' }),
           keyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected the name of an environment variable, e.g. TOKENOPS_KEY_T440'),
+          /** The accounts this node may hold (patterns); a sync sends it nothing else. Absent: what it holds today. */
+          accounts: z.array(ownerPatternSchema).min(1, 'list at least one pattern, or leave accounts out').optional(),
         }),
       )
       .min(1, 'list at least one node'),
@@ -83,6 +85,8 @@ export interface FleetNode {
   name: string;
   url: string;
   key: Buffer;
+  /** Patterns of the accounts it may hold; absent: whatever it holds now. */
+  accounts?: readonly string[];
 }
 
 /** The fleet file with every node's key read from its environment variable. */

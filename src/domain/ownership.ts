@@ -16,6 +16,11 @@ function patternRegex(pattern: string): RegExp {
   return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }
 
+/** Whether a profile id matches a fleet-file pattern (`anthropic:*`, or an exact id). */
+export function profileMatches(pattern: string, profileId: string): boolean {
+  return patternRegex(pattern).test(profileId);
+}
+
 function specificity(pattern: string): number {
   return pattern.includes('*') ? pattern.replaceAll('*', '').length : Number.MAX_SAFE_INTEGER;
 }
@@ -24,7 +29,7 @@ function specificity(pattern: string): number {
 export function ownersOf(profileId: string, owners: Owners): readonly string[] {
   let best: { nodes: readonly string[]; score: number } | null = null;
   for (const [pattern, nodes] of Object.entries(owners)) {
-    if (!patternRegex(pattern).test(profileId)) continue;
+    if (!profileMatches(pattern, profileId)) continue;
     const score = specificity(pattern);
     if (!best || score > best.score) best = { nodes: listOf(nodes), score };
   }

@@ -134,7 +134,7 @@ export class Renewals {
         summary[renewed ? 'renewed' : 'failed']++;
         await save(next);
       } else {
-        await this.syncInto(step);
+        await this.syncInto(step, account.current?.fingerprint);
         summary.synced++;
       }
     }
@@ -200,7 +200,7 @@ export class Renewals {
       const report = await syncAfterRefresh({ fleetClient, locks, audit, ...(journal ? { journal } : {}) }, ACTOR, step.node, { node: step.node, results: [result] });
       if (!report) return null;
       const stale = targetsKeepingSuperseded(report, step.profileId, superseded);
-      if (stale.length > 0) await this.syncInto({ kind: 'replace_superseded', profileId: step.profileId, from: step.node, to: stale });
+      if (stale.length > 0) await this.syncInto({ kind: 'replace_superseded', profileId: step.profileId, from: step.node, to: stale }, result.fingerprint ?? undefined);
       return summarizeSync(report);
     } catch (error) {
       if (!(error instanceof OperationRefusedError)) throw error;
@@ -214,14 +214,17 @@ export class Renewals {
    * any sync), or nodes holding only superseded copies (forced: theirs are spent, however late
    * they expire).
    */
-  private async syncInto(step: Exclude<RenewalStep, { kind: 'renew' }>): Promise<void> {
+  private async syncInto(step: Exclude<RenewalStep, { kind: 'renew' }>, current: string | undefined): Promise<void> {
     const { fleetClient, locks, audit, journal, logger } = this.deps;
     const force = step.kind === 'replace_superseded';
     const nodes = step.kind === 'replace_superseded' ? step.to : [step.to];
     const why = force ? 'replaced a superseded token' : `${step.to} is back and takes renewal over again`;
     for (const to of nodes) {
       try {
-        const report = await syncTokens(fleetClient, locks, { from: step.from, to, profiles: [step.profileId], dryRun: false, force, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
+        // Exactly the current token, whoever holds it (the holder may be a follower); nothing
+        // else is forced anywhere. Without a known current token, only an owner may give it.
+        const expected = current ? { expected: { [step.profileId]: current } } : {};
+        const report = await syncTokens(fleetClient, locks, { from: step.from, to, profiles: [step.profileId], dryRun: false, force, ...expected, by: ACTOR.name, waitForLocksMs: SYNC_LOCK_WAIT_MS, ...(journal ? { journalled: { journal, actor: ACTOR } } : {}) });
         await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.syncAfterRefresh, target: `${step.from} → ${to} (${step.profileId})`, outcome: syncOutcome(report), detail: `${why}: ${summarizeSync(report)}` });
       } catch (error) {
         if (!(error instanceof OperationRefusedError)) throw error;

@@ -3,7 +3,7 @@ import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { OperationContext } from './operation-context.js';
 import { summarizeSync, syncOutcome, syncTarget, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
 
-export type SyncCommand = Omit<SyncRequest, 'by' | 'waitForLocksMs' | 'locksHeld' | 'journalled'>;
+export type SyncCommand = Omit<SyncRequest, 'by' | 'waitForLocksMs' | 'locksHeld' | 'journalled' | 'authority'>;
 
 /**
  * `tokens sync` as a person asks for it: the sync, then one audit record of what changed,
@@ -12,7 +12,8 @@ export type SyncCommand = Omit<SyncRequest, 'by' | 'waitForLocksMs' | 'locksHeld
 export async function auditedSync(context: OperationContext, actor: AuditActor, command: SyncCommand): Promise<SyncReport> {
   const target = syncTarget(command);
   try {
-    const report = await syncTokens(context.fleetClient, context.locks, { ...command, by: actor.name, ...(context.journal ? { journalled: { journal: context.journal, actor } } : {}) });
+    // A person named the source: it may give what they asked for.
+    const report = await syncTokens(context.fleetClient, context.locks, { ...command, authority: 'named', by: actor.name, ...(context.journal ? { journalled: { journal: context.journal, actor } } : {}) });
     await context.audit.record({ actor, action: command.dryRun ? AUDIT_ACTIONS.syncDryRun : AUDIT_ACTIONS.sync, target, outcome: syncOutcome(report), detail: summarizeSync(report) });
     return report;
   } catch (error) {

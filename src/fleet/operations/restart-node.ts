@@ -132,7 +132,8 @@ export async function executeRestart(run: RestartRun, plan: RestartPlan, progres
     }
     for (const [from, profiles] of syncs) {
       await progress(`syncing ${profiles.join(', ')} from ${from}…`);
-      const report = await syncTokens(fleet, locks, { from, to: node, profiles, dryRun: false, by: actor.name, locksHeld: [...held] });
+      // The plan a person confirmed named this source.
+      const report = await syncTokens(fleet, locks, { from, to: node, profiles, dryRun: false, authority: 'named', by: actor.name, locksHeld: [...held] });
       await record({ action: AUDIT_ACTIONS.sync, target: syncTarget({ from, to: node, profiles }), outcome: syncOutcome(report), detail: `${why}: ${summarizeSync(report)}` });
       const target = report.targets[0];
       if (!target?.ok) return fail(node, `sync from ${from} failed (${target && !target.ok ? target.error.message : 'no answer'}); ${node} was not restarted`, started);

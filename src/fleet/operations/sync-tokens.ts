@@ -2,6 +2,7 @@ import {
   credentialBundleSchema,
   exportResponseSchema,
   importResponseSchema,
+  statusResponseSchema,
   type CredentialBundle,
   type ExportResponse,
   type ImportResponse,
@@ -9,6 +10,7 @@ import {
 import type { NodeResult } from '../../protocol/node-result.js';
 import { seal, unseal } from '../../protocol/sealing.js';
 import { credentialExpiry } from '../../domain/sync-plan.js';
+import { cutToSource, targetMayHold, type SourceAuthority } from '../../domain/sync-scope.js';
 import { AgentCallError } from '../agent-client.js';
 import { describeError, type FleetClient } from '../fleet-client.js';
 import type { NodeLocks, Release } from '../node-locks.js';
@@ -25,6 +27,13 @@ export interface SyncRequest {
   dryRun: boolean;
   /** Replace even with a credential that expires earlier. */
   force?: boolean;
+  /**
+   * Who vouches for the source (src/domain/sync-scope.ts): `named` when a person named it,
+   * else (the default) it may give only accounts it is an owner or stand-in of.
+   */
+  authority?: SourceAuthority;
+  /** Profiles that must be exactly this token (fingerprint), from whichever node sends them. */
+  expected?: Readonly<Record<string, string>>;
   /** Who asked, for lock messages. */
   by: string;
   /** `refuse`: a busy target is reported at once (commands); `wait`: wait up to this long (jobs). */
@@ -82,10 +91,15 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
   }
   const opened = credentialBundleSchema.safeParse(unseal(source.key, `export:${source.name}`, exported.sealed));
   if (!opened.success) throw new OperationRefusedError(`source ${source.name} sent a credential bundle that does not match the API; nothing was copied.`);
+  if (opened.data.node !== source.name) throw new OperationRefusedError(`source ${source.name} sent a credential bundle made by another node; nothing was copied.`);
 
   const now = Date.now();
   const skippedAtSource = exported.notExported.map(({ profileId, reason }) => ({ profileId, reason }));
-  const credentials = opened.data.credentials.filter((credential) => {
+  // Only what was asked for and what this source may give: a compromised source can offer
+  // anything, in any quantity, with any expiry.
+  const cut = cutToSource(source.name, opened.data.credentials, { ...(request.profiles ? { requested: request.profiles } : {}), ...(request.expected ? { expected: request.expected } : {}), owners: fleet.fleet.owners, authority: request.authority ?? 'owner' });
+  skippedAtSource.push(...cut.dropped);
+  const credentials = cut.kept.filter((credential) => {
     const expires = credentialExpiry(credential);
     if (request.force || expires === null || expires > now) return true;
     skippedAtSource.push({ profileId: credential.profileId, reason: `expired on ${source.name} <t:${Math.floor(expires / 1000)}:R>` });
@@ -107,8 +121,16 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
         release = request.waitForLocksMs === undefined ? await locks.tryAcquire(target, 'tokens sync', request.by) : await locks.acquire(target, 'tokens sync', request.by, request.waitForLocksMs);
       }
       const node = fleet.node(target);
-      const value = await fleet.call(target, 'POST', '/v1/import', importResponseSchema, { sealed: seal(node.key, `import:${target}`, bundle), dryRun: request.dryRun, force: request.force ?? false }, 30_000);
-      return { node: target, ok: true, value, ms: Date.now() - started };
+      // Each target is sent only what it may hold: a compromised follower must not collect
+      // every account at the next sync.
+      const status = await fleet.call(target, 'GET', '/v1/status', statusResponseSchema);
+      const holds = new Set(status.profiles.map((profile) => profile.profileId));
+      const send = bundle.credentials.filter((credential) => targetMayHold(credential.profileId, { accounts: node.accounts, holds }));
+      const withheld = bundle.credentials.filter((credential) => !send.includes(credential)).map((credential) => credential.profileId);
+      if (send.length === 0) return { node: target, ok: true, value: { node: target, dryRun: request.dryRun, force: request.force ?? false, stores: [], notHeld: withheld }, ms: Date.now() - started };
+      const sealed = seal(node.key, `import:${target}`, { ...bundle, credentials: send });
+      const value = await fleet.call(target, 'POST', '/v1/import', importResponseSchema, { sealed, dryRun: request.dryRun, force: request.force ?? false }, 30_000);
+      return { node: target, ok: true, value: { ...value, notHeld: [...new Set([...value.notHeld, ...withheld])] }, ms: Date.now() - started };
     } catch (error) {
       if (error instanceof OperationRefusedError) return { node: target, ok: false, error: { kind: 'http_error', code: 'busy', message: error.message }, ms: Date.now() - started };
       return { node: target, ok: false, error: describeError(error), ms: Date.now() - started };
