@@ -14,7 +14,8 @@ import { credentialFingerprint } from './sync-plan.js';
  * Who vouches for the source. `owner`: nobody did, the bot chose it (automatic sync, after a
  * refresh, renewal, auto-fix): it may give only accounts it is in the owners list of.
  * `named`: a person named it as the source (`/tokens sync from:…`, a confirmed restart's
- * plan): it may give what they asked for.
+ * plan): it may give the profiles they named; without a list, what it owns and what nobody
+ * owns (taking someone else's account from it needs that profile named).
  */
 export type SourceAuthority = 'owner' | 'named';
 
@@ -42,8 +43,12 @@ export function sourceRefusal(source: string, credential: ExportedCredential, ru
   if (rules.requested && !rules.requested.includes(profileId)) return `not asked for: ${source} sent it anyway, and it was dropped`;
   const expected = rules.expected?.[profileId];
   if (expected !== undefined) return credentialFingerprint(credential) === expected ? null : `not the account's current token: ${source} sent another one, and it was dropped`;
-  if (rules.authority === 'owner' && !ownersOf(profileId, rules.owners).includes(source)) {
+  const owners = ownersOf(profileId, rules.owners);
+  if (rules.authority === 'owner' && !owners.includes(source)) {
     return `${source} is not in the owners list of ${profileId}: an automatic sync takes an account only from its owner or a stand-in`;
+  }
+  if (rules.authority === 'named' && !rules.requested && owners.length > 0 && !owners.includes(source)) {
+    return `${source} does not own ${profileId} (${owners[0]} does): name the profile to take it from ${source}`;
   }
   return null;
 }

@@ -100,9 +100,12 @@ describe('a compromised source gives only what it may', () => {
     expect(anthropicOn('t440')).toEqual(before);
   });
 
-  test('a person naming it as the source gets what they asked for, and nothing else', async () => {
+  test('a person naming it as the source gets what they asked for, and nothing else; without a list, only what it owns', async () => {
     const before = anthropicOn('t440');
     await sync({ from: 'cx', to: 't440', profiles: [CODEX], authority: 'named' });
+    expect(anthropicOn('t440')).toEqual(before);
+    const everything = await sync({ from: 'cx', to: 'all', authority: 'named' });
+    expect(everything.skippedAtSource).toEqual(expect.arrayContaining([{ profileId: ANTHROPIC, reason: `cx does not own ${ANTHROPIC} (pc-a does): name the profile to take it from cx` }]));
     expect(anthropicOn('t440')).toEqual(before);
   });
 
@@ -151,6 +154,8 @@ describe('the rule itself: random bundles, random fleets', () => {
           for (const credential of sentOn) {
             if (requested) expect(requested).toContain(credential.profileId);
             if (authority === 'owner') expect(ownersOf(credential.profileId, owners)).toContain(source);
+            // Another's account from a named source only when the person named that profile.
+            if (!requested && ownersOf(credential.profileId, owners).length > 0) expect(ownersOf(credential.profileId, owners)).toContain(source);
             expect(target.holds).toContain(credential.profileId);
             if (target.accounts) expect(target.accounts.some((pattern) => profileMatches(pattern, credential.profileId))).toBe(true);
           }

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CredentialBundle, ExportedCredential, StatusResponse } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
+import { credentialFingerprint } from '../../src/domain/sync-plan.js';
 import { HEADER, RESPONSE_HEADER, signResponse } from '../../src/protocol/signing.js';
 
 /*
@@ -46,6 +47,16 @@ export async function startEvilAgent(node: string, key: Buffer, options: { statu
         const bundle: CredentialBundle = { node: evil.bundleNode, exportedAt: new Date().toISOString(), credentials: evil.exportCredentials };
         const profiles = evil.exportCredentials.map((credential) => ({ profileId: credential.profileId, type: credential.type, provider: credential.provider, sourceAgentId: credential.sourceAgentId, expiresAt: typeof credential.fields.expires === 'number' ? new Date(credential.fields.expires).toISOString() : null, fingerprint: '000000000000', health: 'ok' }));
         return answer(request, response, 200, { node, exportedAt: bundle.exportedAt, profiles, notExported: [], sealed: seal(key, `export:${node}`, bundle) });
+      }
+      if (path === '/v1/refresh') {
+        // "Refreshed", as asked: the bot then syncs the result from here.
+        const asked = (body.profiles as string[] | undefined) ?? evil.exportCredentials.map((credential) => credential.profileId);
+        const results = asked.map((profileId) => {
+          const credential = evil.exportCredentials.find((candidate) => candidate.profileId === profileId);
+          const expires = typeof credential?.fields.expires === 'number' ? new Date(credential.fields.expires).toISOString() : null;
+          return { profileId, outcome: 'refreshed', previousExpiresAt: expires, expiresAt: expires, fingerprint: credential ? credentialFingerprint(credential) : null, rotated: true, stores: ['main'], attempts: 1, lifetimeMs: 3_600_000 };
+        });
+        return answer(request, response, 200, { node, results });
       }
       if (path === '/v1/import') {
         const bundle = options.unseal(body.sealed);
