@@ -95,16 +95,18 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
 
   const now = Date.now();
   const skippedAtSource = exported.notExported.map(({ profileId, reason }) => ({ profileId, reason }));
-  // Only what was asked for and what this source may give: a compromised source can offer
-  // anything, in any quantity, with any expiry.
-  const cut = cutToSource(source.name, opened.data.credentials, { ...(request.profiles ? { requested: request.profiles } : {}), ...(request.expected ? { expected: request.expected } : {}), owners: fleet.fleet.owners, authority: request.authority ?? 'owner' });
-  skippedAtSource.push(...cut.dropped);
-  const credentials = cut.kept.filter((credential) => {
+  // An expired copy is said first: it is no use from anyone, and that is what a person can act on.
+  const live = opened.data.credentials.filter((credential) => {
     const expires = credentialExpiry(credential);
     if (request.force || expires === null || expires > now) return true;
     skippedAtSource.push({ profileId: credential.profileId, reason: `expired on ${source.name} <t:${Math.floor(expires / 1000)}:R>` });
     return false;
   });
+  // Only what was asked for and what this source may give: a compromised source can offer
+  // anything, in any quantity, with any expiry.
+  const cut = cutToSource(source.name, live, { ...(request.profiles ? { requested: request.profiles } : {}), ...(request.expected ? { expected: request.expected } : {}), owners: fleet.fleet.owners, authority: request.authority ?? 'owner' });
+  skippedAtSource.push(...cut.dropped);
+  const credentials = cut.kept;
   if (credentials.length === 0) {
     // Static keys are never synced; saying so here would only hide the real reason.
     const reasons = skippedAtSource.filter((skip) => !skip.reason.endsWith('are not synced'));
@@ -208,6 +210,7 @@ const SKIP_REASON_TEXT: Record<string, string> = {
   not_newer: 'not newer than what the target holds',
   incoming_expired: 'source copy expired',
   type_mismatch: 'a different profile type on the target',
+  implausible_expiry: 'its expiry is not plausible (too far ahead); not written',
 };
 
 /** Why a target kept what it had, in words (a reason we do not know is shown as is). */
