@@ -1,5 +1,6 @@
 import type { ProfileStatus } from '../protocol/agent-api.js';
 import { formatIssues } from '../config/format-issues.js';
+import { expiryProblem } from './expiry-horizon.js';
 import { fingerprint } from './fingerprint.js';
 import { profileSchema, type Profile } from './profile.js';
 import { classifyExpiry } from './token-health.js';
@@ -32,10 +33,26 @@ function stringField(raw: unknown, name: string): string | null {
   return null;
 }
 
-/** What status shows of one stored profile: never a secret, only its fingerprint. */
-export function summarizeProfile(agentId: string, profileId: string, raw: unknown, nowMs: number, warnBeforeMs: number): ProfileStatus {
+/**
+ * A stored profile as everything on the agent reads it: well-formed, and with an expiry
+ * within the horizon (expiry-horizon.ts). `malformed`: it does not match its schema;
+ * `expiry`: it does, but its expiry cannot be believed. Either way the reason names fields
+ * and rules only, never a value but the expiry's.
+ */
+export type ProfileRead = { ok: true; profile: Profile } | { ok: false; problem: 'malformed' | 'expiry'; reason: string };
+
+export function readProfile(raw: unknown, nowMs: number): ProfileRead {
   const parsed = profileSchema.safeParse(raw);
-  if (!parsed.success) {
+  if (!parsed.success) return { ok: false, problem: 'malformed', reason: formatIssues(parsed.error.issues).join('; ') };
+  const expires = profileExpiry(parsed.data);
+  const problem = expires === null ? null : expiryProblem(expires, nowMs);
+  return problem ? { ok: false, problem: 'expiry', reason: problem } : { ok: true, profile: parsed.data };
+}
+
+/** What status shows of one stored profile: never a secret, only its fingerprint. One that cannot be read is `invalid` with why; the rest of the store is read as usual. */
+export function summarizeProfile(agentId: string, profileId: string, raw: unknown, nowMs: number, warnBeforeMs: number): ProfileStatus {
+  const read = readProfile(raw, nowMs);
+  if (!read.ok) {
     return {
       agentId,
       profileId,
@@ -45,10 +62,10 @@ export function summarizeProfile(agentId: string, profileId: string, raw: unknow
       hasRefreshToken: stringField(raw, 'refresh') !== null,
       fingerprint: null,
       health: 'invalid',
-      reason: formatIssues(parsed.error.issues).join('; '),
+      reason: read.reason,
     };
   }
-  const profile = parsed.data;
+  const profile = read.profile;
   const expires = profileExpiry(profile);
   return {
     agentId,

@@ -1,7 +1,8 @@
 import type { ExportedCredential, ProfilePlan } from '../protocol/agent-api.js';
 import { fingerprint } from './fingerprint.js';
-import { CREDENTIAL_FIELDS, profileSchema, type Profile, type SyncableType } from './profile.js';
-import { profileExpiry, profileFingerprint } from './profile-status.js';
+import { expiryProblem } from './expiry-horizon.js';
+import { CREDENTIAL_FIELDS, type Profile, type SyncableType } from './profile.js';
+import { profileExpiry, profileFingerprint, readProfile } from './profile-status.js';
 
 export interface PlanOptions {
   force: boolean;
@@ -47,31 +48,35 @@ export function credentialFingerprint(credential: ExportedCredential): string {
 /**
  * Decides what importing one credential into one stored profile would do, without doing it.
  * Newer wins: a credential only replaces one that expires earlier, unless forced. A stored
- * profile that is malformed is repaired by any valid incoming credential of its type.
+ * profile that is malformed, or whose expiry is outside the horizon, is repaired by any
+ * valid incoming credential of its type; an incoming credential whose expiry is outside the
+ * horizon is never written, even forced (it would win newer-wins everywhere for a year).
  */
 export function planProfileUpdate(current: unknown, incoming: ExportedCredential, options: PlanOptions): ProfilePlan {
   const incomingExpiry = credentialExpiry(incoming);
-  const parsed = profileSchema.safeParse(current);
+  const implausible = incomingExpiry === null ? null : expiryProblem(incomingExpiry, options.nowMs);
+  const read = readProfile(current, options.nowMs);
   const currentRecord = (current && typeof current === 'object' ? current : {}) as Record<string, unknown>;
   const currentType = typeof currentRecord.type === 'string' ? currentRecord.type : null;
-  const currentExpiry = parsed.success ? profileExpiry(parsed.data) : null;
+  const currentExpiry = read.ok ? profileExpiry(read.profile) : null;
   const changedFields = CREDENTIAL_FIELDS[incoming.type].filter((field) => currentRecord[field] !== nextValue(currentRecord, incoming, field));
   const base = {
     profileId: incoming.profileId,
     changedFields: [...changedFields],
     fromExpiresAt: iso(currentExpiry),
-    toExpiresAt: iso(incomingExpiry),
-    fromFingerprint: parsed.success ? profileFingerprint(parsed.data) : null,
+    toExpiresAt: implausible ? null : iso(incomingExpiry),
+    fromFingerprint: read.ok ? profileFingerprint(read.profile) : null,
     toFingerprint: credentialFingerprint(incoming),
   };
   const skip = (reason: ProfilePlan['reason']): ProfilePlan => ({ ...base, action: 'skip', reason, changedFields: [] });
   const update = (reason: ProfilePlan['reason']): ProfilePlan => ({ ...base, action: 'update', reason });
 
+  if (implausible) return { ...skip('implausible_expiry'), detail: implausible };
   if (currentType !== incoming.type) return skip('type_mismatch');
   if (changedFields.length === 0) return skip('unchanged');
-  if (options.force) return update(parsed.success ? 'forced' : 'repairs_invalid');
+  if (options.force) return update(read.ok ? 'forced' : 'repairs_invalid');
   if (incomingExpiry !== null && incomingExpiry <= options.nowMs) return skip('incoming_expired');
-  if (!parsed.success) return update('repairs_invalid');
+  if (!read.ok) return update('repairs_invalid');
   if (currentExpiry === null || incomingExpiry === null) return skip('not_newer');
   if (incomingExpiry > currentExpiry) return update('newer');
   return skip(incomingExpiry < currentExpiry ? 'target_newer' : 'not_newer');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HEALTH_VALUES } from '../domain/token-health.js';
+import { expiresAtProblem } from '../domain/expiry-horizon.js';
 import { agentIdSchema, epochMsSchema, profileIdSchema } from '../domain/profile.js';
 import { sealedEnvelopeSchema } from './sealing.js';
 
@@ -16,20 +17,37 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-export const profileStatusSchema = z.object({
-  agentId: z.string(),
-  profileId: z.string(),
-  provider: z.string().nullable(),
-  type: z.string().nullable(),
-  expiresAt: isoTime.nullable(),
-  hasRefreshToken: z.boolean(),
-  fingerprint: z.string().nullable(),
-  health: z.enum(HEALTH_VALUES),
-  /** Why a profile is `invalid`; absent otherwise. */
-  reason: z.string().optional(),
-  /** The last refresh on this node failed for good (`invalid_grant`…): it needs a new login. */
-  refreshError: z.string().optional(),
-});
+/**
+ * A profile's expiry in an agent's answer, judged by the same horizon as everywhere
+ * (domain/expiry-horizon.ts), against the reader's clock: one the reader cannot believe
+ * (an extended year from microseconds, year 9999, text that is no time) makes that profile
+ * `invalid`, with no expiry and no fingerprint, never the node's whole answer.
+ */
+const answeredExpiresAt = z.string().max(64).nullable();
+
+function distrusted(expiresAt: string | null): string | null {
+  return expiresAt === null ? null : expiresAtProblem(expiresAt, Date.now());
+}
+
+export const profileStatusSchema = z
+  .object({
+    agentId: z.string(),
+    profileId: z.string(),
+    provider: z.string().nullable(),
+    type: z.string().nullable(),
+    expiresAt: answeredExpiresAt,
+    hasRefreshToken: z.boolean(),
+    fingerprint: z.string().nullable(),
+    health: z.enum(HEALTH_VALUES),
+    /** Why a profile is `invalid`; absent otherwise. */
+    reason: z.string().optional(),
+    /** The last refresh on this node failed for good (`invalid_grant`…): it needs a new login. */
+    refreshError: z.string().optional(),
+  })
+  .transform((profile) => {
+    const problem = distrusted(profile.expiresAt);
+    return problem ? { ...profile, expiresAt: null, fingerprint: null, health: 'invalid' as const, reason: problem } : profile;
+  });
 export type ProfileStatus = z.infer<typeof profileStatusSchema>;
 
 /** Which era of OpenClaw store: JSON files (≤ 2026.6.1), per-agent SQLite (2026.6.5), the shared state database (2026.9). */
@@ -147,7 +165,8 @@ export const importRequestSchema = z.strictObject({
 export type ImportRequest = z.infer<typeof importRequestSchema>;
 
 export const PLAN_ACTIONS = ['update', 'skip'] as const;
-export const SKIP_REASONS = ['unchanged', 'target_newer', 'not_newer', 'incoming_expired', 'type_mismatch'] as const;
+/** `implausible_expiry`: the incoming credential's expiry is outside the horizon (domain/expiry-horizon.ts); it is never written, even forced. */
+export const SKIP_REASONS = ['unchanged', 'target_newer', 'not_newer', 'incoming_expired', 'type_mismatch', 'implausible_expiry'] as const;
 
 export const profilePlanSchema = z.object({
   profileId: z.string(),
@@ -158,6 +177,8 @@ export const profilePlanSchema = z.object({
   toExpiresAt: isoTime.nullable(),
   fromFingerprint: z.string().nullable(),
   toFingerprint: z.string(),
+  /** For `implausible_expiry`: why, in words (`expires 51234-01-01: not a plausible expiry …`). */
+  detail: z.string().optional(),
 });
 export type ProfilePlan = z.infer<typeof profilePlanSchema>;
 
@@ -189,15 +210,17 @@ export const preflightRequestSchema = z.strictObject({
   marginMs: z.number().int().min(0).max(7 * 86_400_000).optional(),
 });
 
-export const profileVerdictSchema = z.object({
-  agentId: z.string(),
-  profileId: z.string(),
-  expiresAt: isoTime.nullable(),
-  health: z.enum(HEALTH_VALUES),
-  /** True when the profile stays valid for at least the margin after a restart now. */
-  staysValid: z.boolean(),
-  fingerprint: z.string().nullable(),
-});
+export const profileVerdictSchema = z
+  .object({
+    agentId: z.string(),
+    profileId: z.string(),
+    expiresAt: answeredExpiresAt,
+    health: z.enum(HEALTH_VALUES),
+    /** True when the profile stays valid for at least the margin after a restart now. */
+    staysValid: z.boolean(),
+    fingerprint: z.string().nullable(),
+  })
+  .transform((verdict) => (distrusted(verdict.expiresAt) ? { ...verdict, expiresAt: null, fingerprint: null, health: 'invalid' as const, staysValid: false } : verdict));
 export type ProfileVerdict = z.infer<typeof profileVerdictSchema>;
 
 export const blastRadiusSchema = z.object({

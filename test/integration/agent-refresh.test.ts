@@ -42,14 +42,26 @@ async function owner(tokenUrl: string) {
   const nowhere = `http://127.0.0.1:${await freePort()}/token`;
   writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl, clientId: 'test-client', format: 'form' }, 'openai-codex': { tokenUrl: nowhere, clientId: 'codex' } }));
   const keyHex = newNodeKeyHex();
-  const agent = await startAgent({ TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_OAUTH_PROVIDERS: providers, TOKENOPS_LOCK_WAIT: '5s' });
-  const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 30_000 });
-  const refresh = async (profiles?: string[]) => {
-    const response = refreshResponseSchema.parse(await client.request('POST', '/v1/refresh', profiles ? { profiles } : {}));
-    seen.push(JSON.stringify(response));
-    return response;
+  const env = { TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_OAUTH_PROVIDERS: providers, TOKENOPS_LOCK_WAIT: '5s' };
+  const node = {
+    stateDir,
+    shared,
+    agent: await startAgent(env),
+    get client() {
+      return new AgentClient({ baseUrl: node.agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 30_000 });
+    },
+    async refresh(profiles?: string[]) {
+      const response = refreshResponseSchema.parse(await node.client.request('POST', '/v1/refresh', profiles ? { profiles } : {}));
+      seen.push(JSON.stringify(response));
+      return response;
+    },
+    /** The agent stops and starts again on the same state dir: whatever it held only in memory is gone. */
+    async restart() {
+      await node.agent.stop();
+      node.agent = await startAgent(env);
+    },
   };
-  return { stateDir, agent, client, refresh, shared };
+  return node;
 }
 
 const one = (response: RefreshResponse, profileId = 'anthropic:default') => response.results.find((result) => result.profileId === profileId)!;
@@ -117,6 +129,42 @@ describe('refresh when things go wrong', () => {
       expect(result).toMatchObject({ outcome: 'failed', error: 'ECONNREFUSED', attempts: 3 });
       expect(readFileSync(storePath(node.stateDir, 'main'), 'utf8')).toBe(before);
     } finally {
+      await node.agent.stop();
+    }
+  });
+
+  // Issue 16.3. Before: expires_in 1e13 answered 500 (the expiry was past what a Date holds)
+  // and the rotated refresh token stayed in the agent's memory only, lost at its restart; a
+  // negative one was a malformed answer, and the rotated token was dropped at once.
+  test.each([
+    ['1e13 s', 1e13],
+    ['a negative lifetime', -3600],
+  ])('expires_in %s: refreshed with an hour assumed, the rotated refresh token saved in every store; after a restart of the agent the next refresh works', async (_label, lifetime) => {
+    const node = await owner(oauthServer.tokenUrl);
+    try {
+      oauthServer.setLifetime(lifetime);
+      const presented = oauthServer.presented.length;
+      const started = Date.now();
+      const result = one(await node.refresh(['anthropic:default']));
+      expect(result).toMatchObject({ outcome: 'refreshed', rotated: true, stores: ['main', 'coder'], lifetimeMs: HOUR - 5 * 60_000 });
+      const expires = Date.parse(result.expiresAt!);
+      expect(expires - started).toBeGreaterThanOrEqual(HOUR - 5 * 60_000 - 1000);
+      expect(expires - Date.now()).toBeLessThanOrEqual(HOUR - 5 * 60_000);
+      // The rotated refresh token is on disk, in both stores, with a believable expiry.
+      const main = readStore(node.stateDir, 'main').profiles['anthropic:default']!;
+      expect(main.refresh).not.toBe(node.shared.refresh);
+      expect(main.expires).toBe(expires);
+      expect(readStore(node.stateDir, 'coder').profiles['anthropic:default']).toMatchObject({ access: main.access, refresh: main.refresh, expires });
+      expect(node.agent.output.some((line) => /"level":40/.test(line) && /not a plausible lifetime; taken as 3600 s/.test(line))).toBe(true);
+
+      await node.restart();
+      oauthServer.setLifetime(8 * 3600);
+      const reuses = oauthServer.reuses;
+      expect(one(await node.refresh(['anthropic:default']))).toMatchObject({ outcome: 'refreshed', rotated: true });
+      expect(oauthServer.reuses).toBe(reuses);
+      expect(oauthServer.presented.slice(presented)).toEqual([node.shared.refresh, main.refresh]);
+    } finally {
+      oauthServer.setLifetime(8 * 3600);
       await node.agent.stop();
     }
   });

@@ -1,8 +1,8 @@
 import type { CredentialBundle, ExportRequest, ExportResponse, ExportedCredential } from '../../protocol/agent-api.js';
 import { seal } from '../../protocol/sealing.js';
-import { isSyncableType, profileSchema } from '../../domain/profile.js';
+import { isSyncableType } from '../../domain/profile.js';
 import { credentialOf } from '../../domain/sync-plan.js';
-import { profileExpiry, profileFingerprint } from '../../domain/profile-status.js';
+import { profileExpiry, profileFingerprint, readProfile } from '../../domain/profile-status.js';
 import { classifyExpiry } from '../../domain/token-health.js';
 import type { AgentContext } from '../agent-context.js';
 import { readNodeSnapshot } from '../node-snapshot.js';
@@ -29,12 +29,13 @@ export async function exportCredentials(context: AgentContext, nodeKey: Buffer, 
     }
     for (const [profileId, raw] of Object.entries(read.profiles)) {
       if (request.profiles && !request.profiles.includes(profileId)) continue;
-      const parsed = profileSchema.safeParse(raw);
-      if (!parsed.success) {
-        if (!best.has(profileId)) notExported.set(profileId, 'malformed in every store on this node');
+      // A copy whose expiry is outside the horizon never travels: it would win everywhere.
+      const read = readProfile(raw, nowMs);
+      if (!read.ok) {
+        if (!best.has(profileId)) notExported.set(profileId, read.problem === 'expiry' ? `${read.reason} in every store on this node` : 'malformed in every store on this node');
         continue;
       }
-      const profile = parsed.data;
+      const profile = read.profile;
       if (!isSyncableType(profile.type)) {
         if (!best.has(profileId)) notExported.set(profileId, `${profile.type} profiles are not synced`);
         continue;

@@ -1,4 +1,5 @@
 import type { RefreshRequest, RefreshResponse, RefreshResult } from '../../protocol/agent-api.js';
+import { expiryWithinHorizon } from '../../domain/expiry-horizon.js';
 import { fingerprint } from '../../domain/fingerprint.js';
 import { oauthProfileSchema, type OAuthProfile } from '../../domain/profile.js';
 import { credentialOf } from '../../domain/sync-plan.js';
@@ -10,6 +11,15 @@ import { writeCredentialsToStores } from './import-credentials.js';
 
 function iso(ms: number | null | undefined): string | null {
   return typeof ms === 'number' ? new Date(ms).toISOString() : null;
+}
+
+/**
+ * A stored copy's expiry as refresh trusts it: one outside the horizon is no expiry at all,
+ * so that copy is never taken for the freshest, nor for already refreshed, and is never
+ * named in an answer; refreshing it writes a plausible one (it repairs it).
+ */
+function trustedExpiry(profile: OAuthProfile, nowMs: number): number | null {
+  return expiryWithinHorizon(profile.expires, nowMs) ? profile.expires : null;
 }
 
 /** Each store's copy of a profile, if it is a well-formed OAuth profile. */
@@ -51,26 +61,30 @@ export async function refreshCredentials(context: AgentContext, profileIds?: rea
  * A copy that is not the expected token but expires no earlier was renewed by someone else
  * (keep it); one that expires earlier is an older copy (never spend its refresh token).
  */
-function unmetCondition(profile: OAuthProfile, onlyIf: RefreshRequest['onlyIf']): 'already_refreshed' | 'stale_copy' | null {
+function unmetCondition(profile: OAuthProfile, onlyIf: RefreshRequest['onlyIf'], nowMs: number): 'already_refreshed' | 'stale_copy' | null {
   if (!onlyIf) return null;
   const limit = onlyIf.expiresBefore ? Date.parse(onlyIf.expiresBefore) : Number.POSITIVE_INFINITY;
-  if (onlyIf.fingerprint && fingerprint('oauth', profile.access) !== onlyIf.fingerprint) return profile.expires >= limit - 1 ? 'already_refreshed' : 'stale_copy';
-  return profile.expires >= limit ? 'already_refreshed' : null;
+  const expires = trustedExpiry(profile, nowMs) ?? 0;
+  if (onlyIf.fingerprint && fingerprint('oauth', profile.access) !== onlyIf.fingerprint) return expires >= limit - 1 ? 'already_refreshed' : 'stale_copy';
+  return expires >= limit ? 'already_refreshed' : null;
 }
 
 async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[], profileId: string, onlyIf?: RefreshRequest['onlyIf']): Promise<RefreshResult> {
   const base = { profileId, previousExpiresAt: null, expiresAt: null, fingerprint: null, rotated: false, stores: [] as string[], attempts: 0 };
-  const copies = copiesOf(stores, profileId).sort((a, b) => b.profile.expires - a.profile.expires);
+  const nowMs = context.now();
+  const trusted = (profile: OAuthProfile) => trustedExpiry(profile, nowMs);
+  const copies = copiesOf(stores, profileId).sort((a, b) => (trusted(b.profile) ?? -1) - (trusted(a.profile) ?? -1));
   const freshest = copies[0];
   if (!freshest) return { ...base, outcome: 'not_held' };
   const before = freshest.profile;
-  if (!before.refresh) return { ...base, previousExpiresAt: iso(before.expires), outcome: 'no_refresh_token' };
+  const previousExpiresAt = iso(trusted(before));
+  if (!before.refresh) return { ...base, previousExpiresAt, outcome: 'no_refresh_token' };
   const provider = context.providers[before.provider];
-  if (!provider) return { ...base, previousExpiresAt: iso(before.expires), outcome: 'no_provider', error: `no token endpoint for provider "${before.provider}" (TOKENOPS_OAUTH_PROVIDERS)` };
+  if (!provider) return { ...base, previousExpiresAt, outcome: 'no_provider', error: `no token endpoint for provider "${before.provider}" (TOKENOPS_OAUTH_PROVIDERS)` };
 
   const known = context.terminalRefreshes.get(profileId);
   if (known && known.refreshFingerprint === fingerprint('refresh', before.refresh)) {
-    return { ...base, previousExpiresAt: iso(before.expires), outcome: 'terminal', error: known.error };
+    return { ...base, previousExpiresAt, outcome: 'terminal', error: known.error };
   }
 
   // Tokens granted inside the write below: if the write then fails, they must not be lost.
@@ -80,13 +94,12 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
       const current = oauthProfileSchema.safeParse(profiles[profileId]);
       if (!current.success) return { write: false, result: { ...base, outcome: 'not_held' } };
       const profile = current.data;
-      const previousExpiresAt = iso(before.expires);
       if (profile.refresh !== before.refresh || profile.access !== before.access) {
         // Someone (OpenClaw, another refresh) wrote since we read: theirs is the live token.
-        return { write: false, result: { ...base, previousExpiresAt, outcome: 'already_refreshed', expiresAt: iso(profile.expires), fingerprint: fingerprint('oauth', profile.access) } };
+        return { write: false, result: { ...base, previousExpiresAt, outcome: 'already_refreshed', expiresAt: iso(trusted(profile)), fingerprint: fingerprint('oauth', profile.access) } };
       }
-      const unmet = unmetCondition(profile, onlyIf);
-      if (unmet) return { write: false, result: { ...base, previousExpiresAt, outcome: unmet, expiresAt: iso(profile.expires), fingerprint: fingerprint('oauth', profile.access) } };
+      const unmet = unmetCondition(profile, onlyIf, nowMs);
+      if (unmet) return { write: false, result: { ...base, previousExpiresAt, outcome: unmet, expiresAt: iso(trusted(profile)), fingerprint: fingerprint('oauth', profile.access) } };
       const spent = fingerprint('refresh', profile.refresh ?? '');
       const unsaved = context.unsavedGrants.get(profileId);
       const granted = unsaved?.refreshFingerprint === spent ? { ok: true as const, ...unsaved, attempts: 0 } : await refreshWithGrant(provider, profile.refresh ?? '', { now: context.now });
@@ -96,6 +109,7 @@ async function refreshOne(context: AgentContext, stores: readonly StoreSnapshot[
         }
         return { write: false, result: { ...base, previousExpiresAt, outcome: granted.terminal ? 'terminal' : 'failed', error: granted.error, attempts: granted.attempts } };
       }
+      if ('lifetimeAssumed' in granted && granted.lifetimeAssumed) context.logger.warn({ profileId, provider: before.provider, reason: granted.lifetimeAssumed }, 'token endpoint answered an implausible expires_in; tokens saved with the lifetime assumed');
       grantedHere = { access: granted.access, refresh: granted.refresh, expires: granted.expires, lifetimeMs: granted.lifetimeMs, refreshFingerprint: spent };
       profiles[profileId] = { ...(profiles[profileId] as Record<string, unknown>), access: granted.access, refresh: granted.refresh ?? profile.refresh, expires: granted.expires };
       context.terminalRefreshes.delete(profileId);

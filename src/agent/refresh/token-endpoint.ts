@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { fullJitterDelay } from '../../domain/backoff.js';
+import { expiryWithinHorizon } from '../../domain/expiry-horizon.js';
 import type { OAuthProvider } from './oauth-providers.js';
 
 /*
@@ -17,14 +18,41 @@ const TERMINAL_ERRORS = new Set(['invalid_grant', 'refresh_token_reused', 'inval
 /** OpenClaw stores `expires` five minutes early, so it refreshes before the provider would refuse (at most half the life of a very short token). */
 export const EXPIRY_SKEW_MS = 5 * 60_000;
 
+/*
+ * expires_in is judged apart (below): a grant answered 2xx has spent the old refresh token,
+ * so an expires_in we cannot use must never make us drop the tokens that came with it.
+ */
 const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1).optional(),
-  expires_in: z.coerce.number().positive(),
+  expires_in: z.unknown().optional(),
 });
 
+/**
+ * The lifetime assumed when expires_in is missing (RFC 6749 allows it) or is none a token
+ * has: not positive, not a number, or an expiry past the horizon (domain/expiry-horizon.ts,
+ * e.g. 1e13 s). An hour is the shortest lifetime common providers grant, so the expiry
+ * written errs early: that costs one refresh too soon, where one too late is the incident
+ * (a restart reloading a dead token that status calls ok). Refusing the grant instead would
+ * lose the rotated refresh token, and with it the login.
+ */
+export const UNKNOWN_LIFETIME_S = 3600;
+
+/** The provider's expires_in in seconds, or why it cannot be used (a number at most: a string is never repeated, it could be anything). */
+function grantedSeconds(value: unknown, nowMs: number): { seconds: number; note?: string } {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (seconds > 0 && expiryWithinHorizon(nowMs + Math.round(lifetimeOf(seconds * 1000)), nowMs)) return { seconds };
+  const said = value === undefined || value === null ? 'missing' : Number.isNaN(seconds) ? 'not a number' : String(seconds);
+  return { seconds: UNKNOWN_LIFETIME_S, note: `expires_in ${said}: not a plausible lifetime; taken as ${UNKNOWN_LIFETIME_S} s` };
+}
+
+/** A token living less than twice the margin keeps half its life: the grant is spent either way. */
+function lifetimeOf(grantedMs: number): number {
+  return grantedMs - Math.min(EXPIRY_SKEW_MS, grantedMs / 2);
+}
+
 export type RefreshResult =
-  | { ok: true; access: string; refresh: string | null; expires: number; lifetimeMs: number; attempts: number }
+  | { ok: true; access: string; refresh: string | null; expires: number; lifetimeMs: number; attempts: number; lifetimeAssumed?: string }
   | { ok: false; terminal: boolean; error: string; status: number | null; attempts: number };
 
 export interface RefreshOptions {
@@ -63,10 +91,18 @@ async function once(provider: OAuthProvider, refreshToken: string, timeoutMs: nu
   if (response.ok) {
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) return { ok: false, terminal: false, error: 'malformed_token_response', status: response.status, attempts: 1 };
-    // A token living less than twice the margin keeps half its life: the grant is spent either way.
-    const grantedMs = parsed.data.expires_in * 1000;
-    const lifetimeMs = Math.round(grantedMs - Math.min(EXPIRY_SKEW_MS, grantedMs / 2));
-    return { ok: true, access: parsed.data.access_token, refresh: parsed.data.refresh_token ?? null, expires: now() + lifetimeMs, lifetimeMs, attempts: 1 };
+    const nowMs = now();
+    const granted = grantedSeconds(parsed.data.expires_in, nowMs);
+    const lifetimeMs = Math.round(lifetimeOf(granted.seconds * 1000));
+    return {
+      ok: true,
+      access: parsed.data.access_token,
+      refresh: parsed.data.refresh_token ?? null,
+      expires: nowMs + lifetimeMs,
+      lifetimeMs,
+      attempts: 1,
+      ...(granted.note ? { lifetimeAssumed: granted.note } : {}),
+    };
   }
   const code = body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string' ? (body as { error: string }).error : `http_${response.status}`;
   const description = body && typeof body === 'object' ? (body as { error_description?: unknown }).error_description : undefined;

@@ -19,7 +19,7 @@ function profileLines(plans: Array<{ agentId: string; plan: ProfilePlan }>, dryR
       const forced = plan.reason === 'forced' ? ' · ⚠️ forced' : '';
       return `${dryRun ? '📝' : '✅'} ${code(plan.profileId)} → ${agents.join(', ')} · ${expiry(plan.fromExpiresAt)} → ${expiry(plan.toExpiresAt)}${forced}`;
     }
-    return `⏭ ${code(plan.profileId)} (${agents.join(', ')}): ${skipReasonText(plan.reason)}`;
+    return `⏭ ${code(plan.profileId)} (${agents.join(', ')}): ${plan.detail ? scrub(plan.detail) : skipReasonText(plan.reason)}`;
   });
 }
 

@@ -22,7 +22,7 @@ function profileLines(plans: Array<{ agentId: string; plan: ProfilePlan }>, dryR
     if (plan.action === 'update') {
       return `  ${dryRun ? 'would update' : 'updated'} ${plan.profileId} in ${agents.join(', ')}: ${expiryText(plan.fromExpiresAt, nowMs)} → ${expiryText(plan.toExpiresAt, nowMs)}${plan.reason === 'forced' ? ' (forced)' : ''}`;
     }
-    return `  kept ${plan.profileId} in ${agents.join(', ')}: ${skipReasonText(plan.reason)}`;
+    return `  kept ${plan.profileId} in ${agents.join(', ')}: ${plan.detail ? scrub(plan.detail) : skipReasonText(plan.reason)}`;
   });
 }
 

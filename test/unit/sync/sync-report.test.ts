@@ -151,6 +151,12 @@ describe('renderSyncReport: one target', () => {
     for (const reason of reasons) expect(value).not.toMatch(new RegExp(`: ${reason}$`, 'm'));
   });
 
+  it("a credential refused for its expiry says why, in the target's words", () => {
+    const detail = 'expires 51234-01-01: not a plausible expiry (more than 400 days ahead; epoch milliseconds expected)';
+    const embed = renderSyncReport(report([ok('t440', [store('main', [plan('anthropic:default', 'skip', 'implausible_expiry', { toExpiresAt: null, detail })])])]));
+    expect(embed.fields?.[0]?.value).toBe(`⏭ \`anthropic:default\` (main): ${detail}`);
+  });
+
   it('skips are grouped across stores too', () => {
     const embed = renderSyncReport(report([ok('t440', [store('main', [plan('anthropic:default', 'skip', 'target_newer')]), store('coder', [plan('anthropic:default', 'skip', 'target_newer')])])]));
     expect(embed.fields?.[0]?.value).toBe('⏭ `anthropic:default` (main, coder): target already holds a newer one');

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuthProvider } from '../../../src/agent/refresh/oauth-providers.js';
-import { EXPIRY_SKEW_MS, refreshWithGrant } from '../../../src/agent/refresh/token-endpoint.js';
+import { EXPIRY_SKEW_MS, refreshWithGrant, UNKNOWN_LIFETIME_S } from '../../../src/agent/refresh/token-endpoint.js';
 
 /*
  * The refresh-token grant against a token endpoint on 127.0.0.1 that this test scripts:
@@ -289,5 +289,37 @@ describe('refreshWithGrant: retryable errors', () => {
     const result = await refreshWithGrant(provider(), OLD_REFRESH, { ...FAST, attempts: 3 });
     expect(seen).toHaveLength(1);
     expect(result).toMatchObject({ ok: false, error: 'malformed_token_response', attempts: 1 });
+  });
+});
+
+// Issue 16.3: an expires_in no token has (a year and more, zero, negative, missing, not a
+// number) is not believed; the grant is still a success (the provider has spent the old
+// refresh token and rotated it), with an hour's lifetime assumed, so the new tokens are
+// saved with an expiry that errs early.
+describe('refreshWithGrant: an implausible expires_in', () => {
+  const assumed = { ok: true, access: 'new-access-token', refresh: 'new-refresh-token', expires: NOW + UNKNOWN_LIFETIME_S * 1000 - 300_000, lifetimeMs: UNKNOWN_LIFETIME_S * 1000 - 300_000, attempts: 1 };
+
+  it.each<[string, unknown, string]>([
+    ['1e13 s', 1e13, 'expires_in 10000000000000: not a plausible lifetime; taken as 3600 s'],
+    ['401 days', 401 * 86_400, 'expires_in 34646400: not a plausible lifetime; taken as 3600 s'],
+    ['1e13 as a string', '1e13', 'expires_in 10000000000000: not a plausible lifetime; taken as 3600 s'],
+    ['0', 0, 'expires_in 0: not a plausible lifetime; taken as 3600 s'],
+    ['negative', -60, 'expires_in -60: not a plausible lifetime; taken as 3600 s'],
+    ['null', null, 'expires_in missing: not a plausible lifetime; taken as 3600 s'],
+    ['missing', undefined, 'expires_in missing: not a plausible lifetime; taken as 3600 s'],
+    ['not a number', 'new-refresh-token-as-expiry', 'expires_in not a number: not a plausible lifetime; taken as 3600 s'],
+  ])('%s: the tokens are returned with an hour assumed, and the reason says so', async (_label, expiresIn, note) => {
+    script = [json(200, { ...fresh, expires_in: expiresIn })];
+    const result = await refreshWithGrant(provider(), OLD_REFRESH, FAST);
+    expect(UNKNOWN_LIFETIME_S).toBe(3600);
+    expect(result).toEqual({ ...assumed, lifetimeAssumed: note });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('400 days is believed (a year-long token, with room)', async () => {
+    script = [json(200, { ...fresh, expires_in: 400 * 86_400 })];
+    const result = await refreshWithGrant(provider(), OLD_REFRESH, FAST);
+    expect(result).toMatchObject({ ok: true, expires: NOW + 400 * 86_400_000 - 300_000 });
+    expect(result).not.toHaveProperty('lifetimeAssumed');
   });
 });
