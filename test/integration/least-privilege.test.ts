@@ -42,7 +42,8 @@ function statusOf(node: string, profiles: string[]): StatusResponse {
   };
 }
 
-const poison = (): ExportedCredential => ({ profileId: ANTHROPIC, type: 'oauth', provider: 'anthropic', sourceAgentId: 'main', fields: { access: secret('cx-poison-access'), refresh: secret('cx-poison-refresh'), expires: YEAR_9999 } });
+// Plausible, and later than any honest copy: it would win newer-wins wherever it landed.
+const poison = (expires = Date.now() + 300 * 24 * HOUR): ExportedCredential => ({ profileId: ANTHROPIC, type: 'oauth', provider: 'anthropic', sourceAgentId: 'main', fields: { access: secret('cx-poison-access'), refresh: secret('cx-poison-refresh'), expires } });
 const codexFromCx = (): ExportedCredential => ({ profileId: CODEX, type: 'oauth', provider: 'openai-codex', sourceAgentId: 'main', fields: { access: secret('cx-codex-access'), refresh: secret('cx-codex-refresh'), expires: Date.now() + 9 * 24 * HOUR } });
 
 beforeAll(async () => {
@@ -84,7 +85,7 @@ const anthropicOn = (node: string) => readStore(states[node]!, 'main').profiles[
 const sync = (request: Partial<Parameters<typeof syncTokens>[2]> & { from: string; to: string }): Promise<SyncReport> => syncTokens(client, new NodeLocks(), { dryRun: false, by: 'test', ...request });
 
 describe('a compromised source gives only what it may', () => {
-  test('an automatic sync of its Codex account: its Anthropic token (year 9999) is dropped; the Codex one arrives', async () => {
+  test('an automatic sync of its Codex account: its Anthropic token (300 days ahead) is dropped; the Codex one arrives', async () => {
     const before = { pca: anthropicOn('pc-a'), t440: anthropicOn('t440') };
     const report = await sync({ from: 'cx', to: 'all', profiles: [CODEX] });
     expect(report.skippedAtSource).toEqual(expect.arrayContaining([{ profileId: ANTHROPIC, reason: 'not asked for: cx sent it anyway, and it was dropped' }]));
@@ -106,6 +107,15 @@ describe('a compromised source gives only what it may', () => {
     expect(anthropicOn('t440')).toEqual(before);
     const everything = await sync({ from: 'cx', to: 'all', authority: 'named' });
     expect(everything.skippedAtSource).toEqual(expect.arrayContaining([{ profileId: ANTHROPIC, reason: `cx does not own ${ANTHROPIC} (pc-a does): name the profile to take it from cx` }]));
+    expect(anthropicOn('t440')).toEqual(before);
+    // Named explicitly, one expiring in year 9999 is past any plausible horizon: still never passed on.
+    const offered = evil.exportCredentials;
+    evil.exportCredentials = [poison(YEAR_9999)];
+    try {
+      await expect(sync({ from: 'cx', to: 't440', profiles: [ANTHROPIC], authority: 'named' })).rejects.toThrow(/nothing to sync from cx: anthropic:default: cx sent it with expires 9999-12-31: not a plausible expiry/);
+    } finally {
+      evil.exportCredentials = offered;
+    }
     expect(anthropicOn('t440')).toEqual(before);
   });
 

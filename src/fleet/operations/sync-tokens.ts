@@ -10,6 +10,7 @@ import {
 import type { NodeResult } from '../../protocol/node-result.js';
 import { seal, unseal } from '../../protocol/sealing.js';
 import { credentialExpiry } from '../../domain/sync-plan.js';
+import { expiryProblem } from '../../domain/expiry-horizon.js';
 import { cutToSource, targetMayHold, type SourceAuthority } from '../../domain/sync-scope.js';
 import { AgentCallError } from '../agent-client.js';
 import { describeError, type FleetClient } from '../fleet-client.js';
@@ -98,6 +99,12 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
   // An expired copy is said first: it is no use from anyone, and that is what a person can act on.
   const live = opened.data.credentials.filter((credential) => {
     const expires = credentialExpiry(credential);
+    // Past the horizon (year 9999, microseconds): it would win newer-wins everywhere; never passed on.
+    const implausible = expires === null ? null : expiryProblem(expires, now);
+    if (implausible) {
+      skippedAtSource.push({ profileId: credential.profileId, reason: `${source.name} sent it with ${implausible}` });
+      return false;
+    }
     if (request.force || expires === null || expires > now) return true;
     skippedAtSource.push({ profileId: credential.profileId, reason: `expired on ${source.name} <t:${Math.floor(expires / 1000)}:R>` });
     return false;
