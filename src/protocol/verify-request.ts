@@ -24,7 +24,7 @@ export function verifyRequest(
   request: IncomingSigned,
   replay: ReplayWindow,
   nowMs: number,
-): { ok: true; nonce: string } | { ok: false; reason: VerifyFailure } {
+): { ok: true; nonce: string; timestamp: number } | { ok: false; reason: VerifyFailure } {
   const timestampText = single(request.headers[HEADER.timestamp]);
   const nonce = single(request.headers[HEADER.nonce]);
   const signature = single(request.headers[HEADER.signature]);
@@ -43,5 +43,5 @@ export function verifyRequest(
   });
   if (!signaturesMatch(expected, signature)) return { ok: false, reason: 'bad_signature' };
   if (!replay.admit(nonce.toLowerCase(), nowMs)) return { ok: false, reason: 'replayed' };
-  return { ok: true, nonce };
+  return { ok: true, nonce, timestamp };
 }

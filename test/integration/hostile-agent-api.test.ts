@@ -18,7 +18,7 @@ import {
 import { seal } from '../../src/protocol/sealing.js';
 import { outsideSignedHeaders } from '../support/outside-client.js';
 import { capturedOutput, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
-import { rawRequest, type RawRequest, type RawResponse } from '../support/raw-http.js';
+import { rawRequest, signedRawRequest, type RawRequest, type RawResponse } from '../support/raw-http.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, HOUR, newNodeKeyHex, oauth, openclawJson5 } from '../support/state-dir.js';
 import { suiteCapture } from '../support/suite-capture.js';
@@ -122,18 +122,7 @@ afterAll(async () => {
 // --- sending ---------------------------------------------------------------------------
 
 function signed(method: string, target: string, body: Buffer | string = '', options: { key?: string; timestamp?: number; nonce?: string } = {}): RawRequest {
-  const h = outsideSignedHeaders(options.key ?? key, method, target, body, options);
-  return {
-    method,
-    target,
-    body,
-    headers: [
-      ['X-Tokenops-Timestamp', h.timestamp],
-      ['X-Tokenops-Nonce', h.nonce],
-      ['X-Tokenops-Signature', h.signature],
-      ['Content-Type', 'application/json'],
-    ],
-  };
+  return signedRawRequest(options.key ?? key, method, target, body, options);
 }
 
 /** Sends a hostile request and checks that nothing under the sandbox changed. */

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { outsideSignedHeaders } from './outside-client.js';
 
 /*
  * HTTP/1.1 written byte by byte on a socket, for requests no well-behaved client would
@@ -85,4 +86,20 @@ function unchunk(text: string): string {
     out += rest.slice(line + 2, line + 2 + size);
     rest = rest.slice(line + 2 + size + 2);
   }
+}
+
+/** A request signed as the contract says (outside-client.ts), with a JSON content type. */
+export function signedRawRequest(keyText: string, method: string, target: string, body: Buffer | string = '', options: { timestamp?: number; nonce?: string } = {}): RawRequest {
+  const h = outsideSignedHeaders(keyText, method, target, body, options);
+  return {
+    method,
+    target,
+    body,
+    headers: [
+      ['X-Tokenops-Timestamp', h.timestamp],
+      ['X-Tokenops-Nonce', h.nonce],
+      ['X-Tokenops-Signature', h.signature],
+      ['Content-Type', 'application/json'],
+    ],
+  };
 }

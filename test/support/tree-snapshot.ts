@@ -11,6 +11,10 @@ import Database from 'better-sqlite3';
  * SQLite files are compared by content, not bytes: reading a WAL database (as the agent
  * does on every status) may create or touch its -wal/-shm files and checkpoint, which
  * changes bytes but not one row.
+ *
+ * The agent's replay log (`.tokenops/replay-window.log`) gains a nonce with every signed
+ * request it takes, by design (test/integration/agent-replay-restart.test.ts checks what it
+ * holds): here only its kind and mode count, so a link or a looser mode in its place shows.
  */
 
 export type TreeSnapshot = Map<string, string>;
@@ -56,6 +60,7 @@ export function snapshotTree(root: string): TreeSnapshot {
         walk(full);
       } else if (/\.sqlite-(wal|shm|journal)$/.test(name)) continue;
       else if (name.endsWith('.sqlite')) out.set(relative, sqliteContent(full));
+      else if (name === 'replay-window.log' && path.basename(dir) === '.tokenops') out.set(relative, `replay log:${info.mode.toString(8)}`);
       else out.set(relative, `file:${info.mode.toString(8)}:${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
     }
   };

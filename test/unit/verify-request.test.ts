@@ -44,7 +44,7 @@ const replay = () => new ReplayWindow(2 * MAX_SKEW_SECONDS * 1000);
 
 describe('verifyRequest', () => {
   it('accepts a correctly signed request and returns its nonce', () => {
-    expect(verifyRequest(KEY, request(), replay(), NOW_MS)).toEqual({ ok: true, nonce: NONCE });
+    expect(verifyRequest(KEY, request(), replay(), NOW_MS)).toEqual({ ok: true, nonce: NONCE, timestamp: NOW_S });
   });
 
   it('accepts a GET with an empty body and a request signed by signedHeaders', () => {
@@ -186,7 +186,7 @@ describe('verifyRequest', () => {
       forged.headers[HEADER.signature] = flipHexChar(String(forged.headers[HEADER.signature]), 10);
       expect(verifyRequest(KEY, forged, window, NOW_MS).ok).toBe(false);
       expect(window.size).toBe(0);
-      expect(verifyRequest(KEY, request(), window, NOW_MS + 1000)).toEqual({ ok: true, nonce: NONCE });
+      expect(verifyRequest(KEY, request(), window, NOW_MS + 1000)).toEqual({ ok: true, nonce: NONCE, timestamp: NOW_S });
     });
   });
 

@@ -31,6 +31,7 @@ import { LockBusyError } from '../store/sidecar-lock.js';
 import { ApiError, UNAUTHORIZED_MESSAGE } from './api-error.js';
 import { EventStream } from './event-stream.js';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBody } from './read-body.js';
+import { ReplayLog, ReplayLogError } from './replay-log.js';
 
 interface RouteInput {
   body: unknown;
@@ -53,6 +54,9 @@ export interface AgentServer {
   close(): Promise<void>;
 }
 
+/** Signed requests taken in one replay window (10 min): 160 a second, far above any fleet's. */
+const MAX_LIVE_NONCES = 100_000;
+
 /**
  * The agent's HTTP API. Order of checks on every request: body size (413, before anything
  * is read past the limit), the unsigned health route, then the signature (401, the same
@@ -62,7 +66,9 @@ export interface AgentServer {
  */
 export function createAgentServer(context: AgentContext, key: Buffer): AgentServer {
   const { logger } = context;
-  const replay = new ReplayWindow(2 * MAX_SKEW_SECONDS * 1000);
+  // Capped well below the default: every nonce in it is also a line in the replay log.
+  const replay = new ReplayWindow(2 * MAX_SKEW_SECONDS * 1000, MAX_LIVE_NONCES);
+  const replayLog = ReplayLog.open(context.env.OPENCLAW_STATE_DIR, replay, logger);
   const events = new EventStream(key);
 
   const routes: Record<string, Partial<Record<string, Handler>>> = {
@@ -176,6 +182,21 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
       return;
     }
     const nonce = verdict.nonce;
+    // Only a request whose nonce survives a restart is acted on (replay-log.ts).
+    if (verdict.timestamp <= replayLog.floorSeconds) {
+      logger.warn({ method, path: pathname, problem: replayLog.problem }, 'request refused: signed before the replay log could vouch for it');
+      const from = new Date(replayLog.floorSeconds * 1000 + 1000).toISOString();
+      sendError(response, new ApiError(503, 'replay_log_unavailable', `the agent lost track of the requests it took before it started (${replayLog.problem}), so it takes no request signed before ${from}; send it again then`), nonce);
+      return;
+    }
+    try {
+      await replayLog.record(nonce.toLowerCase());
+    } catch (error) {
+      if (!(error instanceof ReplayLogError)) throw error;
+      logger.error({ method, path: pathname, err: error.message }, 'request refused: nonce not recorded');
+      sendError(response, new ApiError(503, 'replay_log_unavailable', error.message), nonce);
+      return;
+    }
     let routed = false;
     try {
       const route = routes[pathname];
@@ -220,9 +241,10 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
   return {
     server,
     events,
-    close: () => {
+    close: async () => {
       events.close();
-      return closeServer();
+      await closeServer();
+      await replayLog.close();
     },
   };
 }
