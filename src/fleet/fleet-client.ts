@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Fleet, FleetNode } from '../config/fleet-file.js';
 import type { NodeResult } from '../protocol/node-result.js';
 import { redisTarget, type RedisTarget } from '../state/redis-url.js';
-import { AgentCallError, AgentClient } from './agent-client.js';
+import { AgentCallError, AgentClient, protocolViolations } from './agent-client.js';
 
 export class UnknownNodeError extends Error {
   override readonly name = 'UnknownNodeError';
@@ -142,6 +142,9 @@ export class FleetClient {
       }
     };
     try {
+      // A node held for breaking a reading limit is not asked, nor queued behind the others.
+      const held = protocolViolations.check(client.baseUrl);
+      if (held) throw held;
       const value = this.shared ? await this.scheduleShared(name, request, timeoutMs ?? this.options.timeoutMs) : await this.limiter.schedule(request);
       const parsed = schema.safeParse(value);
       if (!parsed.success) throw new AgentCallError('bad_response', `answer from ${name} does not match the API (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`);
