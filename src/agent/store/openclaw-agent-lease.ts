@@ -63,16 +63,21 @@ export function openclawAgentLease(stateDatabase: string, agentId: string, agent
   unreleased.set(stateDatabase, leftover);
   const inStateTransaction = async <T>(waitMs: number, work: (db: Database.Database) => T): Promise<T> => {
     const release = await stateLock(waitMs);
-    const db = new Database(stateDatabase, { fileMustExist: true, timeout: waitMs });
+    // The state lock goes back however this ends, the open included: held, it stops every
+    // OpenClaw process's state writes.
     try {
-      const run = db.transaction(() => work(db));
-      return run.immediate();
+      const db = new Database(stateDatabase, { fileMustExist: true, timeout: waitMs });
+      try {
+        const run = db.transaction(() => work(db));
+        return run.immediate();
+      } finally {
+        db.close();
+      }
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockBusyError(stateDatabase, null, waitMs);
       throw error;
     } finally {
-      db.close();
-      release();
+      await release();
     }
   };
 

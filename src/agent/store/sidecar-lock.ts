@@ -1,5 +1,7 @@
-import { randomInt } from 'node:crypto';
-import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { randomBytes, randomInt } from 'node:crypto';
+import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { processIsAlive, processStartTime } from './process-starttime.js';
@@ -13,8 +15,12 @@ import { processIsAlive, processStartTime } from './process-starttime.js';
  * the payload write; or garbled) is stale once the file is 30 s old, as fs-safe's default
  * rule judges it: before that it may be a writer that has not written yet, so we wait.
  * A stale lock is removed only if it is still the very file that was judged (same inode,
- * same bytes), then creation is retried.
+ * same bytes; checked after a rename has taken it out of everyone's way), then creation is
+ * retried.
  */
+
+/** What a takeover renames a lock to while it judges it: `<lock>.<pid>-<12 hex>.taken`. */
+const TAKEN = /^(\d+)-[0-9a-f]{12}\.taken$/;
 
 const lockPayloadSchema = z.looseObject({
   pid: z.number().int().positive().optional(),
@@ -44,17 +50,19 @@ interface Snapshot {
   payload: LockHolder | null;
 }
 
+function parsePayload(raw: string): LockHolder | null {
+  try {
+    const parsed = lockPayloadSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 async function readSnapshot(lockPath: string): Promise<Snapshot | null> {
   try {
     const [raw, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
-    let payload: LockHolder | null = null;
-    try {
-      const parsed = lockPayloadSchema.safeParse(JSON.parse(raw));
-      payload = parsed.success ? parsed.data : null;
-    } catch {
-      payload = null;
-    }
-    return { raw, ino: info.ino, mtimeMs: info.mtimeMs, payload };
+    return { raw, ino: info.ino, mtimeMs: info.mtimeMs, payload: parsePayload(raw) };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
@@ -77,19 +85,112 @@ export function lockIsStale(payload: LockHolder | null, nowMs: number, fileMtime
   return fileMtimeMs !== undefined && nowMs - fileMtimeMs > NO_PID_STALE_MS;
 }
 
+/** `readSnapshot` of a file that is ours alone, through one descriptor. */
+function readTakenSnapshot(file: string): Snapshot | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  try {
+    const info = fstatSync(fd);
+    const raw = readFileSync(fd, 'utf8');
+    return { raw, ino: info.ino, mtimeMs: info.mtimeMs, payload: parsePayload(raw) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
- * Unlinks the lock only if it is still the file that was judged. `stillStale` re-judges the
+ * Removes the lock only if it is still the file that was judged, and never another. POSIX has
+ * no compare-and-unlink: an unlink after a compare can remove a lock that OpenClaw put there in
+ * between (it judged the same stale lock, removed it and took the lock). So the lock is first
+ * renamed to a name of ours, which takes whatever is there at that instant out of everyone's
+ * way, then what was taken is judged; anything else is put back. `stillStale` re-judges the
  * file as it is now: another writer may have taken a stale empty lock over and created its
  * own in between, empty until its payload lands and possibly on the same inode, so bytes and
  * inode alone cannot tell the two apart; its fresh mtime can.
+ *
+ * Synchronous on purpose: a lock put back after its holder released it would name a live pid
+ * and stop every writer until that process exits. The gap between the rename and the put-back
+ * is a few system calls, never a wait in the thread pool, far shorter than any holder's turn.
  */
-async function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino'>, stillStale?: (now: Snapshot) => boolean): Promise<void> {
-  const now = await readSnapshot(lockPath);
-  if (now && now.ino === judged.ino && now.raw === judged.raw && (stillStale?.(now) ?? true)) {
-    await unlink(lockPath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino'>, stillStale?: (now: Snapshot) => boolean): void {
+  const aside = `${lockPath}.${process.pid}-${randomBytes(6).toString('hex')}.taken`;
+  try {
+    renameSync(lockPath, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
   }
+  let taken: Snapshot | null;
+  try {
+    taken = readTakenSnapshot(aside);
+  } catch (error) {
+    putBack(aside, lockPath);
+    throw error;
+  }
+  if (taken && taken.ino === judged.ino && taken.raw === judged.raw && (stillStale?.(taken) ?? true)) unlinkIfThere(aside);
+  else putBack(aside, lockPath);
+}
+
+/**
+ * A live holder's lock, taken by mistake, goes back under its name: by link(), which keeps its
+ * inode (its holder's release and OpenClaw's identity checks still know it) and never replaces
+ * a lock created in the gap. If one was, that one stays: its holder and the displaced one
+ * already overlap, and removing either file would only let a third in.
+ */
+function putBack(aside: string, lockPath: string): void {
+  try {
+    linkSync(aside, lockPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      // A file system without hard links: rename it back, if the place is still free.
+      if (!lstatSync(lockPath, { throwIfNoEntry: false })) renameSync(aside, lockPath);
+      return;
+    }
+  }
+  unlinkIfThere(aside);
+}
+
+function unlinkIfThere(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/**
+ * Locks a takeover moved aside and never removed, because its process died in between: only
+ * a lock's payload, but clutter in OpenClaw's agent dir. A live taker's may be on its way back.
+ */
+async function removeAbandonedTakeovers(lockPath: string): Promise<void> {
+  const prefix = `${path.basename(lockPath)}.`;
+  const names = await readdir(path.dirname(lockPath)).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = name.startsWith(prefix) ? TAKEN.exec(name.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined || processIsAlive(Number(pid))) continue;
+    await unlink(path.join(path.dirname(lockPath), name)).catch(() => undefined);
+  }
+}
+
+/**
+ * One step at a time per lock file in this process (a try, a takeover, a release), so our own
+ * acquirers never act in the gaps of each other's takeover; the waits between tries are not
+ * serialised.
+ */
+const steps = new Map<string, Promise<unknown>>();
+function oneAtATime<T>(lockPath: string, step: () => Promise<T>): Promise<T> {
+  const run = (steps.get(lockPath) ?? Promise.resolve()).then(step);
+  const settled = run.catch(() => undefined);
+  steps.set(lockPath, settled);
+  void settled.then(() => {
+    if (steps.get(lockPath) === settled) steps.delete(lockPath);
+  });
+  return run;
 }
 
 export interface HeldLock {
@@ -103,44 +204,50 @@ function backoffMs(attempt: number): number {
   return randomInt(Math.max(1, Math.floor(base / 2)), base + 1);
 }
 
+type Attempt = { held: HeldLock } | { again: true } | { holder: LockHolder | null };
+
+/** Creates the lock, or takes a stale one away (then `again`), or names the live holder. */
+async function tryOnce(lockPath: string): Promise<Attempt> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (handle) {
+    const payload = { pid: process.pid, createdAt: new Date().toISOString(), starttime: processStartTime(process.pid) ?? undefined };
+    const raw = `${JSON.stringify(payload, null, 2)}\n`;
+    try {
+      await handle.writeFile(raw, 'utf8');
+    } catch (error) {
+      // An empty lock would hold every writer off for 30 s, and OpenClaw (whose lock judges
+      // only the payload) for good, until one of our agents takes it over.
+      await handle.close();
+      await unlink(lockPath).catch(() => undefined);
+      throw error;
+    }
+    const { ino } = await handle.stat();
+    await handle.close();
+    await removeAbandonedTakeovers(lockPath);
+    return { held: { path: lockPath, release: () => oneAtATime(lockPath, async () => removeIfUnchanged(lockPath, { raw, ino })) } };
+  }
+  const snapshot = await readSnapshot(lockPath);
+  if (!snapshot) return { again: true };
+  if (!lockIsStale(snapshot.payload, Date.now(), snapshot.mtimeMs)) return { holder: snapshot.payload };
+  removeIfUnchanged(lockPath, snapshot, (now) => lockIsStale(now.payload, Date.now(), now.mtimeMs));
+  return { again: true };
+}
+
 /** Takes `<file>.lock`, waiting up to `waitMs` for a live holder; throws LockBusyError after. */
 export async function acquireSidecarLock(targetPath: string, waitMs: number): Promise<HeldLock> {
   const lockPath = `${targetPath}.lock`;
   const started = Date.now();
   let lastHolder: LockHolder | null = null;
   for (let attempt = 0; ; attempt++) {
-    let handle: FileHandle | undefined;
-    try {
-      handle = await open(lockPath, 'wx', 0o600);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (handle) {
-      const payload = { pid: process.pid, createdAt: new Date().toISOString(), starttime: processStartTime(process.pid) ?? undefined };
-      const raw = `${JSON.stringify(payload, null, 2)}\n`;
-      try {
-        await handle.writeFile(raw, 'utf8');
-      } catch (error) {
-        // An empty lock would hold every writer off for 30 s, and OpenClaw (whose lock judges
-        // only the payload) for good, until one of our agents takes it over.
-        await handle.close();
-        await unlink(lockPath).catch(() => undefined);
-        throw error;
-      }
-      await handle.close();
-      const { ino } = await stat(lockPath);
-      return {
-        path: lockPath,
-        release: () => removeIfUnchanged(lockPath, { raw, ino }),
-      };
-    }
-    const snapshot = await readSnapshot(lockPath);
-    if (!snapshot) continue;
-    lastHolder = snapshot.payload;
-    if (lockIsStale(snapshot.payload, Date.now(), snapshot.mtimeMs)) {
-      await removeIfUnchanged(lockPath, snapshot, (now) => lockIsStale(now.payload, Date.now(), now.mtimeMs));
-      continue;
-    }
+    const outcome = await oneAtATime(lockPath, () => tryOnce(lockPath));
+    if ('held' in outcome) return outcome.held;
+    if ('again' in outcome) continue;
+    lastHolder = outcome.holder;
     const waited = Date.now() - started;
     if (waited >= waitMs) throw new LockBusyError(lockPath, lastHolder, waited);
     await sleep(Math.min(backoffMs(attempt), Math.max(1, waitMs - waited)));

@@ -123,21 +123,36 @@ export class SqliteDocumentStore implements CredentialStore {
   private async transactionalUpdate<R>(mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
     const problem = await this.checkFile();
     if (problem) throw new StoreInvalidError(this.displayPath, problem);
-    const release = this.externalLock ? await this.externalLock(options.lockWaitMs) : () => undefined;
-    const db = this.open(false, options.lockWaitMs);
-    let open = false;
+    const release = this.externalLock ? await this.externalLock(options.lockWaitMs) : undefined;
+    // Whatever fails from here on, OpenClaw's lock or lease is given back: a lease row naming
+    // our live pid would hold off its maintenance until the agent exits.
+    try {
+      return await this.writeInTransaction(this.openForWrite(options.lockWaitMs), mutate, options);
+    } finally {
+      await release?.();
+    }
+  }
+
+  /** Gone, or unopenable, since the check (moved by OpenClaw's doctor, removed by a person). */
+  private openForWrite(busyMs: number): Database.Database {
+    try {
+      return this.open(false, busyMs);
+    } catch (error) {
+      throw new StoreInvalidError(this.displayPath, `database cannot be opened (${(error as { code?: string }).code ?? 'error'})`);
+    }
+  }
+
+  private async writeInTransaction<R>(db: Database.Database, mutate: ProfilesMutation<R>, options: UpdateOptions): Promise<UpdateOutcome<R>> {
     try {
       db.pragma('journal_mode = WAL');
       // The write lock first, then the read: nobody writes between our read and our write.
       db.exec('BEGIN IMMEDIATE');
-      open = true;
       const before = this.selectRow(db);
       const parsed = this.parse(before);
       if (!parsed.ok) throw new StoreInvalidError(this.displayPath, parsed.reason);
       const { write, result } = await mutate(parsed.document.profiles);
       if (!write || options.dryRun) {
         db.exec('ROLLBACK');
-        open = false;
         return { result, written: false };
       }
       let backup: string | undefined;
@@ -154,15 +169,14 @@ export class SqliteDocumentStore implements CredentialStore {
         `INSERT INTO ${table} (${keyColumn}, ${valueColumn}, ${updatedColumn}) VALUES (?, ?, ?) ON CONFLICT(${keyColumn}) DO UPDATE SET ${valueColumn} = excluded.${valueColumn}, ${updatedColumn} = excluded.${updatedColumn}`,
       ).run(key, JSON.stringify(parsed.document), Date.now());
       db.exec('COMMIT');
-      open = false;
       return { result, written: true, ...(backup ? { backup: path.relative(this.stateDir, backup) } : {}) };
     } catch (error) {
-      if (open) db.exec('ROLLBACK');
+      // SQLite may have rolled back already (a full disk, an I/O error): ask it, not a flag.
+      if (db.inTransaction) db.exec('ROLLBACK');
       if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new LockBusyError(this.displayPath, null, options.lockWaitMs);
       throw error;
     } finally {
       db.close();
-      await release();
     }
   }
 }
