@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
  */
 export class OperationMessage {
   private message: Message | undefined;
+  private webhookGone = false;
 
   constructor(
     private readonly interaction: ChatInputCommandInteraction,
@@ -25,22 +26,28 @@ export class OperationMessage {
 
   /** Edits it, through the webhook or else the channel; never throws. Returns whether the edit landed. */
   async edit(options: InteractionEditReplyOptions & MessageEditOptions): Promise<boolean> {
-    try {
-      await this.interaction.editReply(options);
-      return true;
-    } catch (webhookError) {
-      if (!this.message) {
-        this.logger.warn({ err: (webhookError as Error).message }, 'could not edit the operation message');
-        return false;
-      }
+    let webhookError: unknown = null;
+    if (!this.webhookGone) {
       try {
-        await this.message.edit(options);
-        this.logger.info({ messageId: this.message.id, err: (webhookError as Error).message }, "the interaction's webhook refused an edit; edited through the channel instead");
+        await this.interaction.editReply(options);
         return true;
-      } catch (channelError) {
-        this.logger.warn({ messageId: this.message.id, webhook: (webhookError as Error).message, channel: (channelError as Error).message }, 'could not edit the operation message; the operation goes on');
-        return false;
+      } catch (error) {
+        webhookError = error;
       }
+    }
+    if (!this.message) {
+      this.logger.warn({ err: (webhookError as Error | null)?.message }, 'could not edit the operation message');
+      return false;
+    }
+    try {
+      await this.message.edit(options);
+      // Refused once, the webhook is not asked again: every later edit goes straight through the channel.
+      if (!this.webhookGone) this.logger.info({ messageId: this.message.id, err: (webhookError as Error).message }, "the interaction's webhook refused an edit; editing through the channel from now on");
+      this.webhookGone = true;
+      return true;
+    } catch (channelError) {
+      this.logger.warn({ messageId: this.message.id, webhook: (webhookError as Error | null)?.message, channel: (channelError as Error).message }, 'could not edit the operation message; the operation goes on');
+      return false;
     }
   }
 }

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startLocalFleet, type LocalFleet } from '../../src/demo/local-fleet.js';
 import { DEFAULT_OPS_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
@@ -7,7 +8,7 @@ import { startBot, type RunningBot } from '../support/bot-process.js';
 import { startEvilAgent, type EvilAgent } from '../support/evil-agent.js';
 import { capturedOutput, killAllSpawned } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
-import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, readStore, secret } from '../support/state-dir.js';
+import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, readStore, secret, storePath } from '../support/state-dir.js';
 
 /*
  * One compromised node against the real bot (issue 16): "cx" owns the Codex account; its
@@ -88,14 +89,18 @@ test('through every automatic and manual path, cx changes only the Codex account
   const all = await discord.slash('tokens', { subcommand: 'sync', options: { from: 'cx', to: 'all' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.content.length > 0 || s.embeds.length > 0, 20_000);
   expect(all.embeds[0]?.description).toMatch(/`anthropic:default` not sent: cx sent it with expires 9999-12-31: not a plausible expiry/);
   await discord.slash('tokens', { subcommand: 'sync', options: { from: 'cx', to: 't440', profile: CODEX }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.content.length > 0 || s.embeds.length > 0, 20_000);
-  // A confirmed restart whose fix syncs from cx.
+  // A confirmed restart whose fix syncs from cx: t440's Codex copy made expired again first.
+  const file = storePath(states.t440!, 'main');
+  const store = JSON.parse(readFileSync(file, 'utf8')) as { profiles: Record<string, Record<string, unknown>> };
+  store.profiles[CODEX] = { ...store.profiles[CODEX], access: secret('t440-stale-codex'), expires: Date.now() - 60_000 };
+  writeFileSync(file, JSON.stringify(store, null, 2));
   const plan = discord.slash('restart', { options: { node: 't440' }, member: DEFAULT_OPS_MEMBER.id });
   const offered = await plan.waitForReply((s) => /React ✅|No-go|❗/.test(s.content), 20_000);
-  if (/React ✅/.test(offered.content)) {
-    await discord.waitFor(() => (Object.keys(discord.reactionsOn(offered.original!.id)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
-    discord.react(offered.original!.id, '✅', DEFAULT_OPS_MEMBER.id);
-    await plan.waitForReply((s) => /^(✅ (?!Confirmed).*ready\. Confirmed|❌)/.test(s.content), 60_000);
-  }
+  expect(offered.content).toMatch(/React ✅/);
+  expect(offered.embeds[0]?.fields?.find((field) => field.name.startsWith('What will run'))?.value).toMatch(/sync openai-codex:ops@example\.com from cx to t440/);
+  await discord.waitFor(() => (Object.keys(discord.reactionsOn(offered.original!.id)).length >= 2 ? true : undefined), 5_000, 'the bot to add ✅ and ❌');
+  discord.react(offered.original!.id, '✅', DEFAULT_OPS_MEMBER.id);
+  expect((await plan.waitForReply((s) => /^(✅ (?!Confirmed).*ready\. Confirmed|❌)/.test(s.content), 60_000)).content).toBe('✅ t440 ready. Confirmed by ops-alice.');
   // Nothing of cx's Anthropic token anywhere; the Codex account from its owner where it is held.
   expect(anthropicOn('pc-a')).toEqual(before['pc-a']);
   expect(anthropicOn('t440')).toEqual(before.t440);

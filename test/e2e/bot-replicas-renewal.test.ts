@@ -1,21 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DiscordStandin } from '../../src/standin/discord/index.js';
 import { startBot, type RunningBot } from '../support/bot-process.js';
-import { startOAuthServer, type RotatingOAuthServer } from '../support/oauth-server.js';
-import { capturedOutput, killAllSpawned, startAgent, type RunningAgent } from '../support/processes.js';
+import { capturedOutput, killAllSpawned } from '../support/processes.js';
+import { RENEWAL_NODES as NODES, startRenewalFleet, type RenewalFleet } from '../support/renewal-fleet.js';
 import { redisAvailable, startRedis, type RedisServer } from '../support/redis-server.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { DEFAULT_LOCK_TTL_MS } from '../../src/fleet/node-locks.js';
 import { AuditLog, type AuditRecord } from '../../src/state/audit-log.js';
 import { RenewalStore } from '../../src/state/renewal-store.js';
 import { openStateStore } from '../../src/state/state-store.js';
-import { buildStateDir, newNodeKeyHex, oauth, storePath } from '../support/state-dir.js';
 import { waitUntil } from '../support/wait-until.js';
 
 /*
@@ -45,91 +42,32 @@ const EXPIRES_IN_S = (2 * LIFETIME_MS) / 1000; // the agent keeps half of so sho
 /** renew.before 1/3: a token is renewed with a third of its life left, up to a tenth of that earlier (jitter). */
 const CYCLE_MS = LIFETIME_MS - LIFETIME_MS / 3;
 const MIN_CYCLE_MS = CYCLE_MS - 0.1 * (LIFETIME_MS / 3);
-const NODES = ['pc-a', 't440', 'hp'] as const;
-type NodeName = (typeof NODES)[number];
 
 let redis: RedisServer;
-let oauthServer: RotatingOAuthServer;
+let fleet: RenewalFleet;
 let discord: DiscordStandin;
-/** Always ready: the test is about tokens (see bot-renewal.test.ts). */
-let gateway: Server;
 const bots: RunningBot[] = [];
-const nodes = {} as Record<NodeName, { stateDir: string; keyHex: string; agent: RunningAgent }>;
 
-interface Seen {
-  node: NodeName;
-  atMs: number;
-  access: string;
-  expires: number;
-}
-const seen: Seen[] = [];
-const expiredCopies: Seen[] = [];
-/** When each refresh grant reached the endpoint, answered or not. */
-const grantTimes: number[] = [];
-let watching: NodeJS.Timeout | undefined;
-
-const keyEnv = (name: NodeName) => `TOKENOPS_KEY_${name.toUpperCase().replace('-', '_')}`;
 const leads = (bot: RunningBot) => bot.output.some((line) => line.includes('"msg":"leadership acquired'));
 const alive = (bot: RunningBot) => bot.proc.exitCode === null && bot.proc.signalCode === null;
-
-function read(node: NodeName): { access: string; expires: number } | null {
-  try {
-    const doc = JSON.parse(readFileSync(storePath(nodes[node].stateDir, 'main'), 'utf8')) as { profiles: Record<string, { access: string; expires: number }> };
-    return doc.profiles['anthropic:default'] ?? null;
-  } catch {
-    return null; // between a temp file and its rename
-  }
-}
-
-/** Every 50 ms: each node's copy, a change noted, an expired copy noted; and each new grant's time. */
-function watch(): void {
-  watching = setInterval(() => {
-    const now = Date.now();
-    while (grantTimes.length < oauthServer.grants) grantTimes.push(now);
-    for (const node of NODES) {
-      const copy = read(node);
-      if (!copy) continue;
-      const last = seen.findLast((entry) => entry.node === node);
-      const entry = { node, atMs: now, access: copy.access, expires: copy.expires };
-      if (!last || last.access !== copy.access) seen.push(entry);
-      if (copy.expires <= now && !expiredCopies.some((expired) => expired.node === node && expired.access === copy.access)) expiredCopies.push(entry);
-    }
-  }, 50);
-}
 
 beforeAll(async () => {
   if (!hasRedis) return;
   redis = await startRedis();
-  gateway = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end('{"ready":true}'));
-  gateway.listen(0, '127.0.0.1');
-  await once(gateway, 'listening');
-  const gatewayUrl = `http://127.0.0.1:${(gateway.address() as { port: number }).port}`;
-  oauthServer = await startOAuthServer();
-  oauthServer.setLifetime(EXPIRES_IN_S);
   // One login on every node, a minute left and a lifetime the bot does not know yet: renewed at once.
-  const token = oauth('anthropic', 60_000, {}, Date.now());
-  oauthServer.issue(token.refresh);
-  for (const name of NODES) {
-    const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': structuredClone(token) } } } });
-    const providers = path.join(stateDir, 'providers.json');
-    writeFileSync(providers, JSON.stringify({ anthropic: { tokenUrl: oauthServer.tokenUrl, clientId: `client-${name}` } }));
-    const keyHex = newNodeKeyHex();
-    const agent = await startAgent({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_OAUTH_PROVIDERS: providers, TOKENOPS_GATEWAY_URL: gatewayUrl, TOKENOPS_POLL_EVERY: '1s' });
-    nodes[name] = { stateDir, keyHex, agent };
-  }
-  watch();
+  fleet = await startRenewalFleet({ expiresInS: EXPIRES_IN_S });
   discord = await DiscordStandin.start({ multipleSessions: true });
-  const fleet = {
-    nodes: NODES.map((name) => ({ name, url: nodes[name].agent.url, keyEnv: keyEnv(name) })),
+  const fleetFile = {
+    nodes: fleet.fleetNodes,
     owners: { 'anthropic:*': ['pc-a', 't440'] },
     renew: { before: '1/3', ownerDownFor: '3s', checkEvery: '1s' },
     alerts: { checkEvery: '2s', warnBefore: '7d', criticalBefore: '2s', repeatEvery: '4h' },
     sync: { every: '1h' },
   };
-  const env = { ...Object.fromEntries(NODES.map((name) => [keyEnv(name), nodes[name].keyHex])), TOKENOPS_LEADER_LEASE: `${LEASE_MS / 1000}s`, TOKENOPS_HEARTBEAT: `${HEARTBEAT_MS / 1000}s` };
+  const env = { ...fleet.keys, TOKENOPS_LEADER_LEASE: `${LEASE_MS / 1000}s`, TOKENOPS_HEARTBEAT: `${HEARTBEAT_MS / 1000}s` };
   // Each replica its own directory (fleet file), one state: the Redis.
   for (let index = 0; index < 2; index++) {
-    bots.push(await startBot(discord, fleet, env, { stateUrl: redis.url, dir: mkdtempSync(path.join(os.tmpdir(), `tokenops-renewal-replica-${index}-`)) }));
+    bots.push(await startBot(discord, fleetFile, env, { stateUrl: redis.url, dir: mkdtempSync(path.join(os.tmpdir(), `tokenops-renewal-replica-${index}-`)) }));
   }
   await discord.waitFor(() => discord.connectedSessions === 2 || undefined, 10_000, 'both replicas connected to the gateway');
 }, 90_000);
@@ -137,12 +75,10 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!hasRedis) return;
   if (process.env.RENEWAL_DEBUG) for (const [index, bot] of bots.entries()) console.log(`--- replica ${index}\n${bot.output.filter((line) => /renew|sync|leader|lock/.test(line)).join('\n')}`);
-  if (watching) clearInterval(watching);
   for (const bot of bots) if (alive(bot)) await bot.stop();
+  await fleet?.stop();
   await killAllSpawned();
-  gateway?.close();
   await discord?.close();
-  await oauthServer?.stop();
   await redis?.stop();
   expect(findSecrets([...discord.requestBodies, ...capturedOutput])).toEqual([]);
 });
@@ -173,12 +109,12 @@ test.skipIf(!hasRedis)('the leader killed mid-renewal: the other replica takes o
   const leader = bots.find(leads)!;
   const survivor = bots.find((bot) => bot !== leader)!;
   // The first renewal comes at once (the lifetime was unknown); the next, on schedule, is the one cut short.
-  await waitUntil(() => oauthServer.grants >= 1, LIFETIME_MS, 'the first renewal');
-  const slowGrant = oauthServer.slowNextGrant(SLOW_GRANT_MS);
+  await waitUntil(() => fleet.oauthServer.grants >= 1, LIFETIME_MS, 'the first renewal');
+  const slowGrant = fleet.oauthServer.slowNextGrant(SLOW_GRANT_MS);
   await Promise.race([slowGrant, new Promise((_resolve, reject) => setTimeout(() => reject(new Error('no renewal on schedule')), 2 * LIFETIME_MS))]);
   // The endpoint has spent pc-a's refresh token; its answer is on the way: the leader dies now.
-  const grantsAtKill = oauthServer.grants;
-  const pcaBefore = read('pc-a')!.access;
+  const grantsAtKill = fleet.oauthServer.grants;
+  const pcaBefore = fleet.read('pc-a')!.access;
   const killedAt = Date.now();
   leader.proc.kill('SIGKILL');
   await leader.exited;
@@ -188,7 +124,7 @@ test.skipIf(!hasRedis)('the leader killed mid-renewal: the other replica takes o
   await survivor.waitFor(/"msg":"leadership acquired/, LEASE_MS + 10_000);
   const takeoverMs = Date.now() - killedAt;
   // The agent finished the grant its dead caller asked for: pc-a holds the token the endpoint issued.
-  const slowLanded = await waitUntil(() => seen.find((entry) => entry.node === 'pc-a' && entry.atMs >= killedAt && entry.access !== pcaBefore), SLOW_GRANT_MS + 5_000, "the slow grant's token on pc-a");
+  const slowLanded = await waitUntil(() => fleet.seen.find((entry) => entry.node === 'pc-a' && entry.atMs >= killedAt && entry.access !== pcaBefore), SLOW_GRANT_MS + 5_000, "the slow grant's token on pc-a");
   const lockFreeMs = lockLapse === null ? 0 : lockLapse - killedAt;
 
   // Several lifetimes under the new leader.
@@ -196,36 +132,36 @@ test.skipIf(!hasRedis)('the leader killed mid-renewal: the other replica takes o
   await new Promise((resolve) => setTimeout(resolve, runMs));
   const endAt = Date.now();
 
-  const gaps = grantTimes.slice(1).map((atMs, index) => atMs - grantTimes[index]!);
-  const cycles = (endAt - grantTimes[0]!) / CYCLE_MS;
-  const afterKill = grantTimes.filter((atMs) => atMs > killedAt + 100);
+  const gaps = fleet.grantTimes.slice(1).map((atMs, index) => atMs - fleet.grantTimes[index]!);
+  const cycles = (endAt - fleet.grantTimes[0]!) / CYCLE_MS;
+  const afterKill = fleet.grantTimes.filter((atMs) => atMs > killedAt + 100);
   // Converged: every node on pc-a's token (a renewal may be propagating this very moment).
-  const onOwner = () => NODES.filter((node) => read(node)?.access === read('pc-a')?.access);
+  const onOwner = () => NODES.filter((node) => fleet.read(node)?.access === fleet.read('pc-a')?.access);
   const followersOn = await waitUntil(() => onOwner().length === NODES.length && onOwner(), 2_000, 'every node on the owner’s token').catch(() => onOwner());
   // Every token pc-a held from the slow grant on reached both followers (the last one may still be on its way).
-  const ownerTokens = seen.filter((entry) => entry.node === 'pc-a' && entry.atMs >= slowLanded.atMs);
-  const missing = ownerTokens.slice(0, -1).flatMap((token) => (['t440', 'hp'] as const).filter((follower) => !seen.some((entry) => entry.node === follower && entry.access === token.access)).map((follower) => `${follower} never held pc-a's token of ${new Date(token.atMs).toISOString()}`));
+  const ownerTokens = fleet.seen.filter((entry) => entry.node === 'pc-a' && entry.atMs >= slowLanded.atMs);
+  const missing = ownerTokens.slice(0, -1).flatMap((token) => (['t440', 'hp'] as const).filter((follower) => !fleet.seen.some((entry) => entry.node === follower && entry.access === token.access)).map((follower) => `${follower} never held pc-a's token of ${new Date(token.atMs).toISOString()}`));
   const renewals = (await shared((state) => new AuditLog(state.namespace<AuditRecord>('audit')).since(killedAt))).filter((record) => record.action === 'renewal');
   const posted = discord.channelMessages().map((message) => message.content ?? '');
   console.log(
     `replicas, leader SIGKILLed with a grant in flight (answered ${SLOW_GRANT_MS} ms late): the other replica led ${takeoverMs} ms later (lease ${LEASE_MS} ms), the dead leader's lock on pc-a lapsed after ${lockFreeMs} ms (lock lease ${DEFAULT_LOCK_TTL_MS} ms); ` +
-      `${oauthServer.grants} grants in ${cycles.toFixed(2)} renewal cycles of ${(CYCLE_MS / 1000).toFixed(1)} s (${LIFETIME_MS / 1000} s lifetime; the first renewal at once), ${grantsAtKill} by the first leader, ${afterKill.length} by the new one in ${((endAt - killedAt) / CYCLE_MS).toFixed(2)} cycles; ` +
+      `${fleet.oauthServer.grants} grants in ${cycles.toFixed(2)} renewal cycles of ${(CYCLE_MS / 1000).toFixed(1)} s (${LIFETIME_MS / 1000} s lifetime; the first renewal at once), ${grantsAtKill} by the first leader, ${afterKill.length} by the new one in ${((endAt - killedAt) / CYCLE_MS).toFixed(2)} cycles; ` +
       `gaps between grants ${Math.min(...gaps)}–${Math.max(...gaps)} ms; new leader's renewals: ${renewals.map((record) => (record.detail ?? '').split(',')[0]).join(' · ')}; ` +
-      `${oauthServer.reuses} reuses; ${expiredCopies.length} copies expired; ${followersOn.length}/${NODES.length} nodes on the owner's token; ${posted.length} channel messages`,
+      `${fleet.oauthServer.reuses} reuses; ${fleet.expiredCopies.length} copies expired; ${followersOn.length}/${NODES.length} nodes on the owner's token; ${posted.length} channel messages`,
   );
-  if (process.env.RENEWAL_DEBUG) console.log({ killedAt, grants: grantTimes.map((atMs) => atMs - killedAt), seen: seen.map((entry) => ({ node: entry.node, atMs: entry.atMs - killedAt, expires: entry.expires - killedAt, token: entry.access.slice(-6) })), posted });
+  if (process.env.RENEWAL_DEBUG) console.log({ killedAt, grants: fleet.grantTimes.map((atMs) => atMs - killedAt), seen: fleet.seen.map((entry) => ({ node: entry.node, atMs: entry.atMs - killedAt, expires: entry.expires - killedAt, token: entry.access.slice(-6) })), posted });
 
   expect(inflight).toMatchObject({ node: 'pc-a' });
   expect(lockLapse).not.toBeNull(); // the dead leader held pc-a
-  expect(oauthServer.reuses).toBe(0); // a reuse is what revokes a family
-  expect(new Set(oauthServer.presented).size).toBe(oauthServer.presented.length);
-  expect([...oauthServer.grantsByClient.keys()]).toEqual(['client-pc-a']);
+  expect(fleet.oauthServer.reuses).toBe(0); // a reuse is what revokes a family
+  expect(new Set(fleet.oauthServer.presented).size).toBe(fleet.oauthServer.presented.length);
+  expect([...fleet.oauthServer.grantsByClient.keys()]).toEqual(['client-pc-a']);
   // One grant per cycle: never two within one, never a cycle without one (the one across the
   // kill waits for the slow answer, and at most for the dead leader's lock).
   expect(Math.min(...gaps)).toBeGreaterThanOrEqual(MIN_CYCLE_MS - 200);
   expect(Math.max(...gaps)).toBeLessThanOrEqual(Math.max(SLOW_GRANT_MS + CYCLE_MS, lockFreeMs) + 2_000);
   expect(afterKill.length).toBeGreaterThanOrEqual(Math.floor((endAt - killedAt - lockFreeMs) / CYCLE_MS));
-  expect(expiredCopies).toEqual([]);
+  expect(fleet.expiredCopies).toEqual([]);
   expect(missing).toEqual([]);
   expect(followersOn).toEqual([...NODES]);
   expect(posted, posted.join('\n---\n')).toEqual([]);

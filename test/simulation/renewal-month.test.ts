@@ -263,4 +263,5 @@ test('a simulated month with renewal: the posts are exactly what a person must a
       `revoked login → posted day ${day(login.at)}, ${leadTimes.revokedLoginAheadHours.toFixed(1)} h before the token it could not renew expires. ` +
       `${resolved.length} resolved notices, ${edits} edits, 0 other posts. Grants: ${grants(ANTHROPIC).length} Anthropic (${anthropicPerLifetime.toFixed(2)} per 8 h lifetime, ${byStandIn.length} by the stand-in t440), ${grants(CODEX).length} Codex; refresh tokens reused: ${endpoint.reuses}; copies expired: ${expiredSeen.length}`,
   );
-});
+  // 43,200 looks through the pure rules: about 10 s alone, several times that on a loaded CI machine.
+}, 120_000);
