@@ -113,6 +113,7 @@ export class Renewals {
     const report = await fleetStatus(this.deps.fleetClient);
     const nowMs = this.now();
     const view = fleetViewOf(fleet, report, nowMs);
+    const holdings = new Map(report.results.flatMap((result) => (result.ok ? [[result.node, new Set(result.value.profiles.map((profile) => profile.profileId))] as const] : [])));
     const downSince = nextDownSince(await store.downSince(), view, nowMs);
     await store.saveDownSince(downSince);
     const remembered = await store.accounts();
@@ -130,7 +131,7 @@ export class Renewals {
       if (this.stopped) break;
       const account = accounts.get(step.profileId)!;
       if (step.kind === 'renew') {
-        const { next, renewed } = await this.renew(step, account, save);
+        const { next, renewed } = await this.renew(step, account, save, holdings);
         summary[renewed ? 'renewed' : 'failed']++;
         await save(next);
       } else {
@@ -145,7 +146,7 @@ export class Renewals {
   }
 
   /** Renew on the chosen node, then bring every follower the new token; returns the account's memory after, and whether it renewed. */
-  private async renew(step: Extract<RenewalStep, { kind: 'renew' }>, account: AccountRenewal, save: (account: AccountRenewal) => Promise<void>): Promise<{ next: AccountRenewal; renewed: boolean }> {
+  private async renew(step: Extract<RenewalStep, { kind: 'renew' }>, account: AccountRenewal, save: (account: AccountRenewal) => Promise<void>, holdings: ReadonlyMap<string, ReadonlySet<string>>): Promise<{ next: AccountRenewal; renewed: boolean }> {
     const { fleetClient, locks, audit, logger } = this.deps;
     const target = `${step.node} (${step.profileId})`;
     if (account.renewer !== null && account.renewer !== step.node) {
@@ -163,7 +164,7 @@ export class Renewals {
         const expiresAtMs = result.expiresAt ? Date.parse(result.expiresAt) : (account.current?.expiresAtMs ?? nowMs);
         const renewed = result.fingerprint ? withCurrent(base, { fingerprint: result.fingerprint, expiresAtMs, node: step.node }) : base;
         const next: AccountRenewal = { ...renewed, terminal: null, ...(outcome.byUs ? { lifetimeMs: result.lifetimeMs ?? account.lifetimeMs, lastRenewedAtMs: nowMs } : {}) };
-        const propagation = await this.propagate(step, result, next.superseded);
+        const propagation = await this.propagate(step, result, next.superseded, holdings);
         await audit.record({ actor: ACTOR, action: AUDIT_ACTIONS.renewal, target, outcome: 'ok', detail: `${outcome.byUs ? 'renewed' : 'already renewed there'}, expires ${new Date(expiresAtMs).toISOString()}${propagation ? `; followers: ${propagation}` : ''}` });
         return { next, renewed: true };
       }
@@ -194,10 +195,11 @@ export class Renewals {
    * forced, to those that kept the token it replaced because that one expires later (a
    * provider may issue shorter-lived tokens than the lifetime guessed): theirs is spent.
    */
-  private async propagate(step: Extract<RenewalStep, { kind: 'renew' }>, result: RefreshResult, superseded: readonly string[]): Promise<string | null> {
+  private async propagate(step: Extract<RenewalStep, { kind: 'renew' }>, result: RefreshResult, superseded: readonly string[], holdings: ReadonlyMap<string, ReadonlySet<string>>): Promise<string | null> {
     const { fleetClient, locks, audit, journal, logger } = this.deps;
     try {
-      const report = await syncAfterRefresh({ fleetClient, locks, audit, ...(journal ? { journal } : {}) }, ACTOR, step.node, { node: step.node, results: [result] });
+      // What each follower holds was read by this very tick: not asked again.
+      const report = await syncAfterRefresh({ fleetClient, locks, audit, ...(journal ? { journal } : {}) }, ACTOR, step.node, { node: step.node, results: [result] }, { holdings });
       if (!report) return null;
       const stale = targetsKeepingSuperseded(report, step.profileId, superseded);
       if (stale.length > 0) await this.syncInto({ kind: 'replace_superseded', profileId: step.profileId, from: step.node, to: stale }, result.fingerprint ?? undefined);

@@ -144,6 +144,17 @@ describe('a compromised target receives only what it may hold', () => {
   });
 });
 
+describe('holdings the caller already read (the renewal job)', () => {
+  test('are used instead of asking: a target said to hold nothing is sent nothing and not asked', async () => {
+    const requests = evil.requests.length;
+    const received = evil.received.length;
+    const report = await sync({ from: 'pc-a', to: 'cx', profiles: [ANTHROPIC], holdings: new Map([['cx', new Set<string>()]]) });
+    expect(report.targets[0]).toMatchObject({ ok: true, value: { stores: [], notHeld: [ANTHROPIC] } });
+    expect(evil.requests.slice(requests)).toEqual([]);
+    expect(evil.received.slice(received)).toEqual([]);
+  });
+});
+
 describe('the rule itself: random bundles, random fleets', () => {
   const nodes = ['n1', 'n2', 'n3'];
   const profiles = ['anthropic:default', 'anthropic:ops', 'openai-codex:a', 'google:b'];

@@ -54,7 +54,7 @@ export async function syncAfterRefresh(
   actor: AuditActor,
   owner: string,
   response: RefreshResponse,
-  options: Pick<SyncRequest, 'onTargetDone'> = {},
+  options: Pick<SyncRequest, 'onTargetDone' | 'holdings'> = {},
 ): Promise<SyncReport | null> {
   const refreshed = refreshedProfiles(response);
   if (refreshed.length === 0 || context.fleetClient.nodeNames.length < 2) return null;

@@ -33,6 +33,11 @@ export interface SyncRequest {
    * else (the default) it may give only accounts it is an owner or stand-in of.
    */
   authority?: SourceAuthority;
+  /**
+   * What each target holds, when the caller has just read it (the renewal job's look at the
+   * fleet): a target listed here is not asked again before it is sent its share.
+   */
+  holdings?: ReadonlyMap<string, ReadonlySet<string>>;
   /** Profiles that must be exactly this token (fingerprint), from whichever node sends them. */
   expected?: Readonly<Record<string, string>>;
   /** Who asked, for lock messages. */
@@ -132,8 +137,7 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
       const node = fleet.node(target);
       // Each target is sent only what it may hold: a compromised follower must not collect
       // every account at the next sync.
-      const status = await fleet.call(target, 'GET', '/v1/status', statusResponseSchema);
-      const holds = new Set(status.profiles.map((profile) => profile.profileId));
+      const holds = request.holdings?.get(target) ?? new Set((await fleet.call(target, 'GET', '/v1/status', statusResponseSchema)).profiles.map((profile) => profile.profileId));
       const send = bundle.credentials.filter((credential) => targetMayHold(credential.profileId, { accounts: node.accounts, holds }));
       const withheld = bundle.credentials.filter((credential) => !send.includes(credential)).map((credential) => credential.profileId);
       if (send.length === 0) return { node: target, ok: true, value: { node: target, dryRun: request.dryRun, force: request.force ?? false, stores: [], notHeld: withheld }, ms: Date.now() - started };
