@@ -228,6 +228,19 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     ]);
   });
 
+  test("a DM's transcript names the member at the other end by name, one outside the guild too", async () => {
+    handler = async (interaction) => {
+      if (interaction.isChatInputCommand()) await interaction.reply({ content: 'only for you', flags: MessageFlags.Ephemeral });
+    };
+    const outsider = { id: '1300000000000000078', username: 'dm-carol', roleIds: [] };
+    const handle = standin.slash('audit', { member: outsider, guildId: null });
+    await handle.waitForReply();
+    const transcript = standin.transcript(handle.channelId);
+    expect(transcript).toContain('dm-carol used /audit');
+    expect(transcript).toContain('(BOT, only visible to dm-carol):\n  only for you');
+    expect(transcript).not.toContain(outsider.id);
+  });
+
   test('a multipart message with an attachment is recorded (name, size, bytes)', async () => {
     const bytes = Buffer.from('\x89PNG fake image bytes');
     const sent = await ops().send({ content: 'report attached', files: [{ attachment: bytes, name: 'x.png' }] });

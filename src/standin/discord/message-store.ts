@@ -127,7 +127,7 @@ export class MessageStore {
   /** The REST message object for a recorded message. */
   apiMessage(message: RecordedMessage): Json {
     const interaction = message.interactionId ? this.interactions.byId(message.interactionId) : undefined;
-    const invoker = interaction ? this.ctx.guild.members.get(interaction.invokerId) ?? this.dms.member(interaction.channelId) : undefined;
+    const invoker = interaction ? this.person(interaction.invokerId) : undefined;
     return apiMessage(message, {
       applicationId: this.ctx.applicationId,
       author: this.authorUser(message),
@@ -187,8 +187,13 @@ export class MessageStore {
 
   private authorUser(message: RecordedMessage) {
     if (message.author.id === this.ctx.botUserId) return apiUser(this.ctx.guild.botMember, true);
-    const member = this.ctx.guild.members.get(message.author.id) ?? this.dms.member(message.channelId);
+    const member = this.person(message.author.id);
     return apiUser(member ?? { id: message.author.id, username: message.author.username });
+  }
+
+  /** Someone by user id: a guild member, or someone a DM channel was opened with. */
+  private person(userId: string): StandinMember | undefined {
+    return this.ctx.guild.members.get(userId) ?? this.dms.byUser(userId);
   }
 
   /** The MESSAGE_CREATE / MESSAGE_UPDATE form: adds guild_id and the author's member. */

@@ -248,7 +248,7 @@ export class DiscordStandin {
       messages: this.messages,
       interactions: this.interactions,
       reactionsOn: (id) => this.reactionsOn(id),
-      nameOf: (userId) => this.guild.members.get(userId)?.username ?? this.dms.member(userId)?.username ?? userId,
+      nameOf: (userId) => this.guild.members.get(userId)?.username ?? this.dms.byUser(userId)?.username ?? userId,
       ...(options.includeEphemeral === undefined ? {} : { includeEphemeral: options.includeEphemeral }),
       ...(options.versions === undefined ? {} : { versions: options.versions }),
     });

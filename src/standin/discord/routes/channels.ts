@@ -22,7 +22,7 @@ export function channelRoutes(router: RestRouter, ctx: StandinContext, messages:
     const index = guild.channels.findIndex((channel) => channel.id === params.channel);
     const channel = guild.channels[index];
     if (channel) return ok(apiChannel(guild, channel, index));
-    const member = dms.member(params.channel!);
+    const member = dms.byChannel(params.channel!);
     return member ? ok(apiDmChannel(params.channel!, member)) : unknownChannel();
   });
   router.route('POST', '/v10/channels/:channel/typing', ({ params }) => (knownChannel(params.channel!) ? noContent() : unknownChannel()));
