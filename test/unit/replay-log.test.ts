@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { REPLAY_LOG, ReplayLog, ReplayLogError, STATE_FOLDER } from '../../src/agent/http/replay-log.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { ReplayWindow } from '../../src/protocol/replay-window.js';
@@ -11,6 +11,17 @@ import { ReplayWindow } from '../../src/protocol/replay-window.js';
  * only live nonces come back; a log that was lost or cannot be read means refusing whatever
  * was signed before the start plus the skew; the file stays small.
  */
+
+/** fdatasync calls the log made: each one is a disk flush a request waits on. */
+const syncs = vi.hoisted(() => ({ count: 0 }));
+vi.mock('node:fs', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('node:fs')>();
+  const fdatasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+    syncs.count++;
+    actual.fdatasync(fd, callback);
+  }) as typeof actual.fdatasync;
+  return { ...actual, fdatasync };
+});
 
 const WINDOW = 600_000;
 const T0 = 1_771_060_320_000;
@@ -57,10 +68,17 @@ describe('ReplayLog', () => {
   it('nonces taken together share a write, and every one of them is on disk when its promise resolves', async () => {
     const dir = stateDir();
     const { take, log } = run(dir);
+    const before = syncs.count;
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => take(nonce(i))));
     expect(results.every(Boolean)).toBe(true);
+    expect(syncs.count - before).toBe(1);
+    // Those that come while a write is on its way wait for it, then share the next one.
+    const first = take(nonce(200));
+    await Promise.resolve();
+    await Promise.all([first, ...Array.from({ length: 50 }, (_, i) => take(nonce(201 + i)))]);
+    expect(syncs.count - before).toBe(3);
     const lines = readFileSync(logFile(dir), 'latin1').split('\n').filter((line) => /^\d/.test(line));
-    expect(new Set(lines.map((line) => line.split(' ')[1]))).toEqual(new Set(Array.from({ length: 200 }, (_, i) => nonce(i))));
+    expect(new Set(lines.map((line) => line.split(' ')[1]))).toEqual(new Set(Array.from({ length: 251 }, (_, i) => nonce(i))));
     await log.close();
   });
 
