@@ -27,7 +27,16 @@ export interface EvilAgent {
 }
 
 export async function startEvilAgent(node: string, key: Buffer, options: { status: StatusResponse; exportCredentials: ExportedCredential[]; unseal: (sealed: unknown) => CredentialBundle }): Promise<EvilAgent> {
-  const evil = { requests: [] as string[], exportCredentials: options.exportCredentials, received: [] as ExportedCredential[], status: options.status, bundleNode: node };
+  // One object, handed back as is: what a test sets on it is what the next answer says.
+  const evil: EvilAgent = {
+    url: '',
+    requests: [],
+    exportCredentials: options.exportCredentials,
+    received: [],
+    status: options.status,
+    bundleNode: node,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
   const answer = (request: IncomingMessage, response: ServerResponse, status: number, value: unknown) => {
     const body = Buffer.from(JSON.stringify(value));
     const nonce = String(request.headers[HEADER.nonce] ?? '');
@@ -68,33 +77,6 @@ export async function startEvilAgent(node: string, key: Buffer, options: { statu
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return {
-    ...evil,
-    get requests() {
-      return evil.requests;
-    },
-    get received() {
-      return evil.received;
-    },
-    get exportCredentials() {
-      return evil.exportCredentials;
-    },
-    set exportCredentials(value) {
-      evil.exportCredentials = value;
-    },
-    get status() {
-      return evil.status;
-    },
-    set status(value) {
-      evil.status = value;
-    },
-    get bundleNode() {
-      return evil.bundleNode;
-    },
-    set bundleNode(value) {
-      evil.bundleNode = value;
-    },
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  evil.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return evil;
 }

@@ -45,6 +45,23 @@ const CHUNK = Buffer.alloc(64 * 1024, 'x');
 const HEARTBEATS = Buffer.from(': heartbeat\n\n'.repeat(Math.floor((64 * 1024) / 13)));
 const DECLARED_BYTES = 256 * 1024 * 1024;
 
+/**
+ * Until the reader takes more, or hangs up; both listeners go once either fires. (Racing two
+ * `once()` left a 'close' and an 'error' listener behind at every drain, for as long as the
+ * flood went on: Node's MaxListenersExceededWarning.)
+ */
+function drainedOrClosed(response: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
 /** Writes until `limit` bytes (or forever), waiting for the reader; stops when it hangs up. */
 async function flood(response: ServerResponse, count: (bytes: number) => void, limit = Number.POSITIVE_INFINITY, unit = CHUNK): Promise<void> {
   let written = 0;
@@ -54,9 +71,7 @@ async function flood(response: ServerResponse, count: (bytes: number) => void, l
     const chunk = limit - written < unit.length ? unit.subarray(0, limit - written) : unit;
     written += chunk.length;
     count(chunk.length);
-    if (!response.write(chunk)) {
-      await Promise.race([once(response, 'drain'), once(response, 'close')]);
-    }
+    if (!response.write(chunk)) await drainedOrClosed(response);
   }
   if (!closed) response.end();
 }
