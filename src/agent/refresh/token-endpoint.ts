@@ -38,17 +38,19 @@ const tokenResponseSchema = z.looseObject({
  */
 export const UNKNOWN_LIFETIME_S = 3600;
 
-/** The provider's expires_in in seconds, or why it cannot be used (a number at most: a string is never repeated, it could be anything). */
-function grantedSeconds(value: unknown, nowMs: number): { seconds: number; note?: string } {
+/** The lifetime written for the provider's expires_in, and why it was assumed when that cannot be used (a number at most: a string is never repeated, it could be anything). */
+function grantedLifetime(value: unknown, nowMs: number): { lifetimeMs: number; note?: string } {
   const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-  if (seconds > 0 && expiryWithinHorizon(nowMs + Math.round(lifetimeOf(seconds * 1000)), nowMs)) return { seconds };
+  const lifetimeMs = lifetimeOf(seconds);
+  if (seconds > 0 && expiryWithinHorizon(nowMs + lifetimeMs, nowMs)) return { lifetimeMs };
   const said = value === undefined || value === null ? 'missing' : Number.isNaN(seconds) ? 'not a number' : String(seconds);
-  return { seconds: UNKNOWN_LIFETIME_S, note: `expires_in ${said}: not a plausible lifetime; taken as ${UNKNOWN_LIFETIME_S} s` };
+  return { lifetimeMs: lifetimeOf(UNKNOWN_LIFETIME_S), note: `expires_in ${said}: not a plausible lifetime; taken as ${UNKNOWN_LIFETIME_S} s` };
 }
 
 /** A token living less than twice the margin keeps half its life: the grant is spent either way. */
-function lifetimeOf(grantedMs: number): number {
-  return grantedMs - Math.min(EXPIRY_SKEW_MS, grantedMs / 2);
+function lifetimeOf(grantedSeconds: number): number {
+  const grantedMs = grantedSeconds * 1000;
+  return Math.round(grantedMs - Math.min(EXPIRY_SKEW_MS, grantedMs / 2));
 }
 
 export type RefreshResult =
@@ -92,14 +94,13 @@ async function once(provider: OAuthProvider, refreshToken: string, timeoutMs: nu
     const parsed = tokenResponseSchema.safeParse(body);
     if (!parsed.success) return { ok: false, terminal: false, error: 'malformed_token_response', status: response.status, attempts: 1 };
     const nowMs = now();
-    const granted = grantedSeconds(parsed.data.expires_in, nowMs);
-    const lifetimeMs = Math.round(lifetimeOf(granted.seconds * 1000));
+    const granted = grantedLifetime(parsed.data.expires_in, nowMs);
     return {
       ok: true,
       access: parsed.data.access_token,
       refresh: parsed.data.refresh_token ?? null,
-      expires: nowMs + lifetimeMs,
-      lifetimeMs,
+      expires: nowMs + granted.lifetimeMs,
+      lifetimeMs: granted.lifetimeMs,
       attempts: 1,
       ...(granted.note ? { lifetimeAssumed: granted.note } : {}),
     };
