@@ -81,11 +81,9 @@ function allPermissions(): bigint {
   return Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
 }
 
-/** A guild member object; `withPermissions` adds the computed `permissions` (interaction payloads carry it). */
-export function apiMember(guild: GuildModel, member: StandinMember, options: { withUser?: boolean; withPermissions?: boolean } = {}) {
-  const isBot = member.id === guild.botMember.id;
+/** A guild member object's own fields, in any guild. */
+function memberFields(member: StandinMember) {
   return {
-    ...(options.withUser === false ? {} : { user: apiUser(member, isBot) }),
     nick: member.nick ?? null,
     avatar: null,
     banner: null,
@@ -97,26 +95,22 @@ export function apiMember(guild: GuildModel, member: StandinMember, options: { w
     flags: 0,
     pending: false,
     communication_disabled_until: null,
+  };
+}
+
+/** A guild member object; `withPermissions` adds the computed `permissions` (interaction payloads carry it). */
+export function apiMember(guild: GuildModel, member: StandinMember, options: { withUser?: boolean; withPermissions?: boolean } = {}) {
+  const isBot = member.id === guild.botMember.id;
+  return {
+    ...(options.withUser === false ? {} : { user: apiUser(member, isBot) }),
+    ...memberFields(member),
     ...(options.withPermissions ? { permissions: memberPermissions(guild, member).toString() } : {}),
   };
 }
 
-/** A member of a guild the stand-in does not model (e.g. OTHER_GUILD_ID). */
+/** A member of a guild the stand-in does not model (e.g. OTHER_GUILD_ID), with @everyone's permissions. */
 export function apiForeignMember(member: StandinMember) {
-  return {
-    user: apiUser(member),
-    nick: member.nick ?? null,
-    avatar: null,
-    roles: [...member.roleIds],
-    joined_at: joinedAt,
-    premium_since: null,
-    deaf: false,
-    mute: false,
-    flags: 0,
-    pending: false,
-    communication_disabled_until: null,
-    permissions: EVERYONE_PERMISSIONS.toString(),
-  };
+  return { user: apiUser(member), ...memberFields(member), permissions: EVERYONE_PERMISSIONS.toString() };
 }
 
 export function apiRole(role: Required<StandinRole>, position: number, managed = false) {
@@ -239,12 +233,10 @@ export interface MessageContext {
   botUserId: string;
 }
 
-function apiEmoji(emoji: string) {
+export function apiEmoji(emoji: string) {
   const custom = /^(?:<a?:)?([\w~]+):(\d+)>?$/.exec(emoji);
   return custom ? { id: custom[2] ?? null, name: custom[1] ?? null } : { id: null, name: emoji };
 }
-
-export { apiEmoji };
 
 /** The message object Discord returns from REST and sends in MESSAGE_CREATE / MESSAGE_UPDATE. */
 export function apiMessage(message: RecordedMessage, context: MessageContext) {

@@ -34,6 +34,7 @@ import type {
   RecordedRequest,
   RegisteredCommand,
   SlashOptions,
+  StandinMember,
   StandinOptions,
 } from './types.js';
 
@@ -288,8 +289,7 @@ export class DiscordStandin {
 
   /** A member clicks a button (or picks from a select) on a recorded message: dispatches type 3. */
   click(messageId: string, customId: string, options: ComponentOptions): InteractionHandle {
-    const message = this.messageById(messageId);
-    if (!message) throw new Error(`click: no recorded message ${messageId}`);
+    const message = this.recorded('click', messageId);
     const context = interactionContext(this.ctx, this.dms, { ...options, channelId: message.channelId, guildId: message.guildId });
     const data = {
       custom_id: customId,
@@ -301,19 +301,15 @@ export class DiscordStandin {
 
   /** A member reacts to a recorded message: MESSAGE_REACTION_ADD with member (incl. user), user_id, guild_id, channel_id, emoji. */
   react(messageId: string, emoji: string, memberId: string): void {
-    const message = this.messageById(messageId);
-    if (!message) throw new Error(`react: no recorded message ${messageId}`);
-    const member = this.guild.members.get(memberId);
-    if (!member) throw new Error(`react: no member ${memberId}`);
+    const message = this.recorded('react', messageId);
+    const member = this.member('react', memberId);
     if (this.reactionStore.add(message, emoji, member.id)) this.reactionStore.dispatch('MESSAGE_REACTION_ADD', message, emoji, member);
   }
 
   /** A member takes a reaction back: MESSAGE_REACTION_REMOVE. */
   unreact(messageId: string, emoji: string, memberId: string): void {
-    const message = this.messageById(messageId);
-    if (!message) throw new Error(`unreact: no recorded message ${messageId}`);
-    const member = this.guild.members.get(memberId);
-    if (!member) throw new Error(`unreact: no member ${memberId}`);
+    const message = this.recorded('unreact', messageId);
+    const member = this.member('unreact', memberId);
     if (this.reactionStore.remove(message, emoji, member.id)) this.reactionStore.dispatch('MESSAGE_REACTION_REMOVE', message, emoji, member);
   }
 
@@ -322,8 +318,7 @@ export class DiscordStandin {
    * bot only ever sees it through a later event (e.g. a reaction on an uncached message).
    */
   injectMessage(input: { content: string; authorId: string; channelId?: string; embeds?: APIEmbed[]; dispatch?: boolean }): RecordedMessage {
-    const author = this.guild.members.get(input.authorId);
-    if (!author) throw new Error(`injectMessage: no member ${input.authorId}`);
+    const author = this.member('injectMessage', input.authorId);
     const channelId = input.channelId ?? this.opsChannelId;
     if (!this.guild.channels.some((channel) => channel.id === channelId)) throw new Error(`injectMessage: ${channelId} is not a guild channel`);
     return this.messageStore.record({
@@ -336,6 +331,20 @@ export class DiscordStandin {
       flags: 0,
       dispatch: input.dispatch ?? true,
     });
+  }
+
+  /** The recorded message an injection acts on; a test naming another is mistaken. */
+  private recorded(what: string, messageId: string): RecordedMessage {
+    const message = this.messageById(messageId);
+    if (!message) throw new Error(`${what}: no recorded message ${messageId}`);
+    return message;
+  }
+
+  /** The guild member an injection acts as. */
+  private member(what: string, memberId: string): StandinMember {
+    const member = this.guild.members.get(memberId);
+    if (!member) throw new Error(`${what}: no member ${memberId}`);
+    return member;
   }
 
   /** Sends a dispatch to the bot (kept for replay when it is disconnected). Returns false when not sent. */

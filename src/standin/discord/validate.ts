@@ -3,6 +3,8 @@
  * Each check returns a list of `path: problem` strings (empty = fine).
  */
 
+import { COMPONENTS_V2 } from './message-flags.js';
+
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -69,7 +71,7 @@ export function messageProblems(body: Json): string[] {
       if (total > 6000) problems.push(`embeds: the embeds hold ${total} characters in total; the limit is 6000`);
     }
   }
-  if (Array.isArray(body.components) && !((Number(body.flags ?? 0) & (1 << 15)) !== 0) && body.components.length > 5) {
+  if (Array.isArray(body.components) && (Number(body.flags ?? 0) & COMPONENTS_V2) === 0 && body.components.length > 5) {
     problems.push(`components: must be 5 or fewer in length (is ${body.components.length})`);
   }
   return problems;

@@ -89,16 +89,15 @@ function callback({ ctx, interactions, messages }: Parts, { params, query, json,
       const refused = refusedMessage(ctx, `${handle.invocation} reply`, data, files, true);
       if (refused) return refuse(refused, `reply refused: ${ctx.refusals.at(-1) ?? ''}`);
       const flags = Number(data.flags ?? 0) & INTERACTION_MESSAGE_FLAGS;
-      recorded.status = withResponse ? 200 : 204;
+      // Recorded before it is accepted: a waiter woken by the message sees neither, never an empty reply.
       handle.original = messages.record({ kind: 'interaction-original', channelId: handle.channelId, guildId: handle.guildId, author: ctx.guild.botMember, body: data, files, flags, interaction: handle });
-      handle.callbacks.push(recorded);
+      accept();
       break;
     }
     case 5: {
       const flags = (Number(data.flags ?? 0) & EPHEMERAL) | LOADING;
-      recorded.status = withResponse ? 200 : 204;
       handle.original = messages.record({ kind: 'interaction-original', channelId: handle.channelId, guildId: handle.guildId, author: ctx.guild.botMember, body: {}, files: [], flags, interaction: handle });
-      handle.callbacks.push(recorded);
+      accept();
       break;
     }
     case 6:
