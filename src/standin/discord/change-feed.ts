@@ -2,11 +2,8 @@
 export class ChangeFeed {
   private readonly listeners = new Set<() => void>();
   private closedError: Error | null = null;
-  /** Milliseconds-since-epoch of the last change, for "quiet for N ms" waits. */
-  lastChangeAt = Date.now();
 
   notify(): void {
-    this.lastChangeAt = Date.now();
     for (const listener of [...this.listeners]) listener();
   }
 

@@ -42,13 +42,11 @@ export interface GuildModel {
   id: string;
   name: string;
   ownerId: string;
-  opsChannelId: string;
   channels: StandinChannel[];
   /** @everyone first, then the bot's role, then the configured roles. */
   roles: Array<Required<StandinRole>>;
   members: Map<string, StandinMember>;
   botMember: StandinMember;
-  createdAt: string;
 }
 
 const joinedAt = new Date('2024-01-01T00:00:00.000Z').toISOString();
@@ -338,11 +336,9 @@ export function buildGuildModel(input: {
     id: input.guildId,
     name: input.guildName,
     ownerId: '1300000000000000042',
-    opsChannelId: input.opsChannelId,
     channels: [{ id: input.opsChannelId, name: input.opsChannelName }, ...input.channels],
     roles,
     members,
     botMember,
-    createdAt: joinedAt,
   };
 }
