@@ -126,8 +126,10 @@ export class InteractionHandle {
   waitForReply(predicate?: (state: InteractionState) => boolean, timeoutMs = 5_000): Promise<InteractionState> {
     return this.feed.waitFor(
       () => {
+        // Re-checked on every change anywhere in the stand-in: the snapshot is built only when it may be the answer.
+        if (!predicate) return this.replied ? this.state : null;
         const state = this.state;
-        return (predicate ? predicate(state) : this.replied) ? state : null;
+        return predicate(state) ? state : null;
       },
       timeoutMs,
       () => `the reply to ${this.invocation} (${this.describe()})`,

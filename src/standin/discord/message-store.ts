@@ -107,21 +107,24 @@ export class MessageStore {
     if (!wasLoading) message.editedAt = now;
     message.history.push({ ...this.version(message), at: now });
     if (this.isPublicGuildMessage(message)) this.gateway.dispatch('MESSAGE_UPDATE', this.gatewayMessage(message), GatewayIntentBits.GuildMessages);
-    if (interaction) {
-      if (interaction.original === message) interaction.originalEditedAt = now;
-      interaction.touch();
-    }
-    this.ctx.feed.notify();
+    if (interaction?.original === message) interaction.originalEditedAt = now;
+    this.changed(interaction);
   }
 
   /** Marks it deleted (it stays in the record, for transcripts and assertions). */
   delete(message: RecordedMessage, interaction?: InteractionHandle): void {
+    const wasPublic = this.isPublicGuildMessage(message);
     message.deleted = true;
-    if (this.isPublicGuildMessage({ ...message, deleted: false })) {
+    if (wasPublic) {
       this.gateway.dispatch('MESSAGE_DELETE', { id: message.id, channel_id: message.channelId, guild_id: message.guildId }, GatewayIntentBits.GuildMessages);
     }
-    interaction?.touch();
-    this.ctx.feed.notify();
+    this.changed(interaction);
+  }
+
+  /** Wakes waiters once: through the interaction when there is one (touch() notifies the same feed), else directly. */
+  private changed(interaction: InteractionHandle | undefined): void {
+    if (interaction) interaction.touch();
+    else this.ctx.feed.notify();
   }
 
   /** The REST message object for a recorded message. */

@@ -50,7 +50,7 @@ export class ReactionStore {
     const index = users?.indexOf(userId) ?? -1;
     if (!users || index < 0) return false;
     users.splice(index, 1);
-    const entry = [...this.log].reverse().find((reaction) => reaction.messageId === message.id && reaction.emoji === emoji && reaction.userId === userId && reaction.removedAt === null);
+    const entry = this.log.findLast((reaction) => reaction.messageId === message.id && reaction.emoji === emoji && reaction.userId === userId && reaction.removedAt === null);
     if (entry) entry.removedAt = Date.now();
     this.ctx.feed.notify();
     return true;
