@@ -68,9 +68,18 @@ test('multipleSessions: two clients both get each interaction; the first answer 
 test('default: a second IDENTIFY replaces the first session (one bot at a time)', async () => {
   const standin = await DiscordStandin.start({ token: TOKEN, log: () => undefined });
   cleanups.push(() => standin.close());
-  await loggedIn(standin, () => undefined);
-  const second = await loggedIn(standin, () => undefined);
+  const seen: string[] = [];
+  const answer = (name: string) => (interaction: Interaction) => {
+    seen.push(name);
+    if (interaction.isChatInputCommand()) void interaction.reply({ content: `from ${name}` });
+  };
+  await loggedIn(standin, answer('first'));
+  await loggedIn(standin, answer('second'));
   expect(standin.readyCount).toBe(2);
   expect(standin.connectedSessions).toBe(1);
-  expect(second.isReady()).toBe(true);
+  // The first connection is cut (a zombie, as on Discord), and what happens next goes to the second only.
+  await standin.waitFor(() => standin.gatewayLog.includes('closed 1006') || undefined, 2_000, 'the first connection cut');
+  const reply = await standin.slash('audit', { member: DEFAULT_OPS_MEMBER.id }).waitForReply();
+  expect(reply.content).toBe('from second');
+  expect(seen).toEqual(['second']);
 });

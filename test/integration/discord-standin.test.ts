@@ -354,7 +354,7 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(() => standin.expireInteractionToken('1')).toThrow(/no interaction 1/);
   });
 
-  test('HTTP details: 204 without a content type, unknown routes are 404 and logged, the token never in a body', async () => {
+  test('HTTP details: 204 without a content type, unknown routes are 404 and logged, the token never in a body or a recorded IDENTIFY', async () => {
     const typing = await fetch(`${standin.apiBase}/v10/channels/${standin.opsChannelId}/typing`, { method: 'POST', headers: { authorization: `Bot ${TOKEN}` } });
     expect(typing.status).toBe(204);
     expect(typing.headers.get('content-type')).toBeNull();
@@ -365,6 +365,9 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(standinLog.some((line) => line.includes('UNKNOWN ROUTE GET /v10/nowhere/at/all'))).toBe(true);
     expect(standin.requestBodies.length).toBeGreaterThan(5);
     expect(standin.requestBodies.some((body) => body.includes(TOKEN))).toBe(false);
+    // The token only ever reached the stand-in in headers and in the IDENTIFY, which is recorded without it.
+    expect(standin.identifies.length).toBeGreaterThan(0);
+    expect(JSON.stringify(standin.identifies)).not.toContain(TOKEN);
   });
 
   test('the transcript reads like the channel', () => {
