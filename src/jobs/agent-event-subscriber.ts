@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { FleetNode } from '../config/fleet-file.js';
 import { fullJitterDelay } from '../domain/backoff.js';
 import { subscribeAgentEvents, type EventSubscription } from '../fleet/agent-events.js';
+import { AgentCallError } from '../fleet/agent-client.js';
 import type { Logger } from '../logging/logger.js';
 import type { AgentEvent } from '../protocol/agent-api.js';
 
@@ -52,6 +53,8 @@ export class AgentEventSubscriber extends EventEmitter<{
     let lastEventId: string | undefined;
     while (!this.stopped) {
       let reason = 'stream ended';
+      // A stream that ends or drops is routine; one the bot cut for a broken limit or a failed check says something about the node.
+      let suspect = false;
       try {
         const subscription = await subscribeAgentEvents(
           node.url,
@@ -72,12 +75,13 @@ export class AgentEventSubscriber extends EventEmitter<{
         if (Date.now() - since > STABLE_MS) attempt = 0;
       } catch (error) {
         reason = (error as Error).message;
+        suspect = error instanceof AgentCallError && (error.kind === 'bad_response' || error.kind === 'unauthorized' || error.kind === 'clock_skew');
       }
       this.current.delete(node.name);
       if (this.connected.delete(node.name)) this.emit('disconnected', node.name, reason);
       if (this.stopped) break;
       const delay = fullJitterDelay(attempt++, this.backoff);
-      this.logger.debug({ node: node.name, reason, retryInMs: delay }, 'event stream down; reconnecting');
+      this.logger[suspect ? 'warn' : 'debug']({ node: node.name, reason, retryInMs: delay }, 'event stream down; reconnecting');
       await new Promise<void>((resolve) => {
         const onStop = () => {
           clearTimeout(timer);

@@ -105,5 +105,9 @@ test('a node flooding its event stream and one answering 256 MiB: /tokens status
   expect(field('t440')?.value).toMatch(/^sent an event frame over 64 KiB \(at \d\d:\d\d:\d\d UTC\); not asked again before \d\d:\d\d:\d\d UTC$/);
   expect(field('bloat')?.value).toMatch(/^sent an answer over 4 MiB \(at /);
   expect(field('pc-a')?.value).toMatch(/`anthropic:default` · expires <t:\d+:R>/);
+  // The operator reading the bot's log at its default level sees the cut and why, once per cut.
+  const cuts = bot.output.filter((line) => line.includes('event stream down; reconnecting') && line.includes('64 KiB'));
+  expect(cuts.length).toBeGreaterThan(0);
+  for (const line of cuts) expect(JSON.parse(line)).toMatchObject({ level: 40, node: 't440' });
   expect(bot.proc.exitCode).toBeNull();
 });

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, constants, fdatasync, fstatSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, write, writeSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../../logging/logger.js';
 import type { ReplayWindow } from '../../protocol/replay-window.js';
 import { MAX_SKEW_SECONDS } from '../../protocol/signing.js';
+import { ensurePrivateDirectory, PrivateDirectoryError } from '../private-directory.js';
 
 /*
  * The agent's replay window, kept on disk so that a restart does not reopen it (issue 16):
@@ -60,20 +61,12 @@ function hint(code: string): string {
 
 /** The agent's own folder in the state dir: created 0700, or checked to be a directory of ours (never followed if a link). */
 function ensureFolder(folder: string): { created: boolean } {
-  let info;
   try {
-    info = lstatSync(folder);
+    return ensurePrivateDirectory(folder);
   } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw error;
-    mkdirSync(folder, { mode: 0o700 });
-    chmodSync(folder, 0o700);
-    return { created: true };
+    if (error instanceof PrivateDirectoryError) throw new ReplayLogError(error.message);
+    throw error;
   }
-  if (info.isSymbolicLink() || !info.isDirectory()) throw new ReplayLogError(`${folder} is not a directory (a link or a file is in its place)`);
-  const uid = process.getuid?.();
-  if (uid !== undefined && info.uid !== uid) throw new ReplayLogError(`${folder} belongs to uid ${info.uid}, not to the agent's user (uid ${uid})`);
-  if ((info.mode & 0o077) !== 0) chmodSync(folder, 0o700);
-  return { created: false };
 }
 
 type Previous = { kind: 'read'; text: string } | { kind: 'missing' } | { kind: 'unreadable'; reason: string };

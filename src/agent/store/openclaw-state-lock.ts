@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateDirectory, PrivateDirectoryError } from '../private-directory.js';
 import { LockBusyError } from './sidecar-lock.js';
 
 /*
@@ -47,36 +48,23 @@ function notOurs(ownerUid: number, uid: number): string {
   return `belongs to uid ${ownerUid}, not to this agent's user (uid ${uid}): another user could hold OpenClaw's lock there and stop every write to the shared store`;
 }
 
-function ensurePrivateDirectory(dir: string): void {
+/** The lock directory made or checked private (private-directory.ts), its problems worded for this place. */
+function ensureLockDirectory(dir: string): void {
   try {
-    mkdirSync(dir, { mode: 0o700 });
+    ensurePrivateDirectory(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  let fd: number;
-  try {
-    // Judged through a descriptor of the directory itself: a link in its place is never followed.
-    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    // Linux answers ENOTDIR for a link opened this way, other systems ELOOP.
-    if (code !== 'ELOOP' && code !== 'ENOTDIR') throw error;
-    if (lstatSync(dir, { throwIfNoEntry: false })?.isSymbolicLink()) throw new StateLockPlaceError(dir, 'directory', 'is a symbolic link: the lock would be taken wherever it points', `Remove the link; ${REMADE}`);
-    throw new StateLockPlaceError(dir, 'directory', 'is not a directory', `Remove it; ${REMADE}`);
-  }
-  try {
-    const info = fstatSync(fd);
-    const uid = ownUid();
-    if (uid !== undefined && info.uid !== uid) throw new StateLockPlaceError(dir, 'directory', notOurs(info.uid, uid), `Have uid ${info.uid} or root remove it; ${REMADE}`);
-    if ((info.mode & 0o777) === 0o700) return;
-    const mode = (info.mode & 0o777).toString(8).padStart(4, '0');
-    try {
-      fchmodSync(fd, 0o700);
-    } catch (error) {
-      throw new StateLockPlaceError(dir, 'directory', `has mode ${mode} and cannot be made 0700 (${(error as NodeJS.ErrnoException).code}): other users can reach OpenClaw's lock`, `Make it 0700 (chmod 700), or remove it; ${REMADE}`);
+    if (!(error instanceof PrivateDirectoryError)) throw error;
+    const { problem } = error;
+    switch (problem.kind) {
+      case 'link':
+        throw new StateLockPlaceError(dir, 'directory', 'is a symbolic link: the lock would be taken wherever it points', `Remove the link; ${REMADE}`);
+      case 'not_directory':
+        throw new StateLockPlaceError(dir, 'directory', 'is not a directory', `Remove it; ${REMADE}`);
+      case 'not_ours':
+        throw new StateLockPlaceError(dir, 'directory', notOurs(problem.ownerUid, problem.uid), `Have uid ${problem.ownerUid} or root remove it; ${REMADE}`);
+      case 'mode_stuck':
+        throw new StateLockPlaceError(dir, 'directory', `has mode ${problem.mode} and cannot be made 0700 (${problem.code}): other users can reach OpenClaw's lock`, `Make it 0700 (chmod 700), or remove it; ${REMADE}`);
     }
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -98,7 +86,7 @@ function checkLockFile(file: string): void {
 export function openclawStateLock(databaseFile: string, runtimeDir = '/tmp') {
   return async (waitMs: number): Promise<() => void> => {
     const file = stateLockFile(databaseFile, runtimeDir);
-    ensurePrivateDirectory(path.dirname(file));
+    ensureLockDirectory(path.dirname(file));
     checkLockFile(file);
     const db = new Database(file, { timeout: waitMs });
     try {
