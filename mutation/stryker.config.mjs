@@ -1,0 +1,42 @@
+// @ts-check
+/*
+ * Mutation testing of the rules tokenops' safety rests on (issue 17). `npm run
+ * test:mutation` runs it through scripts/mutation.ts, which prints the table per file and
+ * tells new survivors from the ones judged equivalent in equivalent-mutants.json beside
+ * this file; `npx stryker run mutation/stryker.config.mjs` runs it bare.
+ */
+
+/** The files whose every non-equivalent mutant must be killed: the safety promises. */
+export const SAFETY_FILES = [
+  'src/domain/restart-plan.ts',
+  'src/domain/sync-plan.ts',
+  'src/domain/ownership.ts',
+  'src/protocol/signing.ts',
+  'src/protocol/replay-window.ts',
+];
+
+/** Everything in scope: the pure rules (plain data in and out; I/O lives elsewhere). */
+export const SCOPE = [
+  'src/domain/**/*.ts',
+  'src/protocol/**/*.ts',
+];
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  mutate: SCOPE,
+  // Mutants in module-level constants (schemas, tables) run every test: slow, and a schema's mutant is caught by the schema's own tests or by nothing.
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 10_000,
+  reporters: ['progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  incremental: true,
+  incrementalFile: 'reports/mutation/incremental.json',
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  thresholds: { high: 95, low: 90, break: null },
+};

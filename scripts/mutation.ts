@@ -1,0 +1,96 @@
+/*
+ * npm run test:mutation [-- --safety] [-- --files a.ts,b.ts]
+ *
+ * Runs Stryker with mutation/stryker.config.mjs and prints, per file, the table issue 17
+ * asks for; then the survivors, each either known (judged equivalent in
+ * mutation/equivalent-mutants.json, with why) or new. `--safety` mutates only the files
+ * the safety promises rest on and fails on any new survivor there; the full run fails below
+ * the overall threshold. Judging a survivor equivalent is a person's call: the script only
+ * prints new ones in the file's format, ready to be judged.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Stryker } from '@stryker-mutator/core';
+import type { MutantResult } from '@stryker-mutator/api/core';
+import config, { SAFETY_FILES, SCOPE } from '../mutation/stryker.config.mjs';
+import { judgeSurvivors, mutationScore, mutationTable, parseEquivalents, type Equivalent, type MutantRow } from './mutation/mutation-report.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const EQUIVALENTS = path.join(ROOT, 'mutation/equivalent-mutants.json');
+/** The whole scope must kill at least this share of its non-equivalent mutants. */
+const OVERALL_THRESHOLD = 90;
+
+const { values } = parseArgs({ options: { safety: { type: 'boolean', default: false }, files: { type: 'string' }, 'report-only': { type: 'boolean', default: false } } });
+
+function sourceLines(file: string): string[] {
+  return readFileSync(path.join(ROOT, file), 'utf8').split('\n');
+}
+
+type Span = MutantResult['location'];
+
+/** The source text a mutant replaced, from its span (lines and columns 0-based, as Stryker's API gives them). */
+function originalText(lines: string[], { start, end }: Span): string {
+  if (start.line === end.line) return lines[start.line]!.slice(start.column, end.column);
+  return [lines[start.line]!.slice(start.column), ...lines.slice(start.line + 1, end.line), lines[end.line]!.slice(0, end.column)].join('\n');
+}
+
+/** The JSON report counts from 1 (mutation-testing-report-schema). */
+function fromReport(span: Span): Span {
+  return { start: { line: span.start.line - 1, column: span.start.column - 1 }, end: { line: span.end.line - 1, column: span.end.column - 1 } };
+}
+
+function toRows(results: readonly MutantResult[]): MutantRow[] {
+  const cache = new Map<string, string[]>();
+  return results.map((mutant) => {
+    const file = path.relative(ROOT, mutant.fileName);
+    const lines = cache.get(file) ?? sourceLines(file);
+    cache.set(file, lines);
+    return { file, line: mutant.location.start.line + 1, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status };
+  });
+}
+
+async function run(): Promise<MutantRow[]> {
+  if (values['report-only']) {
+    const report = JSON.parse(readFileSync(path.join(ROOT, 'reports/mutation/mutation.json'), 'utf8')) as { files: Record<string, { source: string; mutants: Array<{ mutatorName: string; replacement?: string; status: string; location: Span }> }> };
+    return Object.entries(report.files).flatMap(([file, { source, mutants }]) => {
+      const lines = source.split('\n');
+      return mutants.map((mutant) => ({ file: path.relative(ROOT, path.resolve(ROOT, file)), line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, fromReport(mutant.location)), replacement: mutant.replacement ?? '', status: mutant.status }));
+    });
+  }
+  const mutate = values.files ? values.files.split(',') : values.safety ? SAFETY_FILES : SCOPE;
+  // `progress` draws on a terminal only; CI's log gets the dots-free summary below.
+  const reporters = process.stdout.isTTY ? ['progress', 'json', 'html'] : ['json', 'html'];
+  const results = await new Stryker({ ...config, mutate, reporters }).runMutationTest();
+  return toRows(results);
+}
+
+const rows = await run();
+let equivalents: Equivalent[];
+try {
+  equivalents = parseEquivalents(readFileSync(EQUIVALENTS, 'utf8'));
+} catch (error) {
+  console.error(`mutation/equivalent-mutants.json cannot be read: ${(error as Error).message}`);
+  process.exit(2);
+}
+const judged = judgeSurvivors(rows, equivalents);
+console.log(mutationTable(rows, judged.known));
+if (judged.known.length > 0) console.log(`\n${judged.known.length} survivor(s) judged equivalent (mutation/equivalent-mutants.json).`);
+if (judged.stale.length > 0) {
+  console.log(`\n${judged.stale.length} entr${judged.stale.length === 1 ? 'y' : 'ies'} of equivalent-mutants.json matched no survivor (killed now, or the code moved on): remove ${judged.stale.length === 1 ? 'it' : 'them'}:`);
+  for (const entry of judged.stale) console.log(`  ${JSON.stringify(entry)}`);
+}
+if (judged.fresh.length > 0) {
+  console.log(`\n${judged.fresh.length} new survivor(s) or uncovered mutant(s): kill each with a test, or judge it equivalent in mutation/equivalent-mutants.json:`);
+  for (const row of judged.fresh) console.log(`  ${row.file}:${row.line} ${row.status}\n    ${JSON.stringify({ file: row.file, mutator: row.mutator, original: row.original, replacement: row.replacement, reason: '' })}`);
+  writeFileSync(path.join(ROOT, 'reports/mutation/new-survivors.json'), `${JSON.stringify(judged.fresh, null, 2)}\n`);
+}
+
+const safetyFresh = judged.fresh.filter((row) => SAFETY_FILES.includes(row.file));
+const overall = mutationScore(rows, judged.known);
+const failures = [
+  ...(safetyFresh.length > 0 ? [`${safetyFresh.length} new survivor(s) in the safety files (${[...new Set(safetyFresh.map((row) => row.file))].join(', ')}): their target is every non-equivalent mutant killed`] : []),
+  ...(!values.safety && !values.files && overall < OVERALL_THRESHOLD ? [`overall score ${overall.toFixed(1)} % is below ${OVERALL_THRESHOLD} %`] : []),
+];
+for (const failure of failures) console.error(`\nmutation: ${failure}`);
+process.exit(failures.length > 0 ? 1 : 0);
