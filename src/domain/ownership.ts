@@ -21,6 +21,7 @@ export function profileMatches(pattern: string, profileId: string): boolean {
   return patternRegex(pattern).test(profileId);
 }
 
+/** Literal characters of a pattern; an exact id beats any wildcard. Between equal scores the first pattern in the fleet file wins. */
 function specificity(pattern: string): number {
   return pattern.includes('*') ? pattern.replaceAll('*', '').length : Number.MAX_SAFE_INTEGER;
 }

@@ -59,7 +59,8 @@ export function summarizeProfile(agentId: string, profileId: string, raw: unknow
       provider: stringField(raw, 'provider'),
       type: stringField(raw, 'type'),
       expiresAt: null,
-      hasRefreshToken: stringField(raw, 'refresh') !== null,
+      // Only OAuth renews from a refresh token; a stray one on any other type is nothing to refresh from (the restart plan trusts this flag).
+      hasRefreshToken: stringField(raw, 'type') === 'oauth' && stringField(raw, 'refresh') !== null,
       fingerprint: null,
       health: 'invalid',
       reason: read.reason,

@@ -159,6 +159,24 @@ describe('summarizeProfile', () => {
   });
 });
 
+describe('what counts as refreshable (issue 17: the restart plan trusts this flag)', () => {
+  it('only an OAuth profile with a refresh token is refreshable: a stray refresh field on a token or an API key is not, valid or not', () => {
+    const refreshable = (raw: Record<string, unknown>) => summarizeProfile('main', 'p', raw, NOW, WARN).hasRefreshToken;
+    expect(refreshable({ type: 'oauth', provider: 'anthropic', access: ACCESS, refresh: REFRESH, expires: NOW + 8 * HOUR })).toBe(true);
+    expect(refreshable({ type: 'token', provider: 'anthropic', token: TOKEN, refresh: REFRESH })).toBe(false);
+    expect(refreshable({ type: 'api_key', provider: 'openai', key: KEY, refresh: REFRESH })).toBe(false);
+    // Unreadable ones: an OAuth profile missing its access token still has its refresh token to renew from.
+    expect(refreshable({ type: 'oauth', provider: 'anthropic', refresh: REFRESH, expires: NOW + 8 * HOUR })).toBe(true);
+    expect(refreshable({ type: 'token', provider: 'anthropic', refresh: REFRESH })).toBe(false);
+    expect(refreshable({ type: 'oauth', provider: 'anthropic', access: ACCESS, refresh: 42, expires: NOW })).toBe(false);
+  });
+
+  it('an API key with a stray expires never shows as expiring', () => {
+    const status = summarizeProfile('main', 'openai:default', { type: 'api_key', provider: 'openai', key: KEY, expires: NOW + HOUR }, NOW, WARN);
+    expect(status).toMatchObject({ expiresAt: null, health: 'ok' });
+  });
+});
+
 describe('profileSecret / profileExpiry', () => {
   it('picks the secret by type', () => {
     expect(profileSecret({ type: 'oauth', provider: 'a', access: ACCESS, expires: 1 })).toBe(ACCESS);

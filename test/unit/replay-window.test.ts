@@ -64,4 +64,29 @@ describe('ReplayWindow', () => {
     expect(replay.admit('bb', T0)).toBe(false);
     expect(replay.admit('bb', T0 + WINDOW)).toBe(true);
   });
+
+  it('restore puts back a live nonce, refused afterwards; not one already expired (at now exactly), nor one it holds, nor past the cap', () => {
+    const replay = new ReplayWindow(WINDOW, 2);
+    expect(replay.restore('aa', T0 + 1000, T0)).toBe(true);
+    expect(replay.admit('aa', T0)).toBe(false);
+    expect(replay.expiryOf('aa')).toBe(T0 + 1000);
+    expect(replay.restore('aa', T0 + 2000, T0)).toBe(false);
+    expect(replay.expiryOf('aa')).toBe(T0 + 1000);
+    expect(replay.restore('old', T0, T0)).toBe(false);
+    expect(replay.restore('older', T0 - 1, T0)).toBe(false);
+    expect(replay.restore('bb', T0 + 1, T0)).toBe(true);
+    expect(replay.restore('cc', T0 + 3000, T0)).toBe(false);
+    expect(replay.size).toBe(2);
+  });
+
+  it('live lists what is remembered, oldest first, without what has expired', () => {
+    const replay = new ReplayWindow(WINDOW);
+    replay.admit('aa', T0);
+    replay.admit('bb', T0 + 10);
+    expect(replay.live(T0 + 5)).toEqual([
+      ['aa', T0 + WINDOW],
+      ['bb', T0 + 10 + WINDOW],
+    ]);
+    expect(replay.live(T0 + WINDOW)).toEqual([['bb', T0 + 10 + WINDOW]]);
+  });
 });

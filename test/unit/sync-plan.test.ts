@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportedCredential } from '../../src/protocol/agent-api.js';
 import { exportedCredentialSchema, profilePlanSchema } from '../../src/protocol/agent-api.js';
-import { applyCredential, credentialExpiry, planProfileUpdate, planStoreImport } from '../../src/domain/sync-plan.js';
+import { applyCredential, credentialExpiry, credentialFingerprint, credentialOf, planProfileUpdate, planStoreImport } from '../../src/domain/sync-plan.js';
+import { profileSchema } from '../../src/domain/profile.js';
 import { fingerprint } from '../../src/domain/fingerprint.js';
 
 const NOW = Date.UTC(2026, 1, 14, 9, 0, 0);
@@ -312,5 +313,57 @@ describe('review fixes', () => {
     expect(exportedCredentialSchema.safeParse({ ...base, type: 'oauth', fields: { access: 'a' } }).success).toBe(false);
     expect(exportedCredentialSchema.safeParse({ ...base, type: 'token', fields: { expires: NOW } }).success).toBe(false);
     expect(exportedCredentialSchema.safeParse({ ...base, type: 'oauth', fields: { access: 'a', expires: 'soon' } }).success).toBe(false);
+  });
+});
+
+describe('what a safety promise rests on (issue 17: each found by a surviving mutant)', () => {
+  it('no downgrade in a mix: an import that updates one profile and skips another writes only the updated one', () => {
+    const profiles = {
+      'anthropic:default': storedOAuth(),
+      'anthropic:ops': storedOAuth({ expires: NOW + 20 * HOUR }),
+    };
+    const newer = incomingOAuth();
+    const older: ExportedCredential = { ...incomingOAuth({ expires: NOW + 4 * HOUR }), profileId: 'anthropic:ops' };
+    const { plans, updated } = planStoreImport(profiles, [newer, older], opts);
+    expect(plans.map((plan) => [plan.profileId, plan.action, plan.reason])).toEqual([
+      ['anthropic:default', 'update', 'newer'],
+      ['anthropic:ops', 'skip', 'target_newer'],
+    ]);
+    expect(Object.keys(updated)).toEqual(['anthropic:default']);
+  });
+
+  it('a credential leaves the fields its profile lacks out altogether, so a refresh never drops the email other stores hold', () => {
+    const stored = profileSchema.parse(storedOAuth({ email: undefined }));
+    const credential = credentialOf('anthropic:default', stored as never, 'main');
+    expect(Object.keys(credential.fields).sort()).toEqual(['access', 'expires', 'refresh']);
+    const elsewhere = storedOAuth({ expires: NOW + HOUR });
+    expect(applyCredential(elsewhere, { ...credential, fields: { ...credential.fields, expires: NOW + 8 * HOUR } }).email).toBe('ops@example.com');
+  });
+
+  it('email is the one field kept when the source lacks it; the rest of the set is removed', () => {
+    const next = applyCredential(storedOAuth({ accountId: 'acct-1' }), { ...incomingOAuth(), fields: { access: NEW_ACCESS, expires: NOW + 8 * HOUR } });
+    expect(next.email).toBe('ops@example.com');
+    expect('refresh' in next).toBe(false);
+    expect('accountId' in next).toBe(false);
+  });
+
+  it('a credential without an expiry (a setup token that never expires) repairs an invalid profile, and is not called implausible', () => {
+    const malformed = { type: 'token', provider: 'anthropic' };
+    const incoming = incomingToken({ token: 'new-token' });
+    expect(planProfileUpdate(malformed, incoming, opts)).toMatchObject({ action: 'update', reason: 'repairs_invalid', toExpiresAt: null });
+    expect(planProfileUpdate(malformed, incoming, forced)).toMatchObject({ action: 'update', reason: 'repairs_invalid' });
+  });
+
+  it('without an expiry on either side, newer-wins cannot decide: a token that never expires is not replaced by one that does, nor the other way', () => {
+    const never = { type: 'token', provider: 'anthropic', token: 'old-token' };
+    expect(planProfileUpdate(never, incomingToken({ token: 'new-token', expires: NOW + 8 * HOUR }), opts)).toMatchObject({ action: 'skip', reason: 'not_newer' });
+    const dated = { type: 'token', provider: 'anthropic', token: 'old-token', expires: NOW + 8 * HOUR };
+    expect(planProfileUpdate(dated, incomingToken({ token: 'new-token' }), opts)).toMatchObject({ action: 'skip', reason: 'not_newer' });
+  });
+
+  it("a credential's fingerprint is the secret's: the access token for OAuth, the token otherwise", () => {
+    expect(credentialFingerprint(incomingOAuth())).toBe(fingerprint('oauth', NEW_ACCESS));
+    expect(credentialFingerprint(incomingToken({ token: 'new-token' }))).toBe(fingerprint('token', 'new-token'));
+    expect(credentialFingerprint({ ...incomingToken({}), fields: {} })).toBe(fingerprint('token', ''));
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownerOf } from '../../../src/domain/ownership.js';
+import { ownerNodes, ownerOf, ownersOf, primaryOwners } from '../../../src/domain/ownership.js';
 
 describe('ownerOf', () => {
   const owners = { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' };
@@ -90,5 +90,35 @@ describe('ownerOf', () => {
       expect(ownerOf('custom:a|b', { 'custom:a|b': 'pc-a' })).toBe('pc-a');
       expect(ownerOf('custom:a', { 'custom:a|b': 'pc-a' })).toBeNull();
     });
+  });
+});
+
+describe('which node owns an account (issue 17)', () => {
+  it('an exact id beats a wildcard of the same literal length listed first', () => {
+    expect(ownerOf('a:b', { 'a:b*': 'x', 'a:b': 'y' })).toBe('y');
+  });
+
+  it('specificity counts the literal characters, not the stars', () => {
+    expect(ownerOf('ab', { '**a**': 'x', 'ab*': 'y' })).toBe('y');
+    expect(ownerOf('ab', { 'ab*': 'y', '**a**': 'x' })).toBe('y');
+  });
+
+  it('between equally specific patterns, the first in the fleet file wins', () => {
+    expect(ownerOf('ab', { 'a*': 'x', '*b': 'y' })).toBe('x');
+    expect(ownerOf('ab', { '*b': 'y', 'a*': 'x' })).toBe('y');
+  });
+
+  it('the owners list in order: the owner, then its stand-ins; a single name is a list of one', () => {
+    expect(ownersOf('anthropic:default', { 'anthropic:*': ['pc-a', 'cx'] })).toEqual(['pc-a', 'cx']);
+    expect(ownersOf('anthropic:default', { 'anthropic:*': 'pc-a' })).toEqual(['pc-a']);
+    expect(ownersOf('openai:x', { 'anthropic:*': 'pc-a' })).toEqual([]);
+  });
+
+  it('primaryOwners: every node named first somewhere, once; ownerNodes: every node named anywhere, once', () => {
+    const owners = { 'anthropic:*': ['pc-a', 'cx'], 'openai-codex:*': ['cx', 'pc-a'], 'google:*': 'pc-a', 'x:*': ['t440'] };
+    expect(primaryOwners(owners)).toEqual(['pc-a', 'cx', 't440']);
+    expect(ownerNodes(owners)).toEqual(['pc-a', 'cx', 't440']);
+    expect(primaryOwners({ 'anthropic:*': ['pc-a', 'cx'] })).toEqual(['pc-a']);
+    expect(ownerNodes({ 'anthropic:*': ['pc-a', 'cx'] })).toEqual(['pc-a', 'cx']);
   });
 });
