@@ -121,6 +121,19 @@ describe('currentAlerts: token expiry', () => {
     expect(laterFirst.summary).toContain(`<t:${Math.floor((NOW + 30 * MINUTE) / 1000)}:R>`);
   });
 
+  it("one agent store's unreadable copy does not hide another store's expired copy, and the action still fits the token's type", () => {
+    const unreadable = { ...profile(ANTHROPIC, { agentId: 'a1', type: null, expires: null, fingerprint: null, health: 'invalid' }), reason: 'not an object' };
+    const expired = profile(ANTHROPIC, { agentId: 'a2', expires: NOW - HOUR });
+    for (const profiles of [[unreadable, expired], [expired, unreadable]]) {
+      const alert = only(alertsFor([owner(), status('t440', { profiles })], 't440'));
+      expect(alert).toMatchObject({ condition: 'token_expired', severity: 'critical', profileId: ANTHROPIC });
+      expect(alert.action).toMatch(/sync from:pc-a to:t440/);
+    }
+    const setup = profile('anthropic:setup', { agentId: 'a2', type: 'token', expires: NOW - HOUR });
+    const alert = only(alertsFor([status('t440', { profiles: [setup, { ...unreadable, profileId: 'anthropic:setup' }] })], 't440'));
+    expect(alert.action).toMatch(/^only a person can replace it/);
+  });
+
   it('a profile other nodes hold and this one lacks (missing) raises no token alert', () => {
     const alerts = alertsFor([owner(), status('t440', { profiles: [] })], 't440');
     expect(alerts).toEqual([]);
