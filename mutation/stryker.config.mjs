@@ -19,6 +19,11 @@ export const SAFETY_FILES = [
 export const SCOPE = [
   'src/domain/**/*.ts',
   'src/protocol/**/*.ts',
+  // The pure parts of the operations and the agent's store: what a sync passes on and what
+  // its report means; when a lock may be taken over; how a store's text is read and written.
+  'src/fleet/operations/sync-report.ts',
+  'src/agent/store/lock-staleness.ts',
+  'src/agent/store/json-text.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

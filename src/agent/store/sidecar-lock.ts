@@ -3,7 +3,7 @@ import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, rena
 import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import { holderIsGone, lockPayloadSchema, sameStaleLock, type LockHolder } from './lock-staleness.js';
 import { processIsAlive, processStartTime } from './process-starttime.js';
 
 /*
@@ -22,14 +22,6 @@ import { processIsAlive, processStartTime } from './process-starttime.js';
 /** What a takeover renames a lock to while it judges it: `<lock>.<pid>-<12 hex>.taken`. */
 const TAKEN = /^(\d+)-[0-9a-f]{12}\.taken$/;
 
-const lockPayloadSchema = z.looseObject({
-  pid: z.number().int().positive().optional(),
-  createdAt: z.string().optional(),
-  starttime: z.number().int().optional(),
-});
-export type LockHolder = z.infer<typeof lockPayloadSchema>;
-
-const NO_PID_STALE_MS = 30_000;
 
 export class LockBusyError extends Error {
   override readonly name = 'LockBusyError';
@@ -71,18 +63,9 @@ async function readSnapshot(lockPath: string): Promise<Snapshot | null> {
 
 /** `fileMtimeMs` judges a lock that names no holder (no pid, no createdAt) by the file's age. */
 export function lockIsStale(payload: LockHolder | null, nowMs: number, fileMtimeMs?: number): boolean {
-  if (payload?.pid) {
-    if (payload.starttime !== undefined) {
-      const current = processStartTime(payload.pid);
-      if (current !== null && current !== payload.starttime) return true;
-    }
-    return !processIsAlive(payload.pid);
-  }
-  if (payload?.createdAt) {
-    const created = Date.parse(payload.createdAt);
-    return !Number.isFinite(created) || nowMs - created > NO_PID_STALE_MS;
-  }
-  return fileMtimeMs !== undefined && nowMs - fileMtimeMs > NO_PID_STALE_MS;
+  const pid = payload?.pid;
+  const process = pid ? { alive: processIsAlive(pid), startTime: payload.starttime === undefined ? null : processStartTime(pid) } : undefined;
+  return holderIsGone(payload, { nowMs, ...(fileMtimeMs === undefined ? {} : { fileMtimeMs }), ...(process ? { process } : {}) });
 }
 
 /** `readSnapshot` of a file that is ours alone, through one descriptor. */
@@ -132,7 +115,7 @@ function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino
     putBack(aside, lockPath);
     throw error;
   }
-  if (taken && taken.ino === judged.ino && taken.raw === judged.raw && (stillStale?.(taken) ?? true)) unlinkIfThere(aside);
+  if (sameStaleLock(judged, taken, taken !== null && (stillStale?.(taken) ?? true))) unlinkIfThere(aside);
   else putBack(aside, lockPath);
 }
 

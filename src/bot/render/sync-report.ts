@@ -2,7 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import type { ProfilePlan } from '../../protocol/agent-api.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import { foldPlans } from '../../domain/sync-plan.js';
-import { skipReasonText, syncOutcome, type SyncReport } from '../../fleet/operations/sync-tokens.js';
+import { skipReasonText, syncOutcome, type SyncReport } from '../../fleet/operations/sync-report.js';
 import { LIMITS, code, relativeTime, truncate, wholeLines } from './discord-format.js';
 
 const OUTCOME_COLOR = { ok: 0x2ecc71, planned: 0x5865f2, partial: 0xf1c40f, failed: 0xe74c3c } as const;

@@ -1,5 +1,5 @@
 import { auditedRefresh, failedRefreshes, syncAfterRefresh } from '../../fleet/operations/audited-refresh.js';
-import { syncOutcome } from '../../fleet/operations/sync-tokens.js';
+import { syncOutcome } from '../../fleet/operations/sync-report.js';
 import type { CliCommand } from '../cli-command.js';
 import { nodeOrAll, profileIds } from '../command-arguments.js';
 import type { RefreshJson } from '../json/output-shapes.js';

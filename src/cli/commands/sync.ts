@@ -1,5 +1,5 @@
 import { auditedSync } from '../../fleet/operations/audited-sync.js';
-import { syncOutcome, updatedProfiles } from '../../fleet/operations/sync-tokens.js';
+import { syncOutcome, updatedProfiles } from '../../fleet/operations/sync-report.js';
 import type { CliCommand } from '../cli-command.js';
 import { UsageError } from '../cli-errors.js';
 import { nodeOrAll, profileIds } from '../command-arguments.js';

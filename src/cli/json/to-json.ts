@@ -2,7 +2,7 @@ import type { CellRenewal, FleetView } from '../../domain/fleet-view.js';
 import type { RestartPlan } from '../../domain/restart-plan.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import type { RestartExecution } from '../../fleet/operations/restart-node.js';
-import { syncOutcome, updatedProfiles, type SyncReport } from '../../fleet/operations/sync-tokens.js';
+import { syncOutcome, updatedProfiles, type SyncReport } from '../../fleet/operations/sync-report.js';
 import type { RefreshResponse } from '../../protocol/agent-api.js';
 import type { z } from 'zod';
 import type { nodeErrorJson, RefreshJson, RestartPlanJson, restartResultJson, StatusJson, SyncReportJson } from './output-shapes.js';

@@ -1,7 +1,7 @@
 import type { ProfilePlan } from '../../protocol/agent-api.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import { foldPlans } from '../../domain/sync-plan.js';
-import { skipReasonText, updatedProfiles, type SyncReport } from '../../fleet/operations/sync-tokens.js';
+import { skipReasonText, updatedProfiles, type SyncReport } from '../../fleet/operations/sync-report.js';
 import { plainMessage } from './plain-message.js';
 import { when } from './when.js';
 

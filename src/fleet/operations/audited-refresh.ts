@@ -3,7 +3,8 @@ import type { AuditActor } from '../../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { OperationContext } from './operation-context.js';
 import { refreshOnOwner } from './refresh-on-owner.js';
-import { summarizeSync, syncOutcome, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
+import { syncTokens, type SyncRequest } from './sync-tokens.js';
+import { summarizeSync, syncOutcome, type SyncReport } from './sync-report.js';
 
 /** Profiles the owner now holds fresh (refreshed by us, or by someone else meanwhile). */
 function refreshedProfiles(response: RefreshResponse): string[] {

@@ -1,7 +1,8 @@
 import type { AuditActor } from '../../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { OperationContext } from './operation-context.js';
-import { summarizeSync, syncOutcome, syncTarget, syncTokens, type SyncReport, type SyncRequest } from './sync-tokens.js';
+import { syncTokens, type SyncRequest } from './sync-tokens.js';
+import { summarizeSync, syncOutcome, syncTarget, type SyncReport } from './sync-report.js';
 
 export type SyncCommand = Omit<SyncRequest, 'by' | 'waitForLocksMs' | 'locksHeld' | 'journalled' | 'authority'>;
 

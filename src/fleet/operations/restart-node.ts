@@ -10,7 +10,8 @@ import type { FleetClient } from '../fleet-client.js';
 import type { NodeLocks } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
 import { fleetStatus } from './fleet-status.js';
-import { summarizeSync, syncOutcome, syncTarget, syncTokens } from './sync-tokens.js';
+import { syncTokens } from './sync-tokens.js';
+import { summarizeSync, syncOutcome, syncTarget } from './sync-report.js';
 
 export interface RestartOptions {
   force: boolean;

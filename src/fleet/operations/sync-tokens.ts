@@ -9,8 +9,6 @@ import {
 } from '../../protocol/agent-api.js';
 import type { NodeResult } from '../../protocol/node-result.js';
 import { seal, unseal } from '../../protocol/sealing.js';
-import { credentialExpiry } from '../../domain/sync-plan.js';
-import { expiryProblem } from '../../domain/expiry-horizon.js';
 import { cutToSource, targetMayHold, type SourceAuthority } from '../../domain/sync-scope.js';
 import { AgentCallError } from '../agent-client.js';
 import { describeError, type FleetClient } from '../fleet-client.js';
@@ -18,6 +16,7 @@ import type { NodeLocks, Release } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
 import type { Journalled } from '../../state/operation-journal.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
+import { syncTarget, worthPassingOn, type SyncReport } from './sync-report.js';
 
 export interface SyncRequest {
   from: string;
@@ -52,16 +51,6 @@ export interface SyncRequest {
   journalled?: Journalled;
 }
 
-export interface SyncReport {
-  from: string;
-  dryRun: boolean;
-  force: boolean;
-  /** What the source exported (no secrets: ids, expiries, fingerprints). */
-  exported: ExportResponse['profiles'];
-  /** Source profiles left out: expired (unless forced), or not exportable. */
-  skippedAtSource: Array<{ profileId: string; reason: string }>;
-  targets: NodeResult<ImportResponse>[];
-}
 
 /**
  * Copies credentials from one node to others: export from the source (sealed for it),
@@ -69,10 +58,6 @@ export interface SyncReport {
  * there (each target applies newer-wins under OpenClaw's lock). The credentials exist in
  * this process only inside this call, and nothing here logs them.
  */
-/** `pc-a → t440 (anthropic:default)`: what a sync is about, in the audit log and the journal. */
-export function syncTarget(request: Pick<SyncRequest, 'from' | 'to' | 'profiles'>): string {
-  return `${request.from} → ${request.to}${request.profiles?.length ? ` (${request.profiles.join(', ')})` : ''}`;
-}
 
 export async function syncTokens(fleet: FleetClient, locks: NodeLocks, request: SyncRequest): Promise<SyncReport> {
   const { journalled } = request;
@@ -99,21 +84,10 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
   if (!opened.success) throw new OperationRefusedError(`source ${source.name} sent a credential bundle that does not match the API; nothing was copied.`);
   if (opened.data.node !== source.name) throw new OperationRefusedError(`source ${source.name} sent a credential bundle made by another node; nothing was copied.`);
 
-  const now = Date.now();
   const skippedAtSource = exported.notExported.map(({ profileId, reason }) => ({ profileId, reason }));
-  // An expired copy is said first: it is no use from anyone, and that is what a person can act on.
-  const live = opened.data.credentials.filter((credential) => {
-    const expires = credentialExpiry(credential);
-    // Past the horizon (year 9999, microseconds): it would win newer-wins everywhere; never passed on.
-    const implausible = expires === null ? null : expiryProblem(expires, now);
-    if (implausible) {
-      skippedAtSource.push({ profileId: credential.profileId, reason: `${source.name} sent it with ${implausible}` });
-      return false;
-    }
-    if (request.force || expires === null || expires > now) return true;
-    skippedAtSource.push({ profileId: credential.profileId, reason: `expired on ${source.name} <t:${Math.floor(expires / 1000)}:R>` });
-    return false;
-  });
+  const worth = worthPassingOn(source.name, opened.data.credentials, { force: request.force ?? false, nowMs: Date.now() });
+  skippedAtSource.push(...worth.skipped);
+  const live = worth.live;
   // Only what was asked for and what this source may give: a compromised source can offer
   // anything, in any quantity, with any expiry.
   const cut = cutToSource(source.name, live, { ...(request.profiles ? { requested: request.profiles } : {}), ...(request.expected ? { expected: request.expected } : {}), owners: fleet.fleet.owners, authority: request.authority ?? 'owner' });
@@ -159,72 +133,4 @@ async function copyCredentials(fleet: FleetClient, locks: NodeLocks, request: Sy
     }),
   );
   return { from: source.name, dryRun: request.dryRun, force: request.force ?? false, exported: exported.profiles, skippedAtSource, targets: results };
-}
-
-/** In a word: did the sync change something, refuse, or partly fail? (for audit and notes) */
-export function syncOutcome(report: SyncReport): 'ok' | 'planned' | 'partial' | 'failed' {
-  if (report.targets.every((target) => !target.ok)) return 'failed';
-  if (report.targets.some((target) => !target.ok || target.value.stores.some((store) => store.outcome === 'refused'))) return 'partial';
-  return report.dryRun ? 'planned' : 'ok';
-}
-
-/** Profiles a sync wrote (or would write, dry), per target node. */
-export function syncChanges(report: SyncReport): Array<{ node: string; profileId: string; agents: string[] }> {
-  const changes: Array<{ node: string; profileId: string; agents: string[] }> = [];
-  for (const target of report.targets) {
-    if (!target.ok) continue;
-    const byProfile = new Map<string, string[]>();
-    for (const store of target.value.stores) {
-      if (store.outcome !== 'written' && store.outcome !== 'planned') continue;
-      for (const plan of store.profiles) if (plan.action === 'update') byProfile.set(plan.profileId, [...(byProfile.get(plan.profileId) ?? []), store.agentId]);
-    }
-    for (const [profileId, agents] of byProfile) changes.push({ node: target.node, profileId, agents });
-  }
-  return changes;
-}
-
-/**
- * Targets that kept a superseded token of `profileId` because it expires later than the one
- * sent (newer-wins), and held nothing else unknown: theirs is spent, so renewal replaces it,
- * forced. A target holding a token nobody knows is left for a person (a rotation conflict).
- */
-export function targetsKeepingSuperseded(report: SyncReport, profileId: string, superseded: readonly string[]): string[] {
-  return report.targets.flatMap((target) => {
-    if (!target.ok) return [];
-    const plans = target.value.stores.flatMap((store) => store.profiles.filter((plan) => plan.profileId === profileId));
-    const spent = (plan: (typeof plans)[number]) => plan.reason === 'target_newer' && plan.fromFingerprint !== null && superseded.includes(plan.fromFingerprint);
-    const settled = (plan: (typeof plans)[number]) => plan.action === 'update' || plan.reason === 'unchanged' || spent(plan);
-    return plans.some(spent) && plans.every(settled) ? [target.node] : [];
-  });
-}
-
-/** Profiles one target wrote (or would write, dry). */
-export function updatedProfiles(response: ImportResponse): string[] {
-  const written = response.stores.filter((store) => store.outcome === 'written' || store.outcome === 'planned');
-  return [...new Set(written.flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => plan.profileId)))];
-}
-
-/** One line for audit records and channel notes: what changed where. */
-export function summarizeSync(report: SyncReport): string {
-  return report.targets
-    .map((target) => {
-      if (!target.ok) return `${target.node}: ${target.error.code === 'busy' ? 'busy' : target.error.kind}`;
-      const updated = updatedProfiles(target.value);
-      return `${target.node}: ${updated.length === 0 ? 'nothing to change' : `${report.dryRun ? 'would update' : 'updated'} ${updated.join(', ')}`}`;
-    })
-    .join('; ');
-}
-
-const SKIP_REASON_TEXT: Record<string, string> = {
-  unchanged: 'already the same token',
-  target_newer: 'target already holds a newer one',
-  not_newer: 'not newer than what the target holds',
-  incoming_expired: 'source copy expired',
-  type_mismatch: 'a different profile type on the target',
-  implausible_expiry: 'its expiry is not plausible (too far ahead); not written',
-};
-
-/** Why a target kept what it had, in words (a reason we do not know is shown as is). */
-export function skipReasonText(reason: string): string {
-  return SKIP_REASON_TEXT[reason] ?? reason;
 }

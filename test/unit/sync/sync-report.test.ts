@@ -2,7 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import { renderSyncReport } from '../../../src/bot/render/sync-report.js';
 import { LIMITS } from '../../../src/bot/render/discord-format.js';
-import { summarizeSync, syncChanges, syncOutcome, type SyncReport } from '../../../src/fleet/operations/sync-tokens.js';
+import { summarizeSync, syncChanges, syncOutcome, type SyncReport } from '../../../src/fleet/operations/sync-report.js';
 import { importResponseSchema, SKIP_REASONS, type ImportResponse, type ProfilePlan, type StoreImportResult } from '../../../src/protocol/agent-api.js';
 import type { NodeResult } from '../../../src/protocol/node-result.js';
 
