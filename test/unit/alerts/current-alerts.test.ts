@@ -166,6 +166,21 @@ describe('currentAlerts: node-level conditions', () => {
     expect(second.pending).toBe(false);
   });
 
+  it('a clock-skew refusal is the unauthorized alert, saying the skew and to check the key and both clocks (not the network)', () => {
+    const skew = failed('t440', 'clock_skew', 't440 refused our clock: 412 s apart (at most 300 s)');
+    const previous = { ...emptyNodeState('t440'), failedChecks: 1 };
+    const alert = only(alertsFor([skew], 't440', previous));
+    expect(alert).toMatchObject({ key: 't440/node_unauthorized', condition: 'node_unauthorized', severity: 'critical', pending: false, summary: 't440 refused our clock: 412 s apart (at most 300 s)' });
+    expect(alert.action).toBe("check that t440's TOKENOPS_AGENT_KEY matches the bot's key variable, and both clocks");
+  });
+
+  it('an unauthorized answer says the agent refuses our signature; an unreachable one names the error and says to check the agent and the network', () => {
+    const previous = { ...emptyNodeState('t440'), failedChecks: 1 };
+    expect(only(alertsFor([failed('t440', 'unauthorized', 'HTTP 401')], 't440', previous)).summary).toBe('the agent refuses our signature');
+    const down = only(alertsFor([failed('t440', 'unreachable')], 't440', previous));
+    expect(down).toMatchObject({ condition: 'node_unreachable', summary: 'the agent does not answer (unreachable: cannot connect (ECONNREFUSED))', action: 'check the tokenops agent on t440 (systemctl --user status tokenops-agent) and the network' });
+  });
+
   it('a gateway that is not ready is a warning; the summary tells not-ready from not-answering', () => {
     const notReady = only(alertsFor([status('t440', { ready: false, gatewayReachable: true })], 't440'));
     expect(notReady).toMatchObject({ key: 't440/gateway_not_ready', condition: 'gateway_not_ready', severity: 'warning', pending: false });
@@ -252,6 +267,44 @@ describe('currentAlerts: rotation conflict', () => {
     ];
     expect(alertsFor(results, 'pc-a')).toEqual([]);
     expect(alertsFor(results, 't440')).toEqual([]);
+  });
+
+  it('a tie is no conflict: another token expiring exactly when the owner\'s does was not refreshed outside it; a millisecond later is', () => {
+    const follower = (expires: number) => status('t440', { profiles: [profile(ANTHROPIC, { expires, fingerprint: 'f0000000000b' })] });
+    const ownerAt = owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP })]);
+    expect(byCondition(alertsFor([ownerAt, follower(NOW + 30 * HOUR)], 't440'), 'rotation_conflict')).toEqual([]);
+    expect(byCondition(alertsFor([ownerAt, follower(NOW + 30 * HOUR + 1)], 't440'), 'rotation_conflict')).toHaveLength(1);
+  });
+
+  it("the owner's latest copy is the line, whichever of its stores holds it and in whatever order", () => {
+    const follower = status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 35 * HOUR, fingerprint: 'f0000000000b' })] });
+    const stores = [profile(ANTHROPIC, { agentId: 'main', expires: NOW + 30 * HOUR, fingerprint: OWNER_FP }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 40 * HOUR, fingerprint: 'f000000000aa' })];
+    expect(byCondition(alertsFor([owner(stores), follower], 't440'), 'rotation_conflict')).toEqual([]);
+    expect(byCondition(alertsFor([owner([...stores].reverse()), follower], 't440'), 'rotation_conflict')).toEqual([]);
+  });
+
+  it("an owner copy without an expiry, or without a fingerprint, gives no line to judge by: no conflict", () => {
+    const follower = status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 40 * HOUR, fingerprint: 'f0000000000b' })] });
+    expect(byCondition(alertsFor([owner([profile(ANTHROPIC, { expires: null, fingerprint: OWNER_FP })]), follower], 't440'), 'rotation_conflict')).toEqual([]);
+    expect(byCondition(alertsFor([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: null })]), follower], 't440'), 'rotation_conflict')).toEqual([]);
+  });
+
+  it('a follower copy without an expiry or a fingerprint is never a conflict', () => {
+    const ownerAt = owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: OWNER_FP })]);
+    expect(byCondition(alertsFor([ownerAt, status('t440', { profiles: [profile(ANTHROPIC, { expires: null, fingerprint: 'f0000000000b' })] })], 't440'), 'rotation_conflict')).toEqual([]);
+    expect(byCondition(alertsFor([ownerAt, status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 40 * HOUR, fingerprint: null })] })], 't440'), 'rotation_conflict')).toEqual([]);
+  });
+
+  it("only the owner's copy of the same profile is the line: another profile the owner holds does not count", () => {
+    const ownerOther = owner([profile('anthropic:ops', { expires: NOW + 50 * HOUR, fingerprint: OWNER_FP }), profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f00000000aaa' })]);
+    const follower = status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 40 * HOUR, fingerprint: 'f0000000000b' })] });
+    expect(byCondition(alertsFor([ownerOther, follower], 't440'), 'rotation_conflict')).toHaveLength(1);
+  });
+
+  it('a setup token that differs from the owner\'s was pasted by a person: never a rotation conflict', () => {
+    const ownerAt = owner([profile(ANTHROPIC, { type: 'token', expires: NOW + 30 * HOUR, fingerprint: OWNER_FP })]);
+    const follower = status('t440', { profiles: [profile(ANTHROPIC, { type: 'token', expires: NOW + 40 * HOUR, fingerprint: 'f0000000000b' })] });
+    expect(byCondition(alertsFor([ownerAt, follower], 't440'), 'rotation_conflict')).toEqual([]);
   });
 
   it('no conflict can be judged while the owner is unreachable', () => {
