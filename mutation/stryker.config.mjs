@@ -24,6 +24,9 @@ export const SCOPE = [
   'src/fleet/operations/sync-report.ts',
   'src/agent/store/lock-staleness.ts',
   'src/agent/store/json-text.ts',
+  // One operation per node across processes: the lease rules, in memory as the tests run them.
+  'src/fleet/node-locks.ts',
+  'src/state/node-lock-store.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
