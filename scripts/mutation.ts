@@ -1,12 +1,14 @@
 /*
- * npm run test:mutation [-- --safety] [-- --files a.ts,b.ts]
+ * npm run test:mutation [-- --safety] [-- --files a.ts,b.ts [--tests 'test/unit/x/**']]
  *
  * Runs Stryker with mutation/stryker.config.mjs and prints, per file, the table issue 17
  * asks for; then the survivors, each either known (judged equivalent in
  * mutation/equivalent-mutants.json, with why) or new. `--safety` mutates only the files
  * the safety promises rest on and fails on any new survivor there; the full run fails below
- * the overall threshold. Judging a survivor equivalent is a person's call: the script only
- * prints new ones in the file's format, ready to be judged.
+ * the overall threshold. `--files` (with `--tests` to ask only the tests that matter) is
+ * the quick loop while killing one file's survivors: its own sandbox and report, one
+ * worker, no incremental file, so several can run side by side. Judging a survivor
+ * equivalent is a person's call: the script only prints new ones in the file's format.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,7 +23,7 @@ const EQUIVALENTS = path.join(ROOT, 'mutation/equivalent-mutants.json');
 /** The whole scope must kill at least this share of its non-equivalent mutants. */
 const OVERALL_THRESHOLD = 90;
 
-const { values } = parseArgs({ options: { safety: { type: 'boolean', default: false }, files: { type: 'string' }, 'report-only': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { safety: { type: 'boolean', default: false }, files: { type: 'string' }, tests: { type: 'string' }, 'report-only': { type: 'boolean', default: false } } });
 
 function sourceLines(file: string): string[] {
   return readFileSync(path.join(ROOT, file), 'utf8').split('\n');
@@ -59,9 +61,14 @@ async function run(): Promise<MutantRow[]> {
     });
   }
   const mutate = values.files ? values.files.split(',') : values.safety ? SAFETY_FILES : SCOPE;
+  // vitest.mutation.config.ts reads it in Stryker's workers.
+  if (values.tests) process.env.TOKENOPS_MUTATION_TESTS = values.tests;
   // `progress` draws on a terminal only; CI's log gets the dots-free summary below.
-  const reporters = process.stdout.isTTY ? ['progress', 'json', 'html'] : ['json', 'html'];
-  const results = await new Stryker({ ...config, mutate, reporters }).runMutationTest();
+  const reporters = process.stdout.isTTY ? ['progress', 'json'] : ['json'];
+  const quickLoop = values.files
+    ? { incremental: false, concurrency: 1, tempDirName: `.stryker-tmp/run-${process.pid}`, jsonReporter: { fileName: `reports/mutation/files-${process.pid}.json` } }
+    : { reporters: [...reporters, 'html'] };
+  const results = await new Stryker({ ...config, mutate, reporters, ...quickLoop }).runMutationTest();
   return toRows(results);
 }
 
