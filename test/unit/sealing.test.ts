@@ -1,3 +1,4 @@
+import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { seal, sealedEnvelopeSchema, unseal, UnsealError, type SealedEnvelope } from '../../src/protocol/sealing.js';
 
@@ -30,6 +31,7 @@ function unsealError(run: () => unknown): UnsealError {
 
 function expectOpaque(error: UnsealError): void {
   expect(error.name).toBe('UnsealError');
+  expect(error.message).toBe('sealed body could not be opened (wrong key, wrong purpose or tampered)');
   for (const text of [ACCESS, REFRESH, 'SEALED-PLAINTEXT', 'anthropic:default']) {
     expect(error.message).not.toContain(text);
     expect(String(error.stack)).not.toContain(text);
@@ -139,5 +141,48 @@ describe('seal / unseal', () => {
     expect(sealedEnvelopeSchema.safeParse({ ...envelope, tag: Buffer.alloc(4).toString('base64') }).success).toBe(false);
     expect(sealedEnvelopeSchema.safeParse({ ...envelope, iv: Buffer.alloc(16).toString('base64') }).success).toBe(false);
     expect(sealedEnvelopeSchema.safeParse({ ...envelope, v: 2 }).success).toBe(false);
+  });
+
+  it('the schema names which part is the wrong size, and takes nothing but a v1 A256GCM envelope with all its parts', () => {
+    const envelope = seal(KEY, PURPOSE, PAYLOAD);
+    expect(sealedEnvelopeSchema.parse(envelope)).toEqual(envelope);
+    const messages = (value: unknown) => {
+      const parsed = sealedEnvelopeSchema.safeParse(value);
+      return parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    };
+    expect(messages({ ...envelope, iv: Buffer.alloc(16).toString('base64') })).toEqual(['iv: must be 12 bytes']);
+    expect(messages({ ...envelope, tag: Buffer.alloc(12).toString('base64') })).toEqual(['tag: must be 16 bytes']);
+    expect(sealedEnvelopeSchema.safeParse({ ...envelope, alg: 'A128GCM' }).success).toBe(false);
+    expect(sealedEnvelopeSchema.safeParse({ ...envelope, alg: '' }).success).toBe(false);
+    expect(sealedEnvelopeSchema.safeParse({ ...envelope, ciphertext: 'not base64!' }).success).toBe(false);
+    for (const part of ['v', 'alg', 'iv', 'ciphertext', 'tag'] as const) {
+      const { [part]: _dropped, ...rest } = envelope;
+      expect(sealedEnvelopeSchema.safeParse(rest).success, part).toBe(false);
+    }
+    expect(sealedEnvelopeSchema.safeParse({}).success).toBe(false);
+  });
+});
+
+describe('the sealing key, as the README documents it (another build or language must open what this one seals)', () => {
+  // Independent of sealing.ts: HKDF-SHA256 of the node key, empty salt, info "tokenops/v1/seal", 32 bytes.
+  const referenceKey = (nodeKey: Buffer) => Buffer.from(hkdfSync('sha256', nodeKey, Buffer.alloc(0), 'tokenops/v1/seal', 32));
+
+  it('an envelope opens with the reference key, the purpose as associated data and the UTF-8 JSON payload', () => {
+    const envelope = seal(KEY, PURPOSE, PAYLOAD);
+    const decipher = createDecipheriv('aes-256-gcm', referenceKey(KEY), Buffer.from(envelope.iv, 'base64'), { authTagLength: 16 });
+    decipher.setAAD(Buffer.from(PURPOSE));
+    decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+    const plain = Buffer.concat([decipher.update(Buffer.from(envelope.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    expect(plain).toBe(JSON.stringify(PAYLOAD));
+  });
+
+  it('unseal opens an envelope made by the reference, and only with the same node key', () => {
+    const iv = Buffer.alloc(12, 0x07);
+    const cipher = createCipheriv('aes-256-gcm', referenceKey(KEY), iv);
+    cipher.setAAD(Buffer.from(PURPOSE));
+    const ciphertext = Buffer.concat([cipher.update(JSON.stringify({ greeting: 'héllo → wörld' }), 'utf8'), cipher.final()]);
+    const envelope: SealedEnvelope = { v: 1, alg: 'A256GCM', iv: iv.toString('base64'), ciphertext: ciphertext.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+    expect(unseal(KEY, PURPOSE, envelope)).toEqual({ greeting: 'héllo → wörld' });
+    expectOpaque(unsealError(() => unseal(OTHER_KEY, PURPOSE, envelope)));
   });
 });
