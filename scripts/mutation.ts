@@ -31,15 +31,15 @@ function sourceLines(file: string): string[] {
 
 type Span = MutantResult['location'];
 
-/** The source text a mutant replaced, from its span (lines and columns 0-based, as Stryker's API gives them). */
+/** The source text a mutant replaced, from its span (lines from 1, columns from 0, as Babel and Stryker's API count). */
 function originalText(lines: string[], { start, end }: Span): string {
-  if (start.line === end.line) return lines[start.line]!.slice(start.column, end.column);
-  return [lines[start.line]!.slice(start.column), ...lines.slice(start.line + 1, end.line), lines[end.line]!.slice(0, end.column)].join('\n');
+  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column, end.column);
+  return [lines[start.line - 1]!.slice(start.column), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column)].join('\n');
 }
 
-/** The JSON report counts from 1 (mutation-testing-report-schema). */
+/** The JSON report counts columns from 1 too (mutation-testing-report-schema). */
 function fromReport(span: Span): Span {
-  return { start: { line: span.start.line - 1, column: span.start.column - 1 }, end: { line: span.end.line - 1, column: span.end.column - 1 } };
+  return { start: { line: span.start.line, column: span.start.column - 1 }, end: { line: span.end.line, column: span.end.column - 1 } };
 }
 
 function toRows(results: readonly MutantResult[]): MutantRow[] {
@@ -48,7 +48,7 @@ function toRows(results: readonly MutantResult[]): MutantRow[] {
     const file = path.relative(ROOT, mutant.fileName);
     const lines = cache.get(file) ?? sourceLines(file);
     cache.set(file, lines);
-    return { file, line: mutant.location.start.line + 1, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status };
+    return { file, line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status };
   });
 }
 
