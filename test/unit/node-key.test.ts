@@ -38,6 +38,13 @@ describe('decodeNodeKey', () => {
     expect(decodeNodeKey(bytes.toString('base64')).equals(bytes)).toBe(true);
   });
 
+  it('hex means exactly 64 hex characters: 66 or 128 of them (openssl rand -hex 33 or 64) are read as base64, on every node alike', () => {
+    for (const hex of [`${HEX64}ab`, `ab${HEX64}`, HEX64.repeat(2)]) {
+      expect(decodeNodeKey(hex).equals(Buffer.from(hex, 'base64')), hex.length.toString()).toBe(true);
+      expect(decodeNodeKey(hex).length).toBe(Math.floor((hex.length * 3) / 4));
+    }
+  });
+
   it('decodes longer keys (48 bytes base64)', () => {
     const bytes = randomBytes(48);
     expect(decodeNodeKey(bytes.toString('base64')).equals(bytes)).toBe(true);
@@ -103,7 +110,21 @@ describe('nodeKeySchema', () => {
     expect(message).toMatch(/openssl rand/);
   });
 
-  it('a non-string is refused', () => {
-    expect(problems(12345)).toHaveLength(1);
+  it('a non-string is refused as such, not as missing', () => {
+    expect(problems(12345)).toEqual(['expected a string']);
+    expect(problems(null)).toEqual(['expected a string']);
+  });
+
+  it('its refusals are custom issues with the message only (no path, no input)', () => {
+    for (const text of ['correct horse battery staple!', randomBytes(16).toString('base64')]) {
+      const parsed = nodeKeySchema.safeParse(text);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues).toHaveLength(1);
+      expect(parsed.error?.issues[0]).toMatchObject({ code: 'custom', path: [] });
+      expect(parsed.error?.issues[0]).not.toHaveProperty('input');
+    }
+    expect(nodeKeySchema.safeParse(randomBytes(16).toString('base64')).error?.issues[0]?.message).toBe(
+      'must hold 32+ random bytes (64 hex characters or 44+ base64 characters); it decodes to 16 bytes',
+    );
   });
 });
