@@ -95,6 +95,9 @@ describe('verifyRequest', () => {
       ['signature of another version', HEADER.signature, `v2=${String(good.headers[HEADER.signature]).slice(3)}`],
       ['signature truncated', HEADER.signature, String(good.headers[HEADER.signature]).slice(0, -2)],
       ['signature not hex', HEADER.signature, `v1=${'g'.repeat(64)}`],
+      ['signature in upper-case hex', HEADER.signature, `v1=${String(good.headers[HEADER.signature]).slice(3).toUpperCase()}`],
+      ['signature with a character before v1=', HEADER.signature, `xv1=${String(good.headers[HEADER.signature]).slice(3)}`],
+      ['signature with a hex digit after its 64', HEADER.signature, `${String(good.headers[HEADER.signature])}0`],
     ];
     for (const [label, name, value] of cases) {
       it(label, () => {
@@ -210,6 +213,15 @@ describe('verifyRequest', () => {
       const window = replay();
       expect(verifyRequest(KEY, request(), window, NOW_MS).ok).toBe(true);
       expect(verifyRequest(KEY, request({ nonce: NONCE.toUpperCase() }), window, NOW_MS)).toEqual({ ok: false, reason: 'replayed' });
+    });
+
+    it('records the nonce in lower case, as the replay log keeps it: one restored after a restart refuses its upper-case spelling', () => {
+      const window = replay();
+      expect(verifyRequest(KEY, request({ nonce: NONCE.toUpperCase() }), window, NOW_MS).ok).toBe(true);
+      expect(window.live(NOW_MS)).toEqual([[NONCE, NOW_MS + 2 * MAX_SKEW_SECONDS * 1000]]);
+      const restarted = replay();
+      expect(restarted.restore(NONCE, NOW_MS + 60_000, NOW_MS)).toBe(true);
+      expect(verifyRequest(KEY, request({ nonce: NONCE.toUpperCase() }), restarted, NOW_MS)).toEqual({ ok: false, reason: 'replayed' });
     });
 
     it('with the agent-sized window (2 x skew), a request cannot be replayed for as long as its timestamp is acceptable', () => {
