@@ -46,6 +46,18 @@ describe('the rule', () => {
     }
   });
 
+  it('the last millisecond a Date holds is a time (too far ahead, named by its day); one past it is no time at all', () => {
+    expect(expiryProblem(8_640_000_000_000_000, NOW)).toBe('expires 275760-09-13: not a plausible expiry (more than 400 days ahead; epoch milliseconds expected)');
+    expect(expiryProblem(8_640_000_000_000_001, NOW)).toBe('expires 8640000000000001: not a plausible expiry (epoch milliseconds expected)');
+  });
+
+  it('an answered expiry must read as an ISO time from its first character: other text a Date can parse is refused as no time, even far ahead', () => {
+    for (const text of ['Fri, 31 Dec 9999 00:00:00 GMT', 'x 9999-12-31', 'on 9999-12-31', new Date(NOW + 8 * HOUR).toUTCString()]) {
+      expect(Number.isNaN(Date.parse(text)), text).toBe(false);
+      expect(expiresAtProblem(text, NOW), text).toBe('expiresAt is not an ISO time: not a plausible expiry');
+    }
+  });
+
   it('reads an ISO expiry from an answer by the same rule, never echoing text that is no time', () => {
     expect(expiresAtProblem(new Date(NOW + 8 * HOUR).toISOString(), NOW)).toBeNull();
     expect(expiresAtProblem(new Date(NOW - 8 * HOUR).toISOString(), NOW)).toBeNull();
