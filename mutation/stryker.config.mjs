@@ -37,6 +37,8 @@ export default {
   mutate: SCOPE,
   // Mutants in module-level constants (schemas, tables) run every test: slow, and a schema's mutant is caught by the schema's own tests or by nothing.
   ignoreStatic: true,
+  // Runs side by side (--files) each have a sandbox under .stryker-tmp: none copies another's.
+  ignorePatterns: ['/.stryker-tmp', '/reports', '/.cache'],
   concurrency: 2,
   timeoutMS: 10_000,
   reporters: ['progress', 'json', 'html'],

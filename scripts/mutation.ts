@@ -31,15 +31,10 @@ function sourceLines(file: string): string[] {
 
 type Span = MutantResult['location'];
 
-/** The source text a mutant replaced, from its span (lines from 1, columns from 0, as Babel and Stryker's API count). */
+/** The source text a mutant replaced, from its span (lines and columns from 1, in the API as in the JSON report). */
 function originalText(lines: string[], { start, end }: Span): string {
-  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column, end.column);
-  return [lines[start.line - 1]!.slice(start.column), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column)].join('\n');
-}
-
-/** The JSON report counts columns from 1 too (mutation-testing-report-schema). */
-function fromReport(span: Span): Span {
-  return { start: { line: span.start.line, column: span.start.column - 1 }, end: { line: span.end.line, column: span.end.column - 1 } };
+  if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
+  return [lines[start.line - 1]!.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column - 1)].join('\n');
 }
 
 function toRows(results: readonly MutantResult[]): MutantRow[] {
@@ -57,7 +52,7 @@ async function run(): Promise<MutantRow[]> {
     const report = JSON.parse(readFileSync(path.join(ROOT, 'reports/mutation/mutation.json'), 'utf8')) as { files: Record<string, { source: string; mutants: Array<{ mutatorName: string; replacement?: string; status: string; location: Span }> }> };
     return Object.entries(report.files).flatMap(([file, { source, mutants }]) => {
       const lines = source.split('\n');
-      return mutants.map((mutant) => ({ file: path.relative(ROOT, path.resolve(ROOT, file)), line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, fromReport(mutant.location)), replacement: mutant.replacement ?? '', status: mutant.status }));
+      return mutants.map((mutant) => ({ file: path.relative(ROOT, path.resolve(ROOT, file)), line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status }));
     });
   }
   const mutate = values.files ? values.files.split(',') : values.safety ? SAFETY_FILES : SCOPE;
