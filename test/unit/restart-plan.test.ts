@@ -232,6 +232,34 @@ describe('planRestart: capacity', () => {
   });
 });
 
+describe('planRestart: each piece of the rule on its own', () => {
+  it('agents that all hold a valid copy make a valid check: go', () => {
+    const plan = planRestart(input({ profiles: [profile({ agentId: 'a1' }), profile({ agentId: 'a2' })] }));
+    expect(plan.checks).toEqual([{ profileId: 'anthropic:default', agents: ['a1', 'a2'], expiresAt: at(NOW + 8 * 60 * MIN), staysValid: true, fix: null }]);
+    expect(plan.verdict).toBe('go');
+  });
+
+  it('one profile to fix among valid ones is still a plan with fixes', () => {
+    const plan = planRestart(input({ profiles: [profile({ profileId: 'anthropic:ops' }), expired()], others: [{ node: 'pc-a', profiles: [profile()] }] }));
+    expect(plan.verdict).toBe('go_after_fixes');
+  });
+
+  it('a check with a fix carries no blocker at all', () => {
+    const plan = planRestart(input({ profiles: [expired()], others: [{ node: 'pc-a', profiles: [profile()] }] }));
+    expect(Object.keys(plan.checks[0]!)).not.toContain('blocker');
+  });
+
+  it('the owner holding other profiles besides the dead one can still refresh it', () => {
+    const ownerNode = { node: 'pc-a', profiles: [profile({ profileId: 'anthropic:ops', hasRefreshToken: false }), expired()] };
+    expect(planRestart(input({ profiles: [expired()], others: [ownerNode] })).checks[0]!.fix).toEqual({ kind: 'refresh', owner: 'pc-a', thenSyncFrom: 'pc-a' });
+  });
+
+  it('several refreshes on one owner are one step', () => {
+    const plan = planRestart(input({ profiles: [expired(), expired({ profileId: 'anthropic:ops' })], others: [{ node: 'pc-a', profiles: [expired(), expired({ profileId: 'anthropic:ops' })] }] }));
+    expect(plan.steps[0]).toBe('refresh anthropic:default, anthropic:ops on pc-a (the owner)');
+  });
+});
+
 describe('groupFixes', () => {
   const check = (profileId: string, fix: TokenCheck['fix']): TokenCheck => ({ profileId, agents: ['main'], expiresAt: null, staysValid: fix === null, fix });
 
