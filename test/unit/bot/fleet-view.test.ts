@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildFleetView, type FleetView, type NodeView, type ProfileCell, severityRank, worstOf } from '../../../src/domain/fleet-view.js';
+import { buildFleetView, type FleetView, type NodeView, nodeUrgency, type ProfileCell, selectNodes, selectProfiles, severityRank, withProfiles, worstOf } from '../../../src/domain/fleet-view.js';
 import type { NodeResult } from '../../../src/protocol/node-result.js';
 import type { StatusResponse } from '../../../src/protocol/agent-api.js';
 import { CHECKED_AT, HOUR, MINUTE, NOW, WARN, errorResult, fingerprintFor, iso, okResult, profile, status } from './status-fixtures.js';
@@ -59,6 +59,23 @@ describe('severity order', () => {
     expect(worstOf([])).toBe('ok');
     expect(worstOf(['ok', 'expiring', 'missing'])).toBe('expiring');
     expect(worstOf(['expired', 'unreachable', 'invalid'])).toBe('unreachable');
+  });
+});
+
+describe('nodeUrgency', () => {
+  it("is the node's worst, half a step higher when its gateway is reachable but not ready", () => {
+    expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: true, ready: true } })).toBe(severityRank('expired'));
+    expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: true, ready: false } })).toBe(severityRank('expired') + 0.5);
+    // Still below the next health: a broken gateway does not outrank a worse token.
+    expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: false, ready: false } })).toBeLessThan(severityRank('invalid'));
+  });
+
+  it('a reachable node that says nothing of its gateway counts as not ready', () => {
+    expect(nodeUrgency({ worst: 'ok', reachable: true })).toBe(0.5);
+  });
+
+  it('an unreachable node is just unreachable: its gateway is unknown, not "not ready"', () => {
+    expect(nodeUrgency({ worst: 'unreachable', reachable: false })).toBe(severityRank('unreachable'));
   });
 });
 
@@ -165,9 +182,7 @@ describe('buildFleetView: unreachable nodes', () => {
     const nas = node(v, 'nas');
     expect(nas.reachable).toBe(false);
     expect(nas.error).toEqual({ kind: 'unreachable', message: 'cannot connect (ECONNREFUSED)' });
-    expect(nas.profiles).toEqual([]);
-    expect(nas.worst).toBe('unreachable');
-    expect(nas.gateway).toBeUndefined();
+    expect(nas).toEqual({ name: 'nas', reachable: false, error: { kind: 'unreachable', message: 'cannot connect (ECONNREFUSED)' }, unreadableStores: [], profiles: [], worst: 'unreachable' });
     expect(node(v, 'pi').error?.kind).toBe('timeout');
     expect(v.worst).toBe('unreachable');
     expect(v.counts.unreachable).toBe(2);
@@ -220,6 +235,18 @@ describe('buildFleetView: token tags', () => {
       okResult(status('nas', { profiles: [profile(ANTHROPIC, { fingerprint: fingerprintFor(ANTHROPIC, '3') })] })),
     ]);
     expect(['pc-a', 't440', 'nas'].map((name) => cell(node(v, name), ANTHROPIC).tokenTag)).toEqual(['A', 'B', 'C']);
+  });
+
+  it("an owner's copy without a fingerprint (unreadable) takes no letter: the first real token is A", () => {
+    const fp = fingerprintFor(ANTHROPIC, 'shared');
+    const v = view([
+      okResult(status('pc-a', { profiles: [profile(ANTHROPIC, { health: 'invalid', expires: null, fingerprint: null, reason: 'access: expected a string' })] })),
+      okResult(status('t440', { profiles: [profile(ANTHROPIC, { fingerprint: fp })] })),
+      okResult(status('nas', { profiles: [profile(ANTHROPIC, { fingerprint: fingerprintFor(ANTHROPIC, 'other') })] })),
+    ]);
+    expect(['pc-a', 't440', 'nas'].map((name) => cell(node(v, name), ANTHROPIC).tokenTag)).toEqual([null, 'A', 'B']);
+    // Nothing of the owner's to differ from.
+    expect(cell(node(v, 't440'), ANTHROPIC).divergesFromOwner).toBe(false);
   });
 
   it('a profile held by one node only has no tag (nothing to compare)', () => {
@@ -307,6 +334,80 @@ describe('buildFleetView: several agent stores on one node', () => {
   });
 });
 
+describe('buildFleetView: folding agent stores, copy by copy', () => {
+  it('the cell is the first copy with every copy listed, when all are equally healthy', () => {
+    const main = profile(ANTHROPIC, { agentId: 'main', expires: NOW + 5 * 24 * HOUR, fingerprint: fingerprintFor(ANTHROPIC, 'main') });
+    const ops = profile(ANTHROPIC, { agentId: 'ops', expires: NOW + 2 * 24 * HOUR, fingerprint: fingerprintFor(ANTHROPIC, 'ops') });
+    const c = cell(node(view([okResult(status('pc-a', { profiles: [main, ops] }))]), 'pc-a'), ANTHROPIC);
+    // toStrictEqual: no key without a value (no reason, no refresh error) either.
+    expect(c).toStrictEqual({
+      profileId: ANTHROPIC,
+      type: 'oauth',
+      health: 'ok',
+      expiresAt: iso(NOW + 5 * 24 * HOUR),
+      agents: ['main', 'ops'],
+      fingerprint: fingerprintFor(ANTHROPIC, 'main'),
+      agentsDisagree: true,
+      copies: [
+        { agentId: 'main', fingerprint: fingerprintFor(ANTHROPIC, 'main'), expiresAt: iso(NOW + 5 * 24 * HOUR), hasRefreshToken: true },
+        { agentId: 'ops', fingerprint: fingerprintFor(ANTHROPIC, 'ops'), expiresAt: iso(NOW + 2 * 24 * HOUR), hasRefreshToken: true },
+      ],
+      tokenTag: null,
+      owner: 'pc-a',
+      isOwner: true,
+      divergesFromOwner: false,
+    });
+  });
+
+  it('only a worse copy replaces the one shown: equally healthy copies keep the first', () => {
+    const main = profile(ANTHROPIC, { agentId: 'main', expires: NOW + 2 * HOUR, fingerprint: fingerprintFor(ANTHROPIC, 'main') });
+    const ops = profile(ANTHROPIC, { agentId: 'ops', expires: NOW + 20 * HOUR, fingerprint: fingerprintFor(ANTHROPIC, 'ops') });
+    for (const [first, second] of [
+      [main, ops],
+      [ops, main],
+    ] as const) {
+      const c = cell(node(view([okResult(status('t440', { profiles: [first, second] }))]), 't440'), ANTHROPIC);
+      expect([c.health, c.expiresAt, c.fingerprint]).toEqual(['expiring', first.expiresAt, first.fingerprint]);
+    }
+  });
+
+  it("a refresh that failed for good in any store is the cell's, whichever store comes first", () => {
+    const failed = { ...profile(ANTHROPIC, { agentId: 'ops' }), refreshError: 'invalid_grant: the refresh token was revoked' };
+    const fine = profile(ANTHROPIC, { agentId: 'main' });
+    expect(cell(node(view([okResult(status('pc-a', { profiles: [fine, failed] }))]), 'pc-a'), ANTHROPIC).refreshError).toBe('invalid_grant: the refresh token was revoked');
+    expect(cell(node(view([okResult(status('pc-a', { profiles: [failed, fine] }))]), 'pc-a'), ANTHROPIC).refreshError).toBe('invalid_grant: the refresh token was revoked');
+  });
+
+  it('a worse copy that gives no reason leaves the cell without one', () => {
+    const v = view([
+      okResult(status('pc-a', { profiles: [profile(ANTHROPIC, { agentId: 'main' }), profile(ANTHROPIC, { agentId: 'ops', health: 'invalid', fingerprint: null, expires: null })] })),
+    ]);
+    const c = cell(node(v, 'pc-a'), ANTHROPIC);
+    expect(c.health).toBe('invalid');
+    expect('reason' in c).toBe(false);
+  });
+
+  it("an unreadable copy that says no type leaves the readable copies' type, in either store order", () => {
+    const readable = profile('anthropic:manual', { agentId: 'main', type: 'token', expires: NOW - HOUR, hasRefreshToken: false });
+    const unreadable = profile('anthropic:manual', { agentId: 'ops', type: null, health: 'invalid', fingerprint: null, expires: null, hasRefreshToken: false, reason: 'token: expected a string' });
+    for (const profiles of [
+      [readable, unreadable],
+      [unreadable, readable],
+    ]) {
+      const c = cell(node(view([okResult(status('pc-a', { profiles }))]), 'pc-a'), 'anthropic:manual');
+      expect([c.health, c.type, c.reason]).toEqual(['invalid', 'token', 'token: expected a string']);
+    }
+  });
+
+  it('a worse copy that says its type gives the cell that type', () => {
+    const c = cell(
+      node(view([okResult(status('pc-a', { profiles: [profile(ANTHROPIC, { agentId: 'main', type: 'token' }), profile(ANTHROPIC, { agentId: 'ops', type: 'oauth', expires: NOW - HOUR })] }))]), 'pc-a'),
+      ANTHROPIC,
+    );
+    expect([c.health, c.type]).toEqual(['expired', 'oauth']);
+  });
+});
+
 describe("buildFleetView: 'missing'", () => {
   it('a syncable profile held elsewhere but not here is a missing cell', () => {
     const v = view([
@@ -316,7 +417,21 @@ describe("buildFleetView: 'missing'", () => {
     const t440 = node(v, 't440');
     const missing = t440.profiles.filter((p) => p.health === 'missing');
     expect(missing.map((p) => p.profileId).sort()).toEqual(['anthropic:manual', CODEX].sort());
-    expect(cell(t440, CODEX)).toMatchObject({ health: 'missing', agents: [], fingerprint: null, expiresAt: null, tokenTag: null, owner: 'pc-a', isOwner: false, divergesFromOwner: false });
+    expect(cell(t440, CODEX)).toStrictEqual({
+      profileId: CODEX,
+      type: 'oauth',
+      health: 'missing',
+      expiresAt: null,
+      agents: [],
+      fingerprint: null,
+      tokenTag: null,
+      owner: 'pc-a',
+      isOwner: false,
+      divergesFromOwner: false,
+      agentsDisagree: false,
+      copies: [],
+    });
+    expect(cell(t440, 'anthropic:manual').type).toBe('token');
     expect(t440.worst).toBe('missing');
     expect(v.counts.missing).toBe(2);
     // pc-a lacks nothing.
@@ -331,6 +446,11 @@ describe("buildFleetView: 'missing'", () => {
     expect(node(v, 't440').profiles).toEqual([]);
     expect(node(v, 't440').worst).toBe('ok');
     expect(v.counts.missing).toBe(0);
+  });
+
+  it('a profile of no known type is never missing', () => {
+    const v = view([okResult(status('pc-a', { profiles: [profile('custom:thing', { type: null, hasRefreshToken: false })] })), okResult(status('t440', { profiles: [] }))]);
+    expect(node(v, 't440').profiles).toEqual([]);
   });
 
   it('missing ranks between ok and expiring, and cells sort worst first', () => {
@@ -379,7 +499,53 @@ describe('buildFleetView: unreadable stores', () => {
     // store at all. Either way the node's credentials cannot be read: that is not "ok".
     const withoutList = view([okResult(status('t440', { readable: false }))]);
     expect(node(withoutList, 't440').worst).toBe('invalid');
+    expect(node(withoutList, 't440').unreadableStores).toEqual([{ agentId: '*', reason: 'unreadable' }]);
     const emptyList = view([okResult(status('t440', { readable: false, stores: [] }))]);
     expect(node(emptyList, 't440').worst).toBe('invalid');
+    expect(node(emptyList, 't440').unreadableStores).toEqual([{ agentId: '*', reason: 'no credential store found' }]);
+  });
+});
+
+describe('withProfiles, selectNodes, selectProfiles: a view recounted', () => {
+  /** The incident, with an unreachable nas and an unreadable store on t440. */
+  function fleet(): FleetView {
+    const [pcA, t440] = incident();
+    const broken = t440!.ok ? okResult({ ...t440!.value, store: { ...t440!.value.store, readable: false } }) : t440!;
+    return view([pcA!, broken, errorResult('nas', 'unreachable')]);
+  }
+
+  it("selectNodes keeps the named nodes, in the view's order, with the worst and totals of those alone", () => {
+    const v = fleet();
+    const picked = selectNodes(v, ['t440', 'pc-a']);
+    expect(picked.nodes).toEqual([node(v, 'pc-a'), node(v, 't440')]);
+    expect(picked.worst).toBe('invalid');
+    expect(picked.counts).toEqual({ ok: 2, missing: 0, expiring: 0, expired: 2, invalid: 0, unreachable: 0 });
+    expect(picked.checkedAt).toBe(CHECKED_AT);
+    expect(selectNodes(v, ['pc-a'])).toEqual({ checkedAt: CHECKED_AT, nodes: [node(v, 'pc-a')], worst: 'ok', counts: { ok: 2, missing: 0, expiring: 0, expired: 0, invalid: 0, unreachable: 0 } });
+  });
+
+  it("selectProfiles recounts each reachable node's worst from the cells kept; an unreadable store still counts", () => {
+    const v = fleet();
+    const onlyCodex = selectProfiles(v, (_node, c) => c.profileId === CODEX);
+    expect(node(onlyCodex, 'pc-a').profiles.map((c) => c.profileId)).toEqual([CODEX]);
+    expect(node(onlyCodex, 'pc-a').worst).toBe('ok');
+    expect(node(onlyCodex, 't440').profiles).toEqual([cell(node(v, 't440'), CODEX)]);
+    expect(node(onlyCodex, 't440').worst).toBe('invalid');
+    expect(onlyCodex.counts).toEqual({ ok: 1, missing: 0, expiring: 0, expired: 1, invalid: 0, unreachable: 1 });
+  });
+
+  it('an unreachable node is left as it is: asked for no profiles, still unreachable', () => {
+    const v = fleet();
+    const asked: string[] = [];
+    const none = withProfiles(v, (n) => {
+      asked.push(n.name);
+      return [];
+    });
+    expect(asked).toEqual(['pc-a', 't440']);
+    expect(node(none, 'nas')).toBe(node(v, 'nas'));
+    expect(node(none, 'pc-a').worst).toBe('ok');
+    expect(node(none, 't440').worst).toBe('invalid');
+    expect(none.worst).toBe('unreachable');
+    expect(none.counts).toEqual({ ok: 0, missing: 0, expiring: 0, expired: 0, invalid: 0, unreachable: 1 });
   });
 });
