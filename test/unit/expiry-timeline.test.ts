@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildTimeline } from '../../src/domain/expiry-timeline.js';
+import { buildTimeline, foldedAccountsText, groupRows, MARKER_LOOK_BACK_MS, type TimelineInput } from '../../src/domain/expiry-timeline.js';
 import { HEALTH_COLOURS } from '../../src/domain/health-colours.js';
 import { cell, HOUR, node, NOW, THRESHOLDS as thresholds, view } from '../support/timeline-fixtures.js';
 
@@ -133,5 +133,162 @@ describe('the expiry timeline', () => {
     expect(timeline.groups[0]!.bars.map((bar) => bar.node)).toEqual(['n-7', 'n-0', 'n-1']);
     expect(timeline.groups[0]!.foldedOk).toBe(97);
     expect(timeline.folded).toEqual({ groups: 4, bars: 400 });
+  });
+
+  const at = (input: Partial<TimelineInput> & Pick<TimelineInput, 'view'>) => buildTimeline({ events: [], nowMs: NOW, hours: 48, thresholds, ...input });
+
+  test('an unreachable node is not drawn, whatever cells it still carries', () => {
+    const timeline = at({ view: view([node('pc-a', [cell('anthropic:default', 'ok', 7 * HOUR)]), node('dead', [cell('anthropic:default', 'expired', -HOUR)], false)]) });
+    expect(timeline.groups.map((group) => [group.profileId, group.worst, group.bars.map((bar) => bar.node)])).toEqual([['anthropic:default', 'ok', ['pc-a']]]);
+  });
+
+  test('a bar that expires exactly at the window end ends there without running off it; a millisecond later it does', () => {
+    const timeline = at({ view: view([node('a', [cell('x:edge', 'ok', 48 * HOUR)]), node('b', [cell('x:edge', 'ok', 48 * HOUR + 1)])]) });
+    expect(timeline.groups[0]!.bars.map((bar) => [bar.node, bar.toMs, bar.beyondWindow])).toEqual([
+      ['a', NOW + 48 * HOUR, false],
+      ['b', NOW + 48 * HOUR, true],
+    ]);
+  });
+
+  test('a whole bar, every field: the expired copy of the incident', () => {
+    const timeline = at({ view: incident });
+    expect(timeline.groups[0]!.bars[0]).toEqual({
+      node: 't440',
+      profileId: 'anthropic:default',
+      health: 'expired',
+      fromMs: NOW - 6 * HOUR,
+      toMs: NOW - 2 * HOUR,
+      expiresAtMs: NOW - 2 * HOUR,
+      stub: false,
+      beyondWindow: false,
+      colour: HEALTH_COLOURS.expired,
+      isOwner: false,
+      tokenTag: 'B',
+    });
+  });
+
+  test("the bands are faint washes of the hue each leads to: red for critical, yellow for warning", () => {
+    expect(at({ view: incident }).bands).toEqual([
+      { kind: 'critical', fromMs: NOW, toMs: NOW + 2 * HOUR, colour: 'rgba(231, 76, 60, 0.18)' },
+      { kind: 'warning', fromMs: NOW + 2 * HOUR, toMs: NOW + 24 * HOUR, colour: 'rgba(241, 196, 15, 0.12)' },
+    ]);
+  });
+
+  test('accounts sort worst first, then by profile id, whatever order the nodes list them in', () => {
+    const fleet = view([
+      node('a', [cell('c:ok', 'ok', 30 * HOUR), cell('b:expiring', 'expiring', 3 * HOUR), cell('d:expired', 'expired', -HOUR), cell('a:expiring', 'expiring', 5 * HOUR), cell('e:invalid', 'invalid', null)]),
+    ]);
+    expect(at({ view: fleet }).groups.map((group) => group.profileId)).toEqual(['e:invalid', 'd:expired', 'a:expiring', 'b:expiring', 'c:ok']);
+  });
+
+  describe('folding healthy accounts past maxRows', () => {
+    // Three accounts of two bars each: an expired one and two healthy ones.
+    const fleet = view(['n-1', 'n-2'].map((name) => node(name, [cell('a:broken', name === 'n-1' ? 'expired' : 'ok', name === 'n-1' ? -HOUR : 30 * HOUR), cell('b:ok', 'ok', 30 * HOUR), cell('c:ok', 'ok', 30 * HOUR)])));
+    const shown = (maxRows: number) => {
+      const timeline = at({ view: fleet, maxRows });
+      return [timeline.groups.map((group) => group.profileId), timeline.folded];
+    };
+
+    test('rows exactly at the budget: nothing folded', () => {
+      expect(shown(6)).toEqual([['a:broken', 'b:ok', 'c:ok'], { groups: 0, bars: 0 }]);
+    });
+
+    test('one row over: only the last healthy account is folded, not every one', () => {
+      expect(shown(5)).toEqual([['a:broken', 'b:ok'], { groups: 1, bars: 2 }]);
+      expect(shown(4)).toEqual([['a:broken', 'b:ok'], { groups: 1, bars: 2 }]);
+    });
+
+    test('never an unhealthy account, however small the budget; a budget of none folds every healthy one and stops', () => {
+      expect(shown(1)).toEqual([['a:broken'], { groups: 2, bars: 4 }]);
+      const healthy = view([node('n-1', [cell('b:ok', 'ok', 30 * HOUR), cell('c:ok', 'ok', 30 * HOUR)])]);
+      for (const maxRows of [0, -1]) expect(at({ view: healthy, maxRows }).groups).toEqual([]);
+      expect(at({ view: healthy, maxRows: -1 }).folded).toEqual({ groups: 2, bars: 2 });
+    });
+  });
+
+  describe('markers', () => {
+    const marked = (events: TimelineInput['events']) => at({ view: incident, events }).markers;
+
+    test('look back seven days: an operation exactly seven days old is marked, one a millisecond older is not', () => {
+      expect(MARKER_LOOK_BACK_MS).toBe(7 * 24 * HOUR);
+      expect(marked([{ node: 't440', kind: 'restart', atMs: NOW - 7 * 24 * HOUR }])).toEqual([{ node: 't440', kind: 'restart', atMs: NOW - 7 * 24 * HOUR, beforeWindow: true }]);
+      expect(marked([{ node: 't440', kind: 'restart', atMs: NOW - 7 * 24 * HOUR - 1 }])).toEqual([]);
+    });
+
+    test('an operation right now is marked; one stamped in the future (a clock ahead) is not', () => {
+      expect(marked([{ node: 't440', kind: 'sync', atMs: NOW }])).toEqual([{ node: 't440', kind: 'sync', atMs: NOW, beforeWindow: false }]);
+      expect(marked([{ node: 't440', kind: 'sync', atMs: NOW + 1 }])).toEqual([]);
+    });
+
+    test('one exactly at the window start is inside it; a millisecond earlier is before it', () => {
+      expect(marked([{ node: 't440', kind: 'sync', atMs: NOW - 6 * HOUR }])).toEqual([{ node: 't440', kind: 'sync', atMs: NOW - 6 * HOUR, beforeWindow: false }]);
+      expect(marked([{ node: 't440', kind: 'sync', atMs: NOW - 6 * HOUR - 1 }])).toEqual([{ node: 't440', kind: 'sync', atMs: NOW - 6 * HOUR - 1, beforeWindow: true }]);
+    });
+
+    test('the latest of a kind wins whatever order the audit log gives', () => {
+      expect(
+        marked([
+          { node: 't440', kind: 'sync', atMs: NOW - HOUR },
+          { node: 't440', kind: 'sync', atMs: NOW - 3 * HOUR },
+        ]),
+      ).toEqual([{ node: 't440', kind: 'sync', atMs: NOW - HOUR, beforeWindow: false }]);
+    });
+  });
+
+  describe('next renewals', () => {
+    const renewed = (renewal: { atMs: number | null; node: string | null; state: 'scheduled' | 'retrying' | 'failed' | 'waiting' | 'off' }) =>
+      at({
+        view: view([
+          node('pc-a', [
+            cell('anthropic:default', 'ok', 7 * HOUR, {
+              isOwner: true,
+              renewal: { ...renewal, standIn: false, covers: true, current: true, currentExpiresAtMs: null, renewers: ['pc-a'], superseded: [], lastError: null },
+            }),
+          ]),
+        ]),
+      }).renewals;
+
+    test('one that will happen is drawn, also one due exactly at the window end and a stand-in waiting to take over', () => {
+      expect(renewed({ atMs: NOW + 48 * HOUR, node: 'pc-a', state: 'scheduled' })).toEqual([{ profileId: 'anthropic:default', node: 'pc-a', standIn: false, atMs: NOW + 48 * HOUR }]);
+      expect(renewed({ atMs: NOW + HOUR, node: 'pc-a', state: 'waiting' })).toEqual([{ profileId: 'anthropic:default', node: 'pc-a', standIn: false, atMs: NOW + HOUR }]);
+      expect(renewed({ atMs: NOW + 48 * HOUR + 1, node: 'pc-a', state: 'scheduled' })).toEqual([]);
+    });
+
+    test('none when renewal is off or has failed for good, even with a time and a renewer', () => {
+      expect(renewed({ atMs: NOW + HOUR, node: 'pc-a', state: 'off' })).toEqual([]);
+      expect(renewed({ atMs: NOW + HOUR, node: 'pc-a', state: 'failed' })).toEqual([]);
+    });
+
+    test('none without a time or without a node to do it', () => {
+      expect(renewed({ atMs: null, node: 'pc-a', state: 'waiting' })).toEqual([]);
+      expect(renewed({ atMs: NOW + HOUR, node: null, state: 'scheduled' })).toEqual([]);
+    });
+  });
+
+  test('an unhealthy account folds its healthy copies only when two or more would go', () => {
+    // The owner and the next two healthy copies are kept; the rest are spare.
+    const accountWith = (healthy: number) =>
+      at({
+        view: view([
+          node('pc-a', [cell('x:y', 'ok', 30 * HOUR, { isOwner: true })]),
+          node('bad', [cell('x:y', 'expired', -HOUR)]),
+          ...Array.from({ length: healthy }, (_, n) => node(`h-${n}`, [cell('x:y', 'ok', (31 + n) * HOUR)])),
+        ]),
+      }).groups[0]!;
+    expect(accountWith(4)).toMatchObject({ foldedOk: 2, bars: [{ node: 'bad' }, { node: 'pc-a' }, { node: 'h-0' }, { node: 'h-1' }] });
+    expect(accountWith(3)).toMatchObject({ foldedOk: 0 });
+    expect(accountWith(3).bars).toHaveLength(5);
+  });
+
+  test('the folded count reads as the picture and the caption say it', () => {
+    expect(foldedAccountsText(1)).toBe('+1 healthy account folded');
+    expect(foldedAccountsText(3)).toBe('+3 healthy accounts folded');
+  });
+
+  test("a group's rows: its bars, and one line more when healthy copies are folded", () => {
+    const bars = at({ view: incident }).groups[0]!.bars;
+    expect(groupRows({ bars, foldedOk: 0 })).toBe(2);
+    expect(groupRows({ bars, foldedOk: 1 })).toBe(3);
+    expect(groupRows({ bars, foldedOk: 55 })).toBe(3);
   });
 });
