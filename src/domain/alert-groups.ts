@@ -30,11 +30,20 @@ export function fleetWideGroups(alertsByNode: Iterable<readonly ActiveAlert[]>, 
 }
 
 /**
+ * A node's name where it stands whole, after `to:` or `node:` or alone: not inside a longer
+ * name (pc in the owner pc-a, gpu1 in gpu10). A trailing "." ends a sentence, not a name.
+ * A node name is letters, digits, ".", "_" and "-" (nodeNameSchema): "." is its only regex character.
+ */
+function nameIn(node: string): RegExp {
+  return new RegExp(`(to:|node:)?(?<![\\w.-])${node.replaceAll('.', '\\.')}(?![\\w-]|\\.\\w)`, 'g');
+}
+
+/**
  * One fix for the group: each node's action with its own name made general (`to:t440` →
  * `to:all`, a lone name → "each node"); the worst node's when they differ beyond that.
  */
 export function groupAction(alerts: readonly ActiveAlert[]): string {
-  const general = alerts.map((alert) => alert.action.replaceAll(`to:${alert.node}`, 'to:all').replaceAll(`node:${alert.node}`, 'node:<each>').replaceAll(alert.node, 'each node'));
+  const general = alerts.map((alert) => alert.action.replace(nameIn(alert.node), (_, prefix?: string) => (prefix === 'to:' ? 'to:all' : prefix === 'node:' ? 'node:<each>' : 'each node')));
   const first = general[0] ?? '';
   return general.every((action) => action === first) ? first : (alerts.find((alert) => alert.severity === 'critical') ?? alerts[0])?.action ?? '';
 }

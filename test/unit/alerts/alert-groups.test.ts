@@ -39,3 +39,62 @@ describe('fleet-wide groups', () => {
     expect(text).toContain('to:all');
   });
 });
+
+describe('group keys', () => {
+  it('a condition about no account groups under `*`, one about an account under its id', () => {
+    expect(groupKeyOf({ condition: 'node_unreachable' })).toBe('node_unreachable/*');
+    expect(groupKeyOf({ condition: 'token_expired', profileId: ANTHROPIC })).toBe(`token_expired/${ANTHROPIC}`);
+  });
+});
+
+describe('one fix for a group', () => {
+  const refresh = (node: string) => alertOf(node, { condition: 'token_expiring', profileId: ANTHROPIC, action: `\`/tokens refresh node:${node} profile:${ANTHROPIC}\`; if that fails, log in again on ${node}` });
+
+  it('`node:<node>` becomes `node:<each>` and a lone name "each node"', () => {
+    expect(groupAction([refresh('n-1'), refresh('n-2')])).toBe(`\`/tokens refresh node:<each> profile:${ANTHROPIC}\`; if that fails, log in again on each node`);
+  });
+
+  it('an action without a node name is the same for all and goes out as it is', () => {
+    const action = `\`/tokens refresh node:pc-a profile:${ANTHROPIC}\` on the owner pc-a, then it syncs here`;
+    expect(groupAction([alertOf('n-1', { condition: 'token_expiring', action }), alertOf('n-2', { condition: 'token_expiring', action })])).toBe(action);
+  });
+
+  it('when the nodes need different fixes, the first critical node\'s own action is the fix', () => {
+    const warning = alertOf('n-1', { condition: 'token_expiring', severity: 'warning', action: 'renew on n-1' });
+    const critical = alertOf('n-2', { condition: 'token_expiring', severity: 'critical', action: 'log in on n-2' });
+    const laterCritical = alertOf('n-3', { condition: 'token_expiring', severity: 'critical', action: 'paste a token on n-3' });
+    expect(groupAction([warning, critical, laterCritical])).toBe('log in on n-2');
+  });
+
+  it('when they differ and none is critical, the first node\'s action is the fix', () => {
+    const first = alertOf('n-1', { condition: 'token_expiring', action: 'renew on n-1' });
+    const second = alertOf('n-2', { condition: 'token_expiring', action: 'log in on n-2' });
+    expect(groupAction([first, second])).toBe('renew on n-1');
+    expect(groupAction([second, first])).toBe('log in on n-2');
+  });
+
+  it('a lone difference is enough: three alike and one not is no common fix', () => {
+    const others = [refresh('n-1'), refresh('n-2'), refresh('n-3')];
+    const odd = alertOf('n-4', { condition: 'token_expiring', severity: 'critical', action: 'log in again on n-4' });
+    expect(groupAction([...others, odd])).toBe('log in again on n-4');
+  });
+
+  it('no alerts, no fix', () => {
+    expect(groupAction([])).toBe('');
+  });
+
+  it('a node whose name is part of another name (pc in the owner pc-a) keeps the other name whole', () => {
+    // Followers pc, pc-b, pc-c, pc-d; pc-a owns the account. Only the follower's own name is made general.
+    const sync = (node: string) => alertOf(node, { condition: 'token_expired', profileId: ANTHROPIC, severity: 'critical', action: `\`/tokens sync from:pc-a to:${node} profile:${ANTHROPIC}\` (owner pc-a holds a fresher one)` });
+    const renewing = (node: string) => alertOf(node, { condition: 'token_expiring', profileId: ANTHROPIC, action: `renewal keeps failing on gpu10 (timeout): check gpu10's agent, then \`/tokens refresh node:gpu10 profile:${ANTHROPIC}\` for ${node}` });
+    expect(groupAction(['pc', 'pc-b', 'pc-c', 'pc-d'].map(sync))).toBe(`\`/tokens sync from:pc-a to:all profile:${ANTHROPIC}\` (owner pc-a holds a fresher one)`);
+    expect(groupAction(['gpu2', 'gpu1'].map(renewing))).toBe(`renewal keeps failing on gpu10 (timeout): check gpu10's agent, then \`/tokens refresh node:gpu10 profile:${ANTHROPIC}\` for each node`);
+  });
+
+  it('a name stands whole between dots only at a sentence\'s end: pc.lan is another node than pc and lan, n.1 is not nx1', () => {
+    const sync = (from: string) => (node: string) => alertOf(node, { condition: 'token_expired', action: `\`/tokens sync from:${from} to:${node}\`, then log in again on ${node}.` });
+    expect(groupAction(['lan', 'wan'].map(sync('pc.lan')))).toBe('`/tokens sync from:pc.lan to:all`, then log in again on each node.');
+    expect(groupAction(['pc', 'wan'].map(sync('pc.lan')))).toBe('`/tokens sync from:pc.lan to:all`, then log in again on each node.');
+    expect(groupAction(['n.1', 'n-2'].map(sync('nx1')))).toBe('`/tokens sync from:nx1 to:all`, then log in again on each node.');
+  });
+});
