@@ -102,6 +102,24 @@ describe('diffObservations', () => {
     ]);
   });
 
+  it('a key without expiry that did not change emits nothing', () => {
+    const key = profile({ profileId: 'openai:key', type: 'api_key', expiresAt: null, hasRefreshToken: false, health: 'ok' });
+    expect(diffObservations(observe([key], []), observe([key], []), AT)).toEqual([]);
+  });
+
+  it('a new profile that cannot be read (no expiry, no fingerprint) is no new token', () => {
+    const unreadable = profile({ expiresAt: null, fingerprint: null, health: 'invalid' });
+    expect(diffObservations(observe([], []), observe([unreadable], []), AT)).toEqual([]);
+  });
+
+  it('the same token gaining an expiry it did not have counts as refreshed', () => {
+    const before = observe([profile({ expiresAt: null, health: 'ok' })], []);
+    const after = observe([profile({ expiresAt: T2, health: 'ok' })], []);
+    expect(diffObservations(before, after, AT)).toEqual([
+      { type: 'profile.refreshed', at: AT, agentId: 'main', profileId: 'anthropic:default', previousExpiresAt: null, expiresAt: T2, previousFingerprint: 'aaaaaaaaaaaa', fingerprint: 'aaaaaaaaaaaa' },
+    ]);
+  });
+
   it('keys profiles by agent: the same profile id in another agent is a different profile', () => {
     const before = observe([profile({ agentId: 'main' }), profile({ agentId: 'coder' })], []);
     const after = observe([profile({ agentId: 'main' }), profile({ agentId: 'coder', expiresAt: T2 })], []);
