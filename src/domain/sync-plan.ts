@@ -57,7 +57,6 @@ export function planProfileUpdate(current: unknown, incoming: ExportedCredential
   const implausible = incomingExpiry === null ? null : expiryProblem(incomingExpiry, options.nowMs);
   const read = readProfile(current, options.nowMs);
   const currentRecord = (current && typeof current === 'object' ? current : {}) as Record<string, unknown>;
-  const currentType = typeof currentRecord.type === 'string' ? currentRecord.type : null;
   const currentExpiry = read.ok ? profileExpiry(read.profile) : null;
   const changedFields = CREDENTIAL_FIELDS[incoming.type].filter((field) => currentRecord[field] !== nextValue(currentRecord, incoming, field));
   const base = {
@@ -72,7 +71,7 @@ export function planProfileUpdate(current: unknown, incoming: ExportedCredential
   const update = (reason: ProfilePlan['reason']): ProfilePlan => ({ ...base, action: 'update', reason });
 
   if (implausible) return { ...skip('implausible_expiry'), detail: implausible };
-  if (currentType !== incoming.type) return skip('type_mismatch');
+  if (currentRecord.type !== incoming.type) return skip('type_mismatch');
   if (changedFields.length === 0) return skip('unchanged');
   if (options.force) return update(read.ok ? 'forced' : 'repairs_invalid');
   if (incomingExpiry !== null && incomingExpiry <= options.nowMs) return skip('incoming_expired');

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportedCredential } from '../../src/protocol/agent-api.js';
 import { exportedCredentialSchema, profilePlanSchema } from '../../src/protocol/agent-api.js';
-import { applyCredential, credentialExpiry, credentialFingerprint, credentialOf, planProfileUpdate, planStoreImport } from '../../src/domain/sync-plan.js';
+import { applyCredential, credentialExpiry, credentialFingerprint, credentialOf, foldPlans, planProfileUpdate, planStoreImport } from '../../src/domain/sync-plan.js';
+import { EXPIRY_HORIZON_MS } from '../../src/domain/expiry-horizon.js';
 import { profileSchema } from '../../src/domain/profile.js';
 import { fingerprint } from '../../src/domain/fingerprint.js';
 
@@ -365,5 +366,35 @@ describe('what a safety promise rests on (issue 17: each found by a surviving mu
     expect(credentialFingerprint(incomingOAuth())).toBe(fingerprint('oauth', NEW_ACCESS));
     expect(credentialFingerprint(incomingToken({ token: 'new-token' }))).toBe(fingerprint('token', 'new-token'));
     expect(credentialFingerprint({ ...incomingToken({}), fields: {} })).toBe(fingerprint('token', ''));
+  });
+});
+
+describe('an expiry past the horizon, and plans folded per target', () => {
+  it('an incoming expiry past the horizon is never written, even forced or over an invalid profile; the plan says why and shows no new expiry', () => {
+    const far = incomingOAuth({ expires: NOW + EXPIRY_HORIZON_MS + 1 });
+    for (const [current, options] of [[storedOAuth(), opts], [storedOAuth(), forced], [{ type: 'oauth', provider: 'anthropic' }, opts]] as const) {
+      const plan = planProfileUpdate(current, far, options);
+      expect(plan).toMatchObject({ action: 'skip', reason: 'implausible_expiry', toExpiresAt: null, changedFields: [] });
+      expect(plan.detail).toMatch(/^expires \d+-\d\d-\d\d: not a plausible expiry \(more than 400 days ahead/);
+    }
+    expect(planProfileUpdate(storedOAuth(), incomingOAuth({ expires: NOW + EXPIRY_HORIZON_MS }), opts)).toMatchObject({ action: 'update', reason: 'newer' });
+  });
+
+  it('foldPlans: one entry per profile and outcome, with the agents that agree on it, in the order first seen', () => {
+    const update = planProfileUpdate(storedOAuth(), incomingOAuth(), opts);
+    const skip = planProfileUpdate(storedOAuth({ expires: NOW + 20 * HOUR }), incomingOAuth(), opts);
+    const other = { ...update, profileId: 'anthropic:ops' };
+    const folded = foldPlans([
+      { agentId: 'main', plan: update },
+      { agentId: 'coder', plan: skip },
+      { agentId: 'ops', plan: update },
+      { agentId: 'main', plan: other },
+    ]);
+    expect(folded).toEqual([
+      { plan: update, agents: ['main', 'ops'] },
+      { plan: skip, agents: ['coder'] },
+      { plan: other, agents: ['main'] },
+    ]);
+    expect(foldPlans([])).toEqual([]);
   });
 });
