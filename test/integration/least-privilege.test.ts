@@ -1,11 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadFleet } from '../../src/config/fleet-file.js';
-import { ownersOf, profileMatches } from '../../src/domain/ownership.js';
-import { cutToSource, targetMayHold } from '../../src/domain/sync-scope.js';
 import { FleetClient } from '../../src/fleet/fleet-client.js';
 import { NodeLocks } from '../../src/fleet/node-locks.js';
 import { syncTokens } from '../../src/fleet/operations/sync-tokens.js';
@@ -156,36 +153,4 @@ describe('holdings the caller already read (the renewal job)', () => {
   });
 });
 
-describe('the rule itself: random bundles, random fleets', () => {
-  const nodes = ['n1', 'n2', 'n3'];
-  const profiles = ['anthropic:default', 'anthropic:ops', 'openai-codex:a', 'google:b'];
-  const patterns = ['anthropic:*', 'openai-codex:*', 'google:*', 'anthropic:ops'];
-  test('a target only ever receives profiles it may hold, from a source that may give them', () => {
-    fc.assert(
-      fc.property(
-        fc.dictionary(fc.constantFrom(...patterns), fc.shuffledSubarray(nodes, { minLength: 1 })),
-        fc.constantFrom(...nodes),
-        fc.array(fc.constantFrom(...profiles), { maxLength: 8 }),
-        fc.option(fc.subarray(profiles), { nil: undefined }),
-        fc.constantFrom('owner' as const, 'named' as const),
-        fc.record({ holds: fc.subarray(profiles), accounts: fc.option(fc.subarray(patterns, { minLength: 1 }), { nil: undefined }) }),
-        (owners, source, sent, requested, authority, target) => {
-          const credentials = sent.map((profileId): ExportedCredential => ({ profileId, type: 'oauth', provider: profileId.split(':')[0]!, sourceAgentId: 'main', fields: { access: `a-${profileId}`, expires: 1 } }));
-          const { kept } = cutToSource(source, credentials, { ...(requested ? { requested } : {}), owners, authority });
-          const sentOn = kept.filter((credential) => targetMayHold(credential.profileId, { accounts: target.accounts, holds: new Set(target.holds) }));
-          for (const credential of sentOn) {
-            if (requested) expect(requested).toContain(credential.profileId);
-            if (authority === 'owner') expect(ownersOf(credential.profileId, owners)).toContain(source);
-            // Another's account from a named source only when the person named that profile.
-            if (!requested && ownersOf(credential.profileId, owners).length > 0) expect(ownersOf(credential.profileId, owners)).toContain(source);
-            expect(target.holds).toContain(credential.profileId);
-            if (target.accounts) expect(target.accounts.some((pattern) => profileMatches(pattern, credential.profileId))).toBe(true);
-          }
-          // Each profile at most once.
-          expect(new Set(kept.map((credential) => credential.profileId)).size).toBe(kept.length);
-        },
-      ),
-      { numRuns: 2_000 },
-    );
-  });
-});
+// The rule itself, under random bundles and fleets, is a property test in test/unit/sync-scope.test.ts.
