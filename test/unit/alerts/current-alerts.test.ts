@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { currentAlerts, decideNotification, emptyNodeState, nextNodeState, type ActiveAlert, type NodeAlertState } from '../../../src/domain/alerts.js';
+import type { CellRenewal, FleetView } from '../../../src/domain/fleet-view.js';
 import type { StatusResponse } from '../../../src/protocol/agent-api.js';
 import type { NodeResult } from '../../../src/protocol/node-result.js';
 import { ANTHROPIC, CODEX, DAY, failed, fleetView, HOUR, MINUTE, NOW, nodeOf, only, OWNERS, profile, stateWith, status, THRESHOLDS } from './alert-fixtures.js';
@@ -410,5 +411,211 @@ describe('an unreachable node keeps what it had', () => {
     const state = nextNodeState(posted, node, currentAlerts(view, node, posted, THRESHOLDS, later));
     const { decision } = decideNotification(state, [], THRESHOLDS, later);
     expect(decision.kind).not.toBe('resolve');
+  });
+});
+
+/** The view with renewal's plan set on one node's cell of a profile (renewal-plan decorates views so). */
+function withRenewal(view: FleetView, node: string, profileId: string, renewal: Partial<CellRenewal>): FleetView {
+  const plan: CellRenewal = { atMs: null, node: 'pc-a', standIn: false, state: 'scheduled', covers: false, current: false, currentExpiresAtMs: null, renewers: ['pc-a'], superseded: [], lastError: null, ...renewal };
+  return { ...view, nodes: view.nodes.map((each) => (each.name !== node ? each : { ...each, profiles: each.profiles.map((cell) => (cell.profileId === profileId ? { ...cell, renewal: plan } : cell)) })) };
+}
+
+function alertsIn(view: FleetView, node: string, previous: NodeAlertState = emptyNodeState(node)): ActiveAlert[] {
+  return currentAlerts(view, nodeOf(view, node), previous, THRESHOLDS, NOW);
+}
+
+const stamp = (ms: number) => `<t:${Math.floor(ms / 1000)}:R>`;
+
+describe('currentAlerts: exact words', () => {
+  it('an expiring token held by one agent store says when, and nothing about agents', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR })] })], 't440'));
+    expect(alert.summary).toBe(`${ANTHROPIC} expires ${stamp(NOW + 5 * HOUR)}`);
+  });
+
+  it('an expired token held by several agent stores names them all, in order', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { agentId: 'main', expires: NOW - HOUR }), profile(ANTHROPIC, { agentId: 'coder', expires: NOW - 2 * HOUR })] })], 't440'));
+    expect(alert.summary).toBe(`${ANTHROPIC} expired ${stamp(NOW - 2 * HOUR)} (agents main, coder)`);
+  });
+
+  it('a gateway that is not ready, and an unreadable store, say so and what to do', () => {
+    const gateway = only(alertsFor([status('t440', { ready: false, gatewayReachable: true })], 't440'));
+    expect(gateway).toEqual({ key: 't440/gateway_not_ready', node: 't440', condition: 'gateway_not_ready', severity: 'warning', pending: false, since: NOW, summary: 'the gateway is not ready (/readyz)', action: 'fix its tokens first, then `/restart t440`' });
+    const store = only(alertsFor([status('t440', { readable: false, stores: [{ agentId: 'coder', readable: false, reason: 'not valid JSON (line 3)' }] })], 't440'));
+    expect(store).toEqual({
+      key: 't440/store_unreadable/coder',
+      node: 't440',
+      condition: 'store_unreadable',
+      severity: 'critical',
+      pending: false,
+      since: NOW,
+      summary: 'the credential store of agent coder is unreadable: not valid JSON (line 3)',
+      action: 'repair it from its backup in .tokenops-backups on t440',
+    });
+  });
+
+  it('a dead refresh token names its error and the login that replaces it', () => {
+    const alert = only(alertsFor([status('t440', { profiles: [profile(CODEX, { expires: NOW + 3 * DAY, refreshError: 'refresh_token_reused' })] })], 't440'));
+    expect(alert).toEqual({
+      key: `t440/refresh_failed/${CODEX}`,
+      node: 't440',
+      profileId: CODEX,
+      condition: 'refresh_failed',
+      severity: 'critical',
+      pending: false,
+      since: NOW,
+      summary: `refresh of ${CODEX} on t440 failed for good (refresh_token_reused)`,
+      action: `log in again on t440 (\`openclaw models auth login --provider openai-codex --profile-id ${CODEX}\`), then \`/tokens sync from:t440 to:all profile:${CODEX}\``,
+    });
+  });
+
+  it('a rotation conflict in several agent stores names each of them', () => {
+    const alerts = alertsFor(
+      [
+        owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]),
+        status('t440', { profiles: [profile(ANTHROPIC, { agentId: 'coder', expires: NOW + 40 * HOUR, fingerprint: 'f0000000000b' }), profile(ANTHROPIC, { agentId: 'ops', expires: NOW + 41 * HOUR, fingerprint: 'f0000000000c' })] }),
+      ],
+      't440',
+    );
+    const conflict = only(byCondition(alerts, 'rotation_conflict'));
+    expect(conflict.summary).toBe(`t440 holds a newer ${ANTHROPIC} than its owner pc-a (agent coder, ops): someone refreshed outside the owner`);
+    expect(conflict.action).toBe(`if t440's token works, \`/tokens sync from:t440 to:pc-a profile:${ANTHROPIC}\` and stop whatever refreshes on t440; otherwise log in again on pc-a`);
+  });
+});
+
+describe('currentAlerts: whose copy is the owner\'s', () => {
+  const expiredHere = (fingerprint = 'f0000000000z') => status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW - HOUR, fingerprint })] });
+  const SYNC = `\`/tokens sync from:pc-a to:t440 profile:${ANTHROPIC}\` (owner pc-a holds a fresher one)`;
+  const REFRESH = `\`/tokens refresh node:pc-a profile:${ANTHROPIC}\` on the owner pc-a, then it syncs here`;
+
+  it('the owner is the node the fleet file names, wherever it comes in the view', () => {
+    // t440 comes first and holds the profile too: its own expired copy is not the owner's.
+    expect(only(alertsFor([expiredHere(), owner()], 't440')).action).toBe(SYNC);
+  });
+
+  it("the owner's copy is of the same profile, not the first the owner lists", () => {
+    // pc-a's expired anthropic:ops sorts before its fresh anthropic:default (worst first).
+    const ownerBoth = owner([profile('anthropic:ops', { expires: NOW - 3 * HOUR, fingerprint: 'f00000000ops' }), profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]);
+    expect(only(alertsFor([ownerBoth, expiredHere()], 't440')).action).toBe(SYNC);
+  });
+
+  it("an owner store without an expiry does not spoil the owner's latest copy", () => {
+    const ownerStores = owner([profile(ANTHROPIC, { agentId: 'main', expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' }), profile(ANTHROPIC, { agentId: 'coder', expires: null, fingerprint: 'f00000000nox' })]);
+    expect(only(alertsFor([ownerStores, expiredHere()], 't440')).action).toBe(SYNC);
+  });
+
+  it("an owner token that expires this very millisecond is not fresher: refresh on the owner", () => {
+    const ownerNow = owner([profile(ANTHROPIC, { expires: NOW, fingerprint: 'f0000000000a' })]);
+    const follower = status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW - HOUR, fingerprint: 'f0000000000z' })] });
+    expect(only(alertsFor([ownerNow, follower], 't440')).action).toBe(REFRESH);
+    const ownerLater = owner([profile(ANTHROPIC, { expires: NOW + 1, fingerprint: 'f0000000000a' })]);
+    expect(only(alertsFor([ownerLater, follower], 't440')).action).toBe(SYNC);
+  });
+
+  it('a cell without per-store copies (a view made elsewhere) is judged by its own expiry', () => {
+    const view = fleetView([status('t440', { profiles: [profile('google-gemini-cli:me@example.com', { expires: NOW + 5 * HOUR })] })]);
+    const bare: FleetView = { ...view, nodes: view.nodes.map((node) => ({ ...node, profiles: node.profiles.map((cell) => ({ ...cell, copies: [] })) })) };
+    expect(only(alertsIn(bare, 't440'))).toMatchObject({ condition: 'token_expiring', severity: 'warning', summary: `google-gemini-cli:me@example.com expires ${stamp(NOW + 5 * HOUR)}` });
+  });
+});
+
+describe('currentAlerts: renewal', () => {
+  const follower = (expires: number, fingerprint = 'f0000000000a') => status('t440', { profiles: [profile(ANTHROPIC, { expires, fingerprint })] });
+
+  it('renewal that keeps failing says where and why, and to refresh there', () => {
+    const base = fleetView([owner(), follower(NOW + 5 * HOUR)]);
+    const retrying = only(alertsIn(withRenewal(base, 't440', ANTHROPIC, { state: 'retrying', node: 'pc-b', lastError: 'timeout' }), 't440'));
+    expect(retrying.action).toBe(`renewal keeps failing on pc-b (timeout): check pc-b's agent and its way to the provider, then \`/tokens refresh node:pc-b profile:${ANTHROPIC}\``);
+    const unknown = only(alertsIn(withRenewal(base, 't440', ANTHROPIC, { state: 'retrying', node: 'pc-a', lastError: null }), 't440'));
+    expect(unknown.action).toBe(`renewal keeps failing on pc-a (error): check pc-a's agent and its way to the provider, then \`/tokens refresh node:pc-a profile:${ANTHROPIC}\``);
+  });
+
+  it('renewal that waits says why, or that nobody can renew it now, and how to unblock it', () => {
+    const base = fleetView([owner(), follower(NOW + 5 * HOUR)]);
+    expect(only(alertsIn(withRenewal(base, 't440', ANTHROPIC, { state: 'waiting', reason: 'pc-a does not answer' }), 't440')).action).toBe('renewal waits: pc-a does not answer; bring pc-a back, or list a stand-in for it in owners');
+    expect(only(alertsIn(withRenewal(base, 't440', ANTHROPIC, { state: 'waiting' }), 't440')).action).toBe('renewal waits: nobody can renew it now; bring pc-a back, or list a stand-in for it in owners');
+  });
+
+  it('an expiring token renewal covers raises nothing; an expired one still does', () => {
+    const expiring = fleetView([owner(), follower(NOW + 5 * HOUR)]);
+    expect(alertsIn(withRenewal(expiring, 't440', ANTHROPIC, { covers: true }), 't440')).toEqual([]);
+    const expired = fleetView([owner(), follower(NOW - HOUR, 'f0000000000z')]);
+    expect(only(alertsIn(withRenewal(expired, 't440', ANTHROPIC, { covers: true }), 't440')).condition).toBe('token_expired');
+  });
+
+  it('a renewal failed for good is one alert on the node that tried, saying where the copies expire, and no expiry alert beside it', () => {
+    const view = fleetView([
+      owner([profile(ANTHROPIC, { expires: NOW + 5 * HOUR, fingerprint: 'f0000000000a' })]),
+      status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 3 * HOUR, fingerprint: 'f0000000000b' })] }),
+      // Another account, and a node without the account: neither is listed.
+      status('cx', { profiles: [profile(CODEX, { expires: NOW + HOUR, fingerprint: 'c0000000000a' })] }),
+    ]);
+    let failed = withRenewal(view, 'pc-a', ANTHROPIC, { state: 'failed', node: 'pc-a', lastError: 'refresh_token_reused' });
+    failed = withRenewal(failed, 't440', ANTHROPIC, { state: 'failed', node: 'pc-a', lastError: 'refresh_token_reused' });
+    expect(alertsIn(failed, 'pc-a')).toEqual([
+      {
+        key: `pc-a/refresh_failed/${ANTHROPIC}`,
+        node: 'pc-a',
+        profileId: ANTHROPIC,
+        condition: 'refresh_failed',
+        severity: 'critical',
+        pending: false,
+        since: NOW,
+        summary: `renewal of ${ANTHROPIC} on pc-a failed for good (refresh_token_reused); its token expires ${stamp(NOW + 3 * HOUR)} on pc-a, t440`,
+        action: `log in again on pc-a (\`openclaw models auth login --provider anthropic\`), then \`/tokens sync from:pc-a to:all profile:${ANTHROPIC}\``,
+      },
+    ]);
+    // The other holder's expiring copy is the renewer's alert, not its own.
+    expect(alertsIn(failed, 't440')).toEqual([]);
+  });
+
+  it('a renewal failed without a known error says invalid_grant; an account without any expiry says no time', () => {
+    const view = fleetView([owner([profile('anthropic:setup', { type: 'token', expires: null, fingerprint: 'f0000000000a' })])]);
+    const alert = only(alertsIn(withRenewal(view, 'pc-a', 'anthropic:setup', { state: 'failed', node: 'pc-a' }), 'pc-a'));
+    expect(alert.summary).toBe('renewal of anthropic:setup on pc-a failed for good (invalid_grant)');
+  });
+
+  it("the node's own refresh error is named before renewal's", () => {
+    const view = fleetView([owner([profile(ANTHROPIC, { expires: NOW + 3 * DAY, fingerprint: 'f0000000000a', refreshError: 'invalid_client' })])]);
+    const alert = only(alertsIn(withRenewal(view, 'pc-a', ANTHROPIC, { state: 'failed', node: 'pc-a', lastError: 'timeout' }), 'pc-a'));
+    expect(alert.summary).toBe(`renewal of ${ANTHROPIC} on pc-a failed for good (invalid_client); its token expires ${stamp(NOW + 3 * DAY)} on pc-a`);
+  });
+
+  it("with renewal's current token known: a newer copy outside the renewers is a conflict, one renewal replaced or a renewer's is not", () => {
+    const view = fleetView([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]), follower(NOW + 40 * HOUR, 'f0000000000b')]);
+    const plan = { currentExpiresAtMs: NOW + 30 * HOUR, renewers: ['pc-a'] };
+    expect(byCondition(alertsIn(withRenewal(view, 't440', ANTHROPIC, plan), 't440'), 'rotation_conflict')).toHaveLength(1);
+    // The owner's copy alone would call these conflicts; renewal knows better.
+    expect(byCondition(alertsIn(withRenewal(view, 't440', ANTHROPIC, { ...plan, superseded: ['f0000000000b'] }), 't440'), 'rotation_conflict')).toEqual([]);
+    expect(byCondition(alertsIn(withRenewal(view, 't440', ANTHROPIC, { ...plan, renewers: ['pc-a', 't440'] }), 't440'), 'rotation_conflict')).toEqual([]);
+    // And renewal's current token, not the owner's copy, is the line.
+    expect(byCondition(alertsIn(withRenewal(view, 't440', ANTHROPIC, { ...plan, currentExpiresAtMs: NOW + 45 * HOUR }), 't440'), 'rotation_conflict')).toEqual([]);
+  });
+
+  it("without renewal's current token, the owner's copy is the line again", () => {
+    const older = fleetView([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]), follower(NOW + 29 * HOUR, 'f0000000000b')]);
+    expect(byCondition(alertsIn(withRenewal(older, 't440', ANTHROPIC, { currentExpiresAtMs: null }), 't440'), 'rotation_conflict')).toEqual([]);
+    const newer = fleetView([owner([profile(ANTHROPIC, { expires: NOW + 30 * HOUR, fingerprint: 'f0000000000a' })]), follower(NOW + 40 * HOUR, 'f0000000000b')]);
+    expect(byCondition(alertsIn(withRenewal(newer, 't440', ANTHROPIC, { currentExpiresAtMs: null, renewers: ['pc-a', 't440'] }), 't440'), 'rotation_conflict')).toHaveLength(1);
+  });
+});
+
+describe('currentAlerts: a node that stops answering', () => {
+  it('a refusal that turns into silence is one unreachable alert: the unauthorized one goes', () => {
+    const refused = only(alertsFor([failed('t440', 'unauthorized', 'HTTP 401')], 't440', stateWith('t440', { failedChecks: 1 })));
+    const down = alertsFor([failed('t440', 'unreachable')], 't440', stateWith('t440', { failedChecks: 2, alerts: [refused] }));
+    expect(down.map((alert) => alert.key)).toEqual(['t440/node_unreachable']);
+  });
+
+  it('an unreachable node keeps its token alerts from before', () => {
+    const token = only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 5 * HOUR })] })], 't440'));
+    const down = alertsFor([failed('t440', 'timeout', 'no answer within 3000 ms')], 't440', stateWith('t440', { failedChecks: 1, alerts: [token] }));
+    expect(down.map((alert) => alert.key)).toEqual([token.key, 't440/node_unreachable']);
+  });
+
+  it('a node marked unreachable without an error (a view made elsewhere) is still unreachable, saying so', () => {
+    const view = fleetView([failed('t440', 'unreachable')]);
+    const bare: FleetView = { ...view, nodes: view.nodes.map(({ error: _error, ...node }) => node) };
+    const alert = only(alertsIn(bare, 't440', stateWith('t440', { failedChecks: 1 })));
+    expect(alert).toMatchObject({ condition: 'node_unreachable', pending: false, summary: 'the agent does not answer (unreachable: )', action: 'check the tokenops agent on t440 (systemctl --user status tokenops-agent) and the network' });
   });
 });

@@ -52,6 +52,15 @@ describe('decideNotification', () => {
     expect(critical.severity).toBe('critical');
   });
 
+  it('a message whose severity or time was never recorded is posted anew, as if none were up', () => {
+    const shown = posted([expiring]);
+    expect(decideNotification({ ...shown, notifiedSeverity: null }, [], THRESHOLDS, NOW + MINUTE).decision).toEqual({ kind: 'post', reason: 'new' });
+    expect(decideNotification({ ...shown, lastNotifiedAt: null }, [], THRESHOLDS, NOW + MINUTE).decision).toEqual({ kind: 'post', reason: 'new' });
+    expect(decideNotification({ ...shown, messageId: null }, [], THRESHOLDS, NOW + MINUTE).decision).toEqual({ kind: 'post', reason: 'new' });
+    // All three recorded: nothing changed, nothing to say.
+    expect(decideNotification(shown, [], THRESHOLDS, NOW + MINUTE).decision).toEqual({ kind: 'none' });
+  });
+
   it('the same alerts again within repeatEvery: none, even when their summaries moved', () => {
     const state = posted([expiring]);
     expect(decideNotification(state, [], THRESHOLDS, NOW + 5 * MINUTE).decision).toEqual({ kind: 'none' });
@@ -269,6 +278,10 @@ describe('isSilenced', () => {
     expect(isSilenced({ node: 't440' }, [silence('t44', NOW + HOUR)], NOW)).toBe(false);
     expect(isSilenced({ node: 't4' }, [silence('t440', NOW + HOUR)], NOW)).toBe(false);
     expect(isSilenced({ node: 't440', profileId: 'anthropic:default2' }, [silence(`t440/${ANTHROPIC}`, NOW + HOUR)], NOW)).toBe(false);
+  });
+
+  it('an alert about no profile is only silenced by its node: a target spelled "node/undefined" is no profile', () => {
+    expect(isSilenced(nodeAlert, [silence('t440/undefined', NOW + HOUR)], NOW)).toBe(false);
   });
 
   it('no silences: nothing is silenced', () => {
