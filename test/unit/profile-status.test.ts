@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fingerprint } from '../../src/domain/fingerprint.js';
-import { profileExpiry, profileSecret, summarizeProfile } from '../../src/domain/profile-status.js';
+import { foldOAuthCopies, profileExpiry, profileSecret, readProfile, summarizeProfile } from '../../src/domain/profile-status.js';
+import { EXPIRY_HORIZON_MS } from '../../src/domain/expiry-horizon.js';
 import { profileStatusSchema } from '../../src/protocol/agent-api.js';
 
 const NOW = Date.UTC(2026, 1, 14, 9, 12, 0);
@@ -190,5 +191,54 @@ describe('profileSecret / profileExpiry', () => {
     expect(profileExpiry({ type: 'token', provider: 'a', token: TOKEN })).toBeNull();
     expect(profileExpiry({ type: 'token', provider: 'a', token: TOKEN, expires: 7 })).toBe(7);
     expect(profileExpiry({ type: 'oauth', provider: 'a', access: ACCESS, expires: 9 })).toBe(9);
+  });
+});
+
+describe('readProfile: well-formed, and an expiry that can be believed (issue 17)', () => {
+  it('malformed: every schema problem named, joined by "; "', () => {
+    const read = readProfile({ type: 'oauth', provider: 'anthropic', expires: 'soon' }, NOW);
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.problem).toBe('malformed');
+    expect(read.reason.split('; ').length).toBeGreaterThan(1);
+    expect(read.reason).toMatch(/access/);
+    expect(read.reason).toMatch(/expires/);
+  });
+
+  it('an expiry past the horizon is its own problem, and the profile is invalid in status with why; the rest still reads', () => {
+    const far = { type: 'oauth', provider: 'anthropic', access: ACCESS, refresh: REFRESH, expires: NOW + EXPIRY_HORIZON_MS + 1 };
+    const read = readProfile(far, NOW);
+    expect(read).toEqual({ ok: false, problem: 'expiry', reason: expect.stringMatching(/^expires \d+-\d\d-\d\d: not a plausible expiry \(more than 400 days ahead/) });
+    const status = summarizeProfile('main', 'anthropic:default', far, NOW, WARN);
+    expect(status).toMatchObject({ health: 'invalid', expiresAt: null, fingerprint: null, hasRefreshToken: true, type: 'oauth', provider: 'anthropic' });
+    expectNoSecret(status);
+    expect(readProfile({ ...far, expires: NOW + EXPIRY_HORIZON_MS }, NOW).ok).toBe(true);
+    // A profile without an expiry has none to disbelieve.
+    expect(readProfile({ type: 'token', provider: 'anthropic', token: TOKEN }, NOW).ok).toBe(true);
+  });
+});
+
+describe('foldOAuthCopies', () => {
+  const copy = (agentId: string, overrides: Record<string, unknown> = {}) => ({ agentId, profileId: 'anthropic:default', type: 'oauth', health: 'ok' as const, expiresAt: '2026-02-14T17:12:00.000Z', ...overrides });
+
+  it('one entry per token: agents holding the same profile, health and expiry together, in the order first seen; other types left out', () => {
+    const folded = foldOAuthCopies([
+      copy('a1'),
+      copy('a2', { expiresAt: '2026-02-14T18:12:00.000Z' }),
+      copy('a3'),
+      copy('a4', { health: 'expiring' }),
+      copy('a5', { profileId: 'anthropic:ops' }),
+      copy('a6', { type: 'token' }),
+      copy('a7', { expiresAt: null }),
+      copy('a8', { expiresAt: null }),
+    ]);
+    expect(folded.map((entry) => [entry.profile.agentId, entry.agents])).toEqual([
+      ['a1', ['a1', 'a3']],
+      ['a2', ['a2']],
+      ['a4', ['a4']],
+      ['a5', ['a5']],
+      ['a7', ['a7', 'a8']],
+    ]);
+    expect(foldOAuthCopies([])).toEqual([]);
   });
 });

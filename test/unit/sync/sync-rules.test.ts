@@ -99,7 +99,8 @@ describe('targetsKeepingSuperseded: which targets renewal may force', () => {
   });
 
   it('nothing superseded kept, another profile, or a target that did not answer: none', () => {
-    expect(targetsKeepingSuperseded(report([target('t440', [store('main', 'written', [plan(P, 'update', 'newer')])])]), P, ['spent'])).toEqual([]);
+    expect(targetsKeepingSuperseded(report([target('t440', [store('main', 'written', [plan(P, 'update', 'newer', 'spent')])])]), P, ['spent'])).toEqual([]);
+    expect(targetsKeepingSuperseded(report([target('t440', [store('main', 'unchanged', [plan(P, 'skip', 'not_newer', 'spent')])])]), P, ['spent'])).toEqual([]);
     expect(targetsKeepingSuperseded(report([target('t440', [store('main', 'unchanged', [plan('anthropic:ops', 'skip', 'target_newer', 'spent')])])]), P, ['spent'])).toEqual([]);
     expect(targetsKeepingSuperseded(report([down('t440')]), P, ['spent'])).toEqual([]);
   });
@@ -117,6 +118,7 @@ describe('what a report says', () => {
     expect(syncOutcome(report([down('t440'), down('cx')]))).toBe('failed');
     expect(syncOutcome(report([ok, down('cx')]))).toBe('partial');
     expect(syncOutcome(report([ok, target('cx', [store('main', 'refused', [])])]))).toBe('partial');
+    expect(syncOutcome(report([target('cx', [store('main', 'written', [plan('a', 'update', 'newer')]), store('ops', 'refused', [])])]))).toBe('partial');
     expect(syncOutcome(report([ok], true))).toBe('planned');
     expect(syncOutcome(report([ok]))).toBe('ok');
   });
@@ -134,6 +136,7 @@ describe('what a report says', () => {
       { node: 'cx', profileId: 'b', agents: ['main'] },
     ]);
     expect(updatedProfiles((t440 as Extract<typeof t440, { ok: true }>).value)).toEqual(['a']);
+    expect(updatedProfiles((cx as Extract<typeof cx, { ok: true }>).value)).toEqual(['b']);
   });
 
   it('syncTarget names the profiles only when some were named', () => {
