@@ -36,7 +36,7 @@ export interface NodeLockStore {
 
 /** Locks for one process only (tests, and a CLI run or bot with no shared state). */
 export class MemoryNodeLockStore implements NodeLockStore {
-  readonly shared = false;
+  readonly shared: boolean = false;
   private readonly held = new Map<string, { record: LockRecord; expiresAtMs: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NodeLocks } from '../../../src/fleet/node-locks.js';
 import { OperationRefusedError } from '../../../src/fleet/operation-refused.js';
+import { MemoryNodeLockStore, type LockRecord } from '../../../src/state/node-lock-store.js';
 
 const T0 = Date.UTC(2026, 1, 14, 9, 0, 0);
 
@@ -233,3 +234,160 @@ describe('NodeLocks.tryAcquireAll (a rolling restart holds every node from the p
     expect((await locks.holder('t440'))?.by).toBe('bob');
   });
 });
+
+/** A lease store as other processes share it (Redis, SQLite), here in memory on the fake clock. */
+class SharedMemoryStore extends MemoryNodeLockStore {
+  override readonly shared = true;
+  takes = 0;
+  renewals = 0;
+  renewAnswer: (() => Promise<boolean>) | null = null;
+
+  constructor() {
+    super(() => Date.now());
+  }
+
+  override async take(node: string, record: LockRecord, ttlMs: number): Promise<LockRecord | null> {
+    this.takes++;
+    return super.take(node, record, ttlMs);
+  }
+
+  override async renew(node: string, token: string, ttlMs: number): Promise<boolean> {
+    this.renewals++;
+    return this.renewAnswer ? this.renewAnswer() : super.renew(node, token, ttlMs);
+  }
+}
+
+describe('NodeLocks on a shared store: leases (issue 17)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a held lock is renewed every third of its lease, so it outlives the lease while held; release stops that', async () => {
+    const store = new SharedMemoryStore();
+    const locks = new NodeLocks(store, { ttlMs: 3000 });
+    const release = await locks.tryAcquire('t440', 'restart', 'alice');
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(store.renewals).toBe(10);
+    expect((await store.holder('t440'))?.operation).toBe('restart');
+    await release();
+    expect(await store.holder('t440')).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('the lease is 15 s unless told, renewed every 5 s; never more often than every 50 ms', async () => {
+    const store = new SharedMemoryStore();
+    const release = await new NodeLocks(store).tryAcquire('t440', 'restart', 'alice');
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(store.renewals).toBe(3);
+    await release();
+    const quick = new SharedMemoryStore();
+    const releaseQuick = await new NodeLocks(quick, { ttlMs: 60 }).tryAcquire('t440', 'restart', 'alice');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(quick.renewals).toBe(4);
+    await releaseQuick();
+  });
+
+  it('a lock only this process sees is never renewed: it cannot lapse', async () => {
+    const store = new MemoryNodeLockStore();
+    const release = await new NodeLocks(store).tryAcquire('t440', 'restart', 'alice');
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect((await store.holder('t440'))?.operation).toBe('restart');
+    await release();
+  });
+
+  it('a renewal that finds the lock gone, or fails, is told, with why', async () => {
+    const lost: Array<[string, string]> = [];
+    const store = new SharedMemoryStore();
+    const locks = new NodeLocks(store, { ttlMs: 3000, onLost: (node, reason) => lost.push([node, reason]) });
+    const release = await locks.tryAcquire('t440', 'restart', 'alice');
+    store.renewAnswer = async () => false;
+    await vi.advanceTimersByTimeAsync(1000);
+    store.renewAnswer = async () => {
+      throw new Error('redis is down');
+    };
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(lost).toEqual([
+      ['t440', 'the lock was no longer ours at renewal'],
+      ['t440', 'renewal failed: redis is down'],
+    ]);
+    await release();
+  });
+
+  it('a renewal that succeeds tells nothing', async () => {
+    const lost: string[] = [];
+    const release = await new NodeLocks(new SharedMemoryStore(), { ttlMs: 3000, onLost: (_node, reason) => lost.push(reason) }).tryAcquire('t440', 'restart', 'alice');
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(lost).toEqual([]);
+    await release();
+  });
+
+  it('a waiter looks again every 250 ms for a holder in another process (who cannot wake it), until its time is up', async () => {
+    const store = new SharedMemoryStore();
+    const other = new NodeLocks(store, { ttlMs: 60_000 });
+    const releaseOther = await other.tryAcquire('t440', 'sync', 'bob');
+    const mine = new NodeLocks(store, { ttlMs: 60_000 });
+    const takesBefore = store.takes;
+    let got = false;
+    const waiting = mine.acquire('t440', 'restart', 'alice', 10_000).then((release) => {
+      got = true;
+      return release;
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    // Asked at once, then every 250 ms: 5 times in the first second.
+    expect(store.takes - takesBefore).toBe(5);
+    // The other process lets go without waking us (as another process would); we see it at the next look.
+    await store.release('t440', (await store.holder('t440'))!.token);
+    await vi.advanceTimersByTimeAsync(249);
+    expect(got).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(got).toBe(true);
+    await (await waiting)();
+    await releaseOther();
+  });
+
+  it('the process named as owner is the one recorded on the lock', async () => {
+    const store = new SharedMemoryStore();
+    const locks = new NodeLocks(store, { owner: 'replica-2' });
+    expect(locks.owner).toBe('replica-2');
+    const release = await locks.tryAcquire('t440', 'restart', 'alice');
+    expect((await store.holder('t440'))?.owner).toBe('replica-2');
+    await release();
+    expect(new NodeLocks(store).owner).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('without anyone to tell, a failed renewal is dropped quietly (no unhandled rejection)', async () => {
+    const store = new SharedMemoryStore();
+    const release = await new NodeLocks(store, { ttlMs: 3000 }).tryAcquire('t440', 'restart', 'alice');
+    store.renewAnswer = async () => false;
+    await vi.advanceTimersByTimeAsync(1000);
+    store.renewAnswer = async () => {
+      throw new Error('redis is down');
+    };
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(store.renewals).toBe(2);
+    await release();
+  });
+
+  it('a release called twice wakes one waiter, not two', async () => {
+    const store = new SharedMemoryStore();
+    const locks = new NodeLocks(store, { ttlMs: 60_000, pollMs: 60_000 });
+    const release = await locks.tryAcquire('t440', 'restart', 'alice');
+    const first = locks.acquire('t440', 'sync', 'bob', 120_000);
+    const second = locks.acquire('t440', 'sync', 'carol', 120_000);
+    await vi.advanceTimersByTimeAsync(0);
+    const takesBefore = store.takes;
+    await release();
+    await release();
+    await vi.advanceTimersByTimeAsync(0);
+    // The first waiter takes it; the second was not woken to be refused again.
+    expect(store.takes - takesBefore).toBe(1);
+    await (await first)();
+    await (await second)();
+  });
+});
+
