@@ -250,7 +250,9 @@ export function chooseRenewer(
         return { kind: 'renew', node, standIn: index > 0 };
       }
       const from = holder();
-      if (index === 0 && from && copies.some((copy) => copy.node === node)) return { kind: 'sync_first', node, from };
+      // Only another token can be synced in: the same one is "not newer" to a sync, so an owner
+      // holding it without its refresh token would wait for a sync that never comes.
+      if (index === 0 && from && copies.some((copy) => copy.node === node && copy.fingerprint !== current.fingerprint)) return { kind: 'sync_first', node, from };
       continue;
     }
     const since = downSinceMs[node] ?? nowMs;
@@ -320,7 +322,7 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
       schedules.push({ ...base, renewer: choice.node, standIn: false, dueAtMs, state: retrying ? 'retrying' : 'scheduled', reason: `${choice.node} is back: it receives the current token from ${choice.from}, then renews again` });
       continue;
     }
-    schedules.push({ ...base, renewer: choice.node, standIn: choice.standIn, dueAtMs, state: retrying ? 'retrying' : 'scheduled', ...(choice.standIn ? { reason: `stand-in for ${owners[0]}, unreachable` } : {}) });
+    schedules.push({ ...base, renewer: choice.node, standIn: choice.standIn, dueAtMs, state: retrying ? 'retrying' : 'scheduled', ...(choice.standIn ? { reason: `stand-in for ${owners[0]}, ${reachable.has(owners[0]!) ? 'which holds no refresh token for the current token' : 'unreachable'}` } : {}) });
     if (nowMs >= dueAtMs) {
       // Under the node's lock the agent renews only if the token there is still this one and
       // still due: a gateway (or another bot) that renewed a moment ago is not repeated.

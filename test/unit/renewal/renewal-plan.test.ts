@@ -85,6 +85,21 @@ describe('who renews', () => {
     expect(chooseRenewer(['pc-a', 't440'], [copy('pc-a'), copy('t440', 'cccccccccccc')], all, {}, renewed, 15 * MINUTE, NOW)).toEqual({ kind: 'sync_first', node: 'pc-a', from: 't440' });
   });
 
+  it('the owner holding the current token without its refresh token is passed over: a sync cannot give it one (the same token is not newer), so a stand-in holding it renews', () => {
+    const bare = { ...copy('pc-a'), hasRefreshToken: false };
+    expect(chooseRenewer(['pc-a', 't440'], [bare, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
+    // Nobody with a refresh token: nobody can renew, and it says so.
+    expect(chooseRenewer(['pc-a', 't440'], [bare], all, {}, current, 15 * MINUTE, NOW)).toMatchObject({ kind: 'wait', takeoverAtMs: null });
+    // An owner holding another token is still synced first.
+    expect(chooseRenewer(['pc-a', 't440'], [{ ...bare, fingerprint: 'bbbbbbbbbbbb' }, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'sync_first', node: 'pc-a', from: 't440' });
+  });
+
+  it("the schedule says why a stand-in renews: the owner is unreachable, or holds no refresh token for the current token", () => {
+    const view = fleetView([status('pc-a', { profiles: [{ ...profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: 'aaaaaaaaaaaa' }), hasRefreshToken: false }] }), status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + HOUR, fingerprint: 'aaaaaaaaaaaa' })] })]);
+    const [schedule] = planRenewals(view, new Map(), {}, settings({ owners: { 'anthropic:*': ['pc-a', 't440'] } }), NOW).schedules;
+    expect(schedule).toMatchObject({ renewer: 't440', standIn: true, reason: 'stand-in for pc-a, which holds no refresh token for the current token' });
+  });
+
   it('down since: kept while a node stays down, dropped when it answers', () => {
     const view = fleetView([status('pc-a'), failed('t440', 'timeout')]);
     expect(nextDownSince({ 't440': NOW - HOUR, 'pc-a': NOW - 2 * HOUR }, view, NOW)).toEqual({ t440: NOW - HOUR });
