@@ -38,6 +38,11 @@ function nameIn(node: string): RegExp {
   return new RegExp(`(to:|node:)?(?<![\\w.-])${node.replaceAll('.', '\\.')}(?![\\w-]|\\.\\w)`, 'g');
 }
 
+/** `text` with the node's name, where it stands whole, told in general words (the group message's summary). */
+export function generalizeNodeName(text: string, node: string, words: string): string {
+  return text.replace(nameIn(node), (_, prefix?: string) => `${prefix ?? ''}${words}`);
+}
+
 /**
  * One fix for the group: each node's action with its own name made general (`to:t440` →
  * `to:all`, a lone name → "each node"); the worst node's when they differ beyond that.

@@ -1,4 +1,5 @@
 import type { ActiveAlert, NotifyDecision } from '../../domain/alerts.js';
+import { generalizeNodeName } from '../../domain/alert-groups.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import { LIMITS, truncate, wholeLines } from './discord-format.js';
 
@@ -17,7 +18,7 @@ export function renderGroupAlert(alerts: readonly ActiveAlert[], action: string,
   const critical = alerts.some((alert) => alert.severity === 'critical');
   const nodes = [...new Set(alerts.map((alert) => alert.node))].sort();
   const sample = alerts[0]!;
-  const what = scrub(sample.summary).replaceAll(sample.node, 'each of them');
+  const what = generalizeNodeName(scrub(sample.summary), sample.node, 'each of them');
   const head = `${critical ? '🔴' : '🟡'} **${nodes.length} nodes**: ${sample.condition.replaceAll('_', ' ')}${sample.profileId ? ` of \`${sample.profileId}\`` : ''}${reason === 'repeat' ? ' (still active)' : reason === 'severity_rose' ? ' (now critical)' : ''}`;
   const fix = `→ ${action}`;
   const room = LIMITS.content - head.length - what.length - fix.length - 40;

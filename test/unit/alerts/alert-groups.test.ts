@@ -40,6 +40,14 @@ describe('fleet-wide groups', () => {
   });
 });
 
+describe('the group message', () => {
+  it("names what each node has with the node's name made general where it stands whole, never inside a longer name (pc in pc-a)", () => {
+    const alerts = ['pc', 'pc-b', 'pc-c', 'pc-d'].map((node) => alertOf(node, { condition: 'rotation_conflict', profileId: ANTHROPIC, severity: 'critical', summary: `${node} holds a newer ${ANTHROPIC} than its owner pc-a (agent main): someone refreshed outside the owner`, action: 'x' }));
+    const text = renderGroupAlert(alerts, groupAction(alerts), 'new');
+    expect(text).toContain(`each of them holds a newer ${ANTHROPIC} than its owner pc-a (agent main)`);
+  });
+});
+
 describe('group keys', () => {
   it('a condition about no account groups under `*`, one about an account under its id', () => {
     expect(groupKeyOf({ condition: 'node_unreachable' })).toBe('node_unreachable/*');
