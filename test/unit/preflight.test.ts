@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ProfileStatus, ProfileVerdict } from '../../src/protocol/agent-api.js';
 import { DEFAULT_RESTART_MARGIN_MS, preflightReasons, preflightVerdicts } from '../../src/domain/preflight.js';
+import { profileStatusAt, type ProfileStatusSpec } from '../support/profile-status.js';
 
 const NOW = Date.UTC(2026, 1, 14, 9, 0, 0);
 const MIN = 60_000;
 const MARGIN = DEFAULT_RESTART_MARGIN_MS;
 
-function status(overrides: Partial<ProfileStatus> & { expiresMs?: number | null }): ProfileStatus {
-  const { expiresMs, ...rest } = overrides;
-  return {
-    agentId: 'main',
-    profileId: 'anthropic:default',
-    provider: 'anthropic',
-    type: 'oauth',
-    expiresAt: expiresMs === undefined ? new Date(NOW + 8 * 60 * MIN).toISOString() : expiresMs === null ? null : new Date(expiresMs).toISOString(),
-    hasRefreshToken: true,
-    fingerprint: '3f9a1c0b7d2e',
-    health: 'ok',
-    ...rest,
-  };
-}
+const status = (overrides: ProfileStatusSpec) => profileStatusAt(NOW, overrides);
 
 describe('preflightVerdicts', () => {
   it('the default margin is 30 minutes', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupFixes, planRestart, type RestartPlanInput, type TokenCheck } from '../../src/domain/restart-plan.js';
 import type { ProfileStatus } from '../../src/protocol/agent-api.js';
+import { profileStatusAt, type ProfileStatusSpec } from '../support/profile-status.js';
 
 /*
  * The rule that decides whether a restart may run at all (issue 17): every OAuth profile the
@@ -13,20 +14,7 @@ const MIN = 60_000;
 const MARGIN = 30 * MIN;
 const at = (ms: number) => new Date(ms).toISOString();
 
-function profile(overrides: Partial<ProfileStatus> & { expiresMs?: number | null } = {}): ProfileStatus {
-  const { expiresMs, ...rest } = overrides;
-  return {
-    agentId: 'main',
-    profileId: 'anthropic:default',
-    provider: 'anthropic',
-    type: 'oauth',
-    expiresAt: expiresMs === undefined ? at(NOW + 8 * 60 * MIN) : expiresMs === null ? null : at(expiresMs),
-    hasRefreshToken: true,
-    fingerprint: 'fp-fresh',
-    health: 'ok',
-    ...rest,
-  };
-}
+const profile = (overrides: ProfileStatusSpec = {}) => profileStatusAt(NOW, { fingerprint: 'fp-fresh', ...overrides });
 
 const expired = (overrides: Partial<ProfileStatus> = {}) => profile({ expiresMs: NOW - 2 * 60 * MIN, health: 'expired', fingerprint: 'fp-dead', ...overrides });
 
