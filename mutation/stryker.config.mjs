@@ -41,6 +41,8 @@ export default {
   ignorePatterns: ['/.stryker-tmp', '/reports', '/.cache'],
   concurrency: 2,
   timeoutMS: 10_000,
+  // The first run asks every unit test with per-test coverage on, in one worker thread: minutes on two cores.
+  dryRunTimeoutMinutes: 20,
   reporters: ['progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
