@@ -46,7 +46,9 @@ export default {
   reporters: ['progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  incremental: true,
+  // Off: with it, Stryker 9.6 ran module-level (static) mutants against no test and called
+  // them survivors. A fresh run of the whole scope takes about 20 minutes on two cores.
+  incremental: false,
   incrementalFile: 'reports/mutation/incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
