@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fleetWideGroups, GROUP_ABOVE_NODES, groupAction, groupKeyOf } from '../../../src/domain/alert-groups.js';
+import { fleetWideGroups, generalizeNodeName, GROUP_ABOVE_NODES, groupAction, groupKeyOf } from '../../../src/domain/alert-groups.js';
 import { renderGroupAlert } from '../../../src/bot/render/alert-message.js';
 import { ANTHROPIC, alertOf } from './alert-fixtures.js';
 
@@ -45,6 +45,12 @@ describe('the group message', () => {
     const alerts = ['pc', 'pc-b', 'pc-c', 'pc-d'].map((node) => alertOf(node, { condition: 'rotation_conflict', profileId: ANTHROPIC, severity: 'critical', summary: `${node} holds a newer ${ANTHROPIC} than its owner pc-a (agent main): someone refreshed outside the owner`, action: 'x' }));
     const text = renderGroupAlert(alerts, groupAction(alerts), 'new');
     expect(text).toContain(`each of them holds a newer ${ANTHROPIC} than its owner pc-a (agent main)`);
+  });
+});
+
+describe('generalizeNodeName', () => {
+  it('keeps what stands before the name (to:, node:) and replaces only the name, wherever it stands whole', () => {
+    expect(generalizeNodeName('sync from:pc-a to:pc, then node:pc and pc.', 'pc', 'X')).toBe('sync from:pc-a to:X, then node:X and X.');
   });
 });
 

@@ -90,6 +90,8 @@ describe('who renews', () => {
     expect(chooseRenewer(['pc-a', 't440'], [bare, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
     // Nobody with a refresh token: nobody can renew, and it says so.
     expect(chooseRenewer(['pc-a', 't440'], [bare], all, {}, current, 15 * MINUTE, NOW)).toMatchObject({ kind: 'wait', takeoverAtMs: null });
+    // An owner holding nothing is passed over too (a sync never adds a profile), whatever older copies others hold.
+    expect(chooseRenewer(['pc-a', 't440'], [copy('hp', 'bbbbbbbbbbbb'), copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
     // An owner holding another token is still synced first.
     expect(chooseRenewer(['pc-a', 't440'], [{ ...bare, fingerprint: 'bbbbbbbbbbbb' }, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'sync_first', node: 'pc-a', from: 't440' });
   });
