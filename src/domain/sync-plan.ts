@@ -16,13 +16,14 @@ function iso(ms: number | null): string | null {
 /*
  * Credential fields travel as a set: one the source lacks is removed from the target, since
  * a refresh token, account id or project id left from the replaced token would not belong
- * to the new one. `email` only names the account, so a source without it leaves it be.
+ * to the new one. `email` only names the account, so a source without it leaves it be. A
+ * function, not a module constant, so that the mutation run can reach the rule.
  */
-const KEPT_WHEN_ABSENT = new Set<string>(['email']);
+const keptWhenAbsent = (field: string): boolean => field === 'email';
 
 function nextValue(current: Record<string, unknown>, incoming: ExportedCredential, field: string): unknown {
   if (field in incoming.fields) return incoming.fields[field as keyof ExportedCredential['fields']];
-  return KEPT_WHEN_ABSENT.has(field) ? current[field] : undefined;
+  return keptWhenAbsent(field) ? current[field] : undefined;
 }
 
 /** A stored profile's credential, as it travels: only the fields a sync copies. */
