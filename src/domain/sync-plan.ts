@@ -19,7 +19,9 @@ function iso(ms: number | null): string | null {
  * to the new one. `email` only names the account, so a source without it leaves it be. A
  * function, not a module constant, so that the mutation run can reach the rule.
  */
-const keptWhenAbsent = (field: string): boolean => field === 'email';
+function keptWhenAbsent(field: string): boolean {
+  return field === 'email';
+}
 
 function nextValue(current: Record<string, unknown>, incoming: ExportedCredential, field: string): unknown {
   if (field in incoming.fields) return incoming.fields[field as keyof ExportedCredential['fields']];
