@@ -24,7 +24,7 @@ export class PrivateDirectoryError extends Error {
   }
 }
 
-export function describePrivateDirectoryProblem(problem: PrivateDirectoryProblem): string {
+function describePrivateDirectoryProblem(problem: PrivateDirectoryProblem): string {
   switch (problem.kind) {
     case 'link':
       return 'is a symbolic link';
@@ -37,7 +37,8 @@ export function describePrivateDirectoryProblem(problem: PrivateDirectoryProblem
   }
 }
 
-const ownUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
+/** This process's user id; undefined where there is none (Windows). */
+export const ownUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 
 /** Makes or checks `dir`; throws PrivateDirectoryError when it cannot be made private to this user. */
 export function ensurePrivateDirectory(dir: string): { created: boolean } {

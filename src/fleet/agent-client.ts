@@ -63,10 +63,9 @@ export class ProtocolViolations {
     return undefined;
   }
 
-  /** Lifts a hold at once (a node rebuilt, a test). */
-  forget(baseUrl?: string): void {
-    if (baseUrl === undefined) this.marks.clear();
-    else this.marks.delete(normalizeUrl(baseUrl));
+  /** Lifts every hold at once (tests that break limits on purpose, one after another). */
+  clear(): void {
+    this.marks.clear();
   }
 }
 

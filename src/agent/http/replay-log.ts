@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/logger.js';
 import type { ReplayWindow } from '../../protocol/replay-window.js';
 import { MAX_SKEW_SECONDS } from '../../protocol/signing.js';
 import { ensurePrivateDirectory, PrivateDirectoryError } from '../private-directory.js';
+import { fsyncDirectorySync } from '../store/atomic-file.js';
 
 /*
  * The agent's replay window, kept on disk so that a restart does not reopen it (issue 16):
@@ -102,15 +103,6 @@ function parseRecords(text: string): Array<[nonce: string, expiresAt: number]> {
   return records.sort((a, b) => a[1] - b[1]);
 }
 
-function fsyncFolder(folder: string): void {
-  const fd = openSync(folder, constants.O_RDONLY);
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Temp files of a rewrite that a crash left behind. */
 function removeLeftovers(folder: string): void {
   for (const name of readdirSync(folder)) {
@@ -143,7 +135,7 @@ function rewrite(folder: string, file: string, live: Array<[string, number]>): O
     for (let done = 0; done < content.length; ) done += writeSync(fd, content, done, content.length - done, done);
     fsyncSync(fd);
     renameSync(temp, file);
-    fsyncFolder(folder);
+    fsyncDirectorySync(folder);
     return { fd, offset: body.length, size: content.length, lines: live.length };
   } catch (error) {
     closeSync(fd);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { lstatSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ensurePrivateDirectory, PrivateDirectoryError } from '../private-directory.js';
+import { ensurePrivateDirectory, ownUid, PrivateDirectoryError } from '../private-directory.js';
 import { LockBusyError } from './sidecar-lock.js';
 
 /*
@@ -37,12 +37,10 @@ const REMADE = 'OpenClaw and tokenops then make it again, private to this user';
 
 /** `runtimeDir` is where OpenClaw keeps its lock directories: /tmp; tests give their own. */
 export function stateLockFile(databaseFile: string, runtimeDir = '/tmp'): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  const uid = ownUid() ?? 0;
   const hash = createHash('sha256').update(realpathSync(databaseFile)).digest('hex').slice(0, 8);
   return path.join(runtimeDir, `openclaw-state-locks-${uid}`, `state-lifecycle.${hash}.lock.sqlite`);
 }
-
-const ownUid = (): number | undefined => (typeof process.getuid === 'function' ? process.getuid() : undefined);
 
 function notOurs(ownerUid: number, uid: number): string {
   return `belongs to uid ${ownerUid}, not to this agent's user (uid ${uid}): another user could hold OpenClaw's lock there and stop every write to the shared store`;

@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { closeSync, fstatSync, linkSync, lstatSync, openSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
-import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { holderIsGone, lockPayloadSchema, sameStaleLock, type LockHolder } from './lock-staleness.js';
@@ -51,25 +51,15 @@ function parsePayload(raw: string): LockHolder | null {
   }
 }
 
-async function readSnapshot(lockPath: string): Promise<Snapshot | null> {
-  try {
-    const [raw, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
-    return { raw, ino: info.ino, mtimeMs: info.mtimeMs, payload: parsePayload(raw) };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-}
-
 /** `fileMtimeMs` judges a lock that names no holder (no pid, no createdAt) by the file's age. */
 export function lockIsStale(payload: LockHolder | null, nowMs: number, fileMtimeMs?: number): boolean {
   const pid = payload?.pid;
-  const process = pid ? { alive: processIsAlive(pid), startTime: payload.starttime === undefined ? null : processStartTime(pid) } : undefined;
-  return holderIsGone(payload, { nowMs, ...(fileMtimeMs === undefined ? {} : { fileMtimeMs }), ...(process ? { process } : {}) });
+  const holder = pid ? { alive: processIsAlive(pid), startTime: payload.starttime === undefined ? null : processStartTime(pid) } : undefined;
+  return holderIsGone(payload, { nowMs, ...(fileMtimeMs === undefined ? {} : { fileMtimeMs }), ...(holder ? { process: holder } : {}) });
 }
 
-/** `readSnapshot` of a file that is ours alone, through one descriptor. */
-function readTakenSnapshot(file: string): Snapshot | null {
+/** A lock file as it is now, its bytes and inode through one descriptor (so they are the same file's); null when it is gone. */
+function readSnapshot(file: string): Snapshot | null {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -110,7 +100,7 @@ function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino
   }
   let taken: Snapshot | null;
   try {
-    taken = readTakenSnapshot(aside);
+    taken = readSnapshot(aside);
   } catch (error) {
     putBack(aside, lockPath);
     throw error;
@@ -214,7 +204,7 @@ async function tryOnce(lockPath: string): Promise<Attempt> {
     await removeAbandonedTakeovers(lockPath);
     return { held: { path: lockPath, release: () => oneAtATime(lockPath, async () => removeIfUnchanged(lockPath, { raw, ino })) } };
   }
-  const snapshot = await readSnapshot(lockPath);
+  const snapshot = readSnapshot(lockPath);
   if (!snapshot) return { again: true };
   if (!lockIsStale(snapshot.payload, Date.now(), snapshot.mtimeMs)) return { holder: snapshot.payload };
   removeIfUnchanged(lockPath, snapshot, (now) => lockIsStale(now.payload, Date.now(), now.mtimeMs));

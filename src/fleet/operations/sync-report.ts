@@ -51,19 +51,21 @@ export function syncOutcome(report: SyncReport): 'ok' | 'planned' | 'partial' | 
   return report.dryRun ? 'planned' : 'ok';
 }
 
+/** Each profile a target's store wrote (or would write, dry), with the store's agent, in the order answered. */
+function writtenUpdates(response: ImportResponse): Array<{ profileId: string; agentId: string }> {
+  return response.stores
+    .filter((store) => store.outcome === 'written' || store.outcome === 'planned')
+    .flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => ({ profileId: plan.profileId, agentId: store.agentId })));
+}
+
 /** Profiles a sync wrote (or would write, dry), per target node. */
 export function syncChanges(report: SyncReport): Array<{ node: string; profileId: string; agents: string[] }> {
-  const changes: Array<{ node: string; profileId: string; agents: string[] }> = [];
-  for (const target of report.targets) {
-    if (!target.ok) continue;
+  return report.targets.flatMap((target) => {
+    if (!target.ok) return [];
     const byProfile = new Map<string, string[]>();
-    for (const store of target.value.stores) {
-      if (store.outcome !== 'written' && store.outcome !== 'planned') continue;
-      for (const plan of store.profiles) if (plan.action === 'update') byProfile.set(plan.profileId, [...(byProfile.get(plan.profileId) ?? []), store.agentId]);
-    }
-    for (const [profileId, agents] of byProfile) changes.push({ node: target.node, profileId, agents });
-  }
-  return changes;
+    for (const { profileId, agentId } of writtenUpdates(target.value)) byProfile.set(profileId, [...(byProfile.get(profileId) ?? []), agentId]);
+    return [...byProfile].map(([profileId, agents]) => ({ node: target.node, profileId, agents }));
+  });
 }
 
 /**
@@ -83,8 +85,7 @@ export function targetsKeepingSuperseded(report: SyncReport, profileId: string, 
 
 /** Profiles one target wrote (or would write, dry). */
 export function updatedProfiles(response: ImportResponse): string[] {
-  const written = response.stores.filter((store) => store.outcome === 'written' || store.outcome === 'planned');
-  return [...new Set(written.flatMap((store) => store.profiles.filter((plan) => plan.action === 'update').map((plan) => plan.profileId)))];
+  return [...new Set(writtenUpdates(response).map((update) => update.profileId))];
 }
 
 /** One line for audit records and channel notes: what changed where. */
