@@ -1,5 +1,5 @@
 /*
- * npm run test:mutation [-- --safety] [-- --files a.ts,b.ts [--tests 'test/unit/x/**']]
+ * npm run test:mutation [-- --safety] [-- --files a.ts,b.ts [--tests 'test/unit/x/**']] [-- --report-only]
  *
  * Runs Stryker with mutation/stryker.config.mjs and prints, per file, the table issue 17
  * asks for; then the survivors, each either known (judged equivalent in
@@ -7,7 +7,8 @@
  * the safety promises rest on and fails on any new survivor there; the full run fails below
  * the overall threshold. `--files` (with `--tests` to ask only the tests that matter) is
  * the quick loop while killing one file's survivors: its own sandbox and report, one
- * worker, no incremental file, so several can run side by side. Judging a survivor
+ * worker, so several can run side by side. `--report-only` reads the last run's JSON report
+ * again without mutating anything. Judging a survivor
  * equivalent is a person's call: the script only prints new ones in the file's format.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -37,22 +38,29 @@ function originalText(lines: string[], { start, end }: Span): string {
   return [lines[start.line - 1]!.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column - 1)].join('\n');
 }
 
+type Mutant = Pick<MutantResult, 'mutatorName' | 'replacement' | 'status' | 'location'>;
+
+/** One mutant as the report reads it: where, which mutation of which text, and what became of it. */
+function rowOf(file: string, lines: string[], mutant: Mutant): MutantRow {
+  return { file, line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status };
+}
+
 function toRows(results: readonly MutantResult[]): MutantRow[] {
   const cache = new Map<string, string[]>();
   return results.map((mutant) => {
     const file = path.relative(ROOT, mutant.fileName);
     const lines = cache.get(file) ?? sourceLines(file);
     cache.set(file, lines);
-    return { file, line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status };
+    return rowOf(file, lines, mutant);
   });
 }
 
 async function run(): Promise<MutantRow[]> {
   if (values['report-only']) {
-    const report = JSON.parse(readFileSync(path.join(ROOT, 'reports/mutation/mutation.json'), 'utf8')) as { files: Record<string, { source: string; mutants: Array<{ mutatorName: string; replacement?: string; status: string; location: Span }> }> };
+    const report = JSON.parse(readFileSync(path.join(ROOT, 'reports/mutation/mutation.json'), 'utf8')) as { files: Record<string, { source: string; mutants: Mutant[] }> };
     return Object.entries(report.files).flatMap(([file, { source, mutants }]) => {
       const lines = source.split('\n');
-      return mutants.map((mutant) => ({ file: path.relative(ROOT, path.resolve(ROOT, file)), line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status }));
+      return mutants.map((mutant) => rowOf(path.relative(ROOT, path.resolve(ROOT, file)), lines, mutant));
     });
   }
   const mutate = values.files ? values.files.split(',') : values.safety ? SAFETY_FILES : SCOPE;
@@ -61,7 +69,7 @@ async function run(): Promise<MutantRow[]> {
   // `progress` draws on a terminal only; CI's log gets the dots-free summary below.
   const reporters = process.stdout.isTTY ? ['progress', 'json'] : ['json'];
   const quickLoop = values.files
-    ? { incremental: false, concurrency: 1, tempDirName: `.stryker-tmp/run-${process.pid}`, jsonReporter: { fileName: `reports/mutation/files-${process.pid}.json` } }
+    ? { concurrency: 1, tempDirName: `.stryker-tmp/run-${process.pid}`, jsonReporter: { fileName: `reports/mutation/files-${process.pid}.json` } }
     : { reporters: [...reporters, 'html'] };
   const results = await new Stryker({ ...config, mutate, reporters, ...quickLoop }).runMutationTest();
   return toRows(results);
