@@ -12,20 +12,23 @@
 # (--env-file, mode 0600 on the host); nothing secret is baked into the image. The SQLite
 # state lives in the volume. See docs/install-bot.md.
 
-# ---- build: production dependencies; better-sqlite3 is compiled here -----------------------
+# ---- build: compile to dist/, then keep only production dependencies ---------------------
+# better-sqlite3 is compiled here. `npm ci` runs `prepare`, which builds dist/ with esbuild (a
+# devDependency, like tsx and TypeScript); `npm prune` then drops the devDependencies.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/tokenops
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund \
- && npm cache clean --force
-# The sources run through tsx (a production dependency): no build step.
-COPY tsconfig.json ./
-COPY bin ./bin
+COPY scripts/build.mjs ./scripts/build.mjs
 COPY src ./src
 COPY commands ./commands
+RUN npm ci --no-audit --no-fund \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && npm cache clean --force \
+ && rm -rf src scripts
+COPY bin ./bin
 # The expiry timeline's fonts (the picture never uses the system's; the slim image has none).
 COPY assets ./assets
 
@@ -47,5 +50,5 @@ WORKDIR /var/lib/tokenops
 # The bot handles SIGTERM itself (closes Discord, the streams and the state store).
 # To only register the slash commands (the bot also does it at every start):
 #   docker run --rm --env-file /etc/tokenops/bot.env -v /etc/tokenops/fleet.json:/etc/tokenops/fleet.json:ro \
-#     tokenops-bot /opt/tokenops/node_modules/.bin/tsx /opt/tokenops/src/bot/register.ts
+#     tokenops-bot node /opt/tokenops/dist/src/bot/register.js
 CMD ["node", "/opt/tokenops/bin/tokenops-bot.js"]

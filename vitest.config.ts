@@ -6,7 +6,8 @@ export default defineConfig({
     // The real-OpenClaw conformance suite has its own config and command (npm run test:openclaw).
     exclude: ['test/conformance/**', 'node_modules/**'],
     // One secret scan over everything every file captured, at the end of the run.
-    globalSetup: ['test/support/suite-secret-scan.global.ts'],
+    // dist/ rebuilt first: the bins the tests start run it.
+    globalSetup: ['test/support/build-dist.global.ts', 'test/support/suite-secret-scan.global.ts'],
     setupFiles: ['test/support/suite-capture.setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

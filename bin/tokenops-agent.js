@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources through tsx, so the installed bin needs no build step.
-import { register } from 'tsx/esm/api';
+// The node agent (src/agent/main.ts), compiled into dist/ by `npm run build` (run by `npm ci`).
+import { runCompiled } from './run-compiled.js';
 
-register();
-await import('../src/agent/main.ts');
+await runCompiled('src/agent/main.js');

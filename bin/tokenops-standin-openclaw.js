@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The stand-in `openclaw` CLI (src/standin/openclaw-cli.ts) for demos and tests, via tsx.
-import { register } from 'tsx/esm/api';
+// The stand-in `openclaw` CLI (src/standin/openclaw-cli.ts) for demos and tests, compiled into dist/.
+import { runCompiled } from './run-compiled.js';
 
-register();
-const { main } = await import('../src/standin/openclaw-cli.ts');
+const { main } = await runCompiled('src/standin/openclaw-cli.js');
 await main();

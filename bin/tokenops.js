@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// The break-glass CLI (src/cli/main.ts), run through tsx, so the installed bin needs no build step.
-import { register } from 'tsx/esm/api';
+// The break-glass CLI (src/cli/main.ts), compiled into dist/ by `npm run build` (run by `npm ci`).
+import { runCompiled } from './run-compiled.js';
 
-register();
-await import('../src/cli/main.ts');
+await runCompiled('src/cli/main.js');

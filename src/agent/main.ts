@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     process.stderr.write(`tokenops-agent: TOKENOPS_OAUTH_PROVIDERS: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  const agent = createAgentServer(context, env.TOKENOPS_AGENT_KEY);
+  const agent = await createAgentServer(context, env.TOKENOPS_AGENT_KEY);
   const watcher = new NodeWatcher(context);
   watcher.on('event', (event) => {
     logger.info({ event: event.type, ...('profileId' in event ? { agentId: event.agentId, profileId: event.profileId } : {}) }, 'node event');

@@ -1,10 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { formatIssues } from '../config/format-issues.js';
+import { COMMANDS_DIR } from '../runtime/entry-point.js';
+
+export { COMMANDS_DIR };
 import { commandModuleSchema, type CommandModule } from './command-module.js';
 
-export const COMMANDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../commands');
 
 export class CommandLoadError extends Error {
   override readonly name = 'CommandLoadError';

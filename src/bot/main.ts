@@ -19,10 +19,9 @@ import { opsChannelEditor, opsChannelPoster } from './ops-channel.js';
 import { expireLeftoverPlans } from './pending-plan-expiry.js';
 import { reportInterruptedOperations } from './interrupted-operations.js';
 import { OperationJournal } from '../state/operation-journal.js';
+import { closePicturePool } from '../timeline/picture-pool.js';
 import { exitWith, loadBotSettingsOrExit } from './startup.js';
-import { BotMetrics } from '../metrics/bot-metrics.js';
-import { countDiscordErrors } from '../metrics/discord-errors.js';
-import { startMetricsServer } from '../metrics/metrics-server.js';
+import type { MetricsServer } from '../metrics/metrics-server.js';
 
 
 /** The Discord bot: `npm start`. */
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   const commands = await loadCommands().catch((error: Error) => exitWith('tokenops-bot', [error instanceof CommandLoadError ? error.message : `commands: ${error.message}`]));
   let state;
   try {
-    state = openStateStore(env.TOKENOPS_STATE);
+    state = await openStateStore(env.TOKENOPS_STATE);
   } catch (error) {
     exitWith('tokenops-bot', [`TOKENOPS_STATE: ${(error as Error).message}`]);
   }
@@ -49,17 +48,18 @@ async function main(): Promise<void> {
   const alertStore = new AlertStore(state.namespace<unknown>('alerts'));
   const pendingPlans = new PendingPlans(state.namespace<PendingPlan>('pending-plans'));
   const renewals = new RenewalStore(state.namespace<unknown>('renewal'));
-  // Metrics only when asked for (the bot then listens on one more port), hooked before anything runs.
-  const metrics = env.TOKENOPS_METRICS ? new BotMetrics({ fleet, alertStore, renewals, leadership: coordination.leadership, logger }) : undefined;
-  if (metrics) {
+  // Metrics only when asked for (the bot then listens on one more port), hooked before anything
+  // runs. Their code (and prom-client) is loaded only then.
+  let metricsServer: MetricsServer | undefined;
+  if (env.TOKENOPS_METRICS) {
+    const [{ BotMetrics }, { countDiscordErrors }, { startMetricsServer }] = await Promise.all([import('../metrics/bot-metrics.js'), import('../metrics/discord-errors.js'), import('../metrics/metrics-server.js')]);
+    const metrics = new BotMetrics({ fleet, alertStore, renewals, leadership: coordination.leadership, logger });
     metrics.watch(fleetClient, audit);
     countDiscordErrors(client, metrics);
+    const listen = env.TOKENOPS_METRICS_LISTEN;
+    metricsServer = await startMetricsServer(metrics.registry, listen, logger).catch((error: NodeJS.ErrnoException) => exitWith('tokenops-bot', [`TOKENOPS_METRICS_LISTEN: cannot listen on ${listen.host}:${listen.port} (${error.code ?? error.message})`]));
+    logger.info({ host: listen.host, port: metricsServer.port }, 'metrics listening');
   }
-  const listen = env.TOKENOPS_METRICS_LISTEN;
-  const metricsServer = metrics
-    ? await startMetricsServer(metrics.registry, listen, logger).catch((error: NodeJS.ErrnoException) => exitWith('tokenops-bot', [`TOKENOPS_METRICS_LISTEN: cannot listen on ${listen.host}:${listen.port} (${error.code ?? error.message})`]))
-    : undefined;
-  if (metricsServer) logger.info({ host: listen.host, port: metricsServer.port }, 'metrics listening');
   const journal = new OperationJournal(state.namespace<unknown>('journal'), {
     heartbeatMs: env.TOKENOPS_HEARTBEAT,
     owner: coordination.leadership.owner,
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     await client.destroy().catch(() => undefined);
     await metricsServer?.close();
     await fleetClient.close().catch(() => undefined);
+    await closePicturePool().catch(() => undefined);
     await state.close().catch(() => undefined);
     logger.info('bot stopped');
     process.exit(0);

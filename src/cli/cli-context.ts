@@ -68,7 +68,7 @@ export class CliContext {
     if (!this.log) {
       const { openStateStore } = await import('../state/state-store.js');
       try {
-        this.state = openStateStore(this.env.TOKENOPS_STATE);
+        this.state = await openStateStore(this.env.TOKENOPS_STATE);
         this.log = new AuditLog(this.state.namespace<AuditRecord>('audit'));
       } catch (error) {
         throw new ConfigError([`TOKENOPS_STATE: the audit log cannot be opened (${(error as Error).message})`]);

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APPLICATION_ID, DEFAULT_GUILD_ID, DEFAULT_OPS_CHANNEL_ID, DEFAULT_OPS_ROLE_ID, type DiscordStandin } from '../standin/discord/index.js';
-import { spawnTs, type Spawned } from './local-processes.js';
+import type { EntryPoint } from '../runtime/entry-point.js';
+import { spawnNode, spawnTs, type Spawned } from './local-processes.js';
 
 export interface RunningBot extends Spawned {
   stateUrl: string;
@@ -17,14 +18,14 @@ export async function startBot(
   standin: DiscordStandin,
   fleet: Record<string, unknown>,
   env: Record<string, string>,
-  options: { botToken: string; stateUrl?: string; dir?: string },
+  options: { botToken: string; stateUrl?: string; dir?: string; /** Another way to start it (the installed bin), else src/bot/main.ts as this process runs. */ launch?: EntryPoint },
 ): Promise<RunningBot> {
   const dir = options.dir ?? mkdtempSync(path.join(os.tmpdir(), 'tokenops-bot-'));
   const fleetFile = path.join(dir, 'fleet.json');
   writeFileSync(fleetFile, JSON.stringify(fleet, null, 2), { mode: 0o600 });
   const stateUrl = options.stateUrl ?? `sqlite://${path.join(dir, 'state.sqlite')}`;
   const registrations = standin.commandRegistrations.length;
-  const bot = spawnTs('src/bot/main.ts', [], {
+  const botEnv = {
     DISCORD_TOKEN: options.botToken,
     DISCORD_CLIENT_ID: DEFAULT_APPLICATION_ID,
     DISCORD_GUILD_ID: DEFAULT_GUILD_ID,
@@ -35,7 +36,8 @@ export async function startBot(
     TOKENOPS_STATE: stateUrl,
     TOKENOPS_LOG_LEVEL: 'debug',
     ...env,
-  });
+  };
+  const bot = options.launch ? spawnNode(options.launch, [], botEnv) : spawnTs('src/bot/main.ts', [], botEnv);
   await bot.waitFor(/"msg":"guild commands registered"/, 20_000);
   await standin.waitFor(() => standin.commandRegistrations.length > registrations || undefined, 5_000, 'command registration');
   return { ...bot, stateUrl, fleetFile };

@@ -4,15 +4,15 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { processIsAlive } from '../agent/store/process-starttime.js';
+import { entryPoint, PACKAGE_ROOT, type EntryPoint } from '../runtime/entry-point.js';
 
 /*
  * tokenops' own processes on one machine, on loopback: node agents, stand-in gateways, the
  * bot. `npm run demo` runs its fleet with these, and the tests run theirs.
  */
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const ROOT = PACKAGE_ROOT;
 export const TSX_IMPORT = ['--import', 'tsx'];
 
 const running = new Set<ChildProcess>();
@@ -41,9 +41,17 @@ export interface Spawned {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** A TypeScript entry point of this project as a child process, its output kept by line. */
+/**
+ * An entry point of this project (its source path) as a child process, its output kept by
+ * line: compiled from dist/ when this process runs compiled, else the TypeScript via tsx.
+ */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv): Spawned {
-  const proc = spawn(process.execPath, [...TSX_IMPORT, path.join(ROOT, script), ...args], {
+  return spawnNode(entryPoint(script), args, env);
+}
+
+/** A Node program (an entry point, or a bin with Node options of its own) as a child process, its output kept by line. */
+export function spawnNode(entry: EntryPoint, args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const proc = spawn(process.execPath, [...entry.execArgv, entry.file, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,9 +119,10 @@ export interface RunningAgent extends Spawned {
 }
 
 /** A node agent on a free loopback port; resolves once it listens. */
-export async function startAgent(env: Record<string, string>, options: { port?: number } = {}): Promise<RunningAgent> {
+export async function startAgent(env: Record<string, string>, options: { port?: number; /** Another way to start it (the installed bin), else src/agent/main.ts as this process runs. */ launch?: EntryPoint } = {}): Promise<RunningAgent> {
   const port = options.port ?? (await freePort());
-  const agent = spawnTs('src/agent/main.ts', [], { TOKENOPS_LISTEN: `127.0.0.1:${port}`, TOKENOPS_LOG_LEVEL: 'debug', TOKENOPS_OAUTH_PROVIDERS: offlineProvidersFile(), ...env });
+  const agentEnv = { TOKENOPS_LISTEN: `127.0.0.1:${port}`, TOKENOPS_LOG_LEVEL: 'debug', TOKENOPS_OAUTH_PROVIDERS: offlineProvidersFile(), ...env };
+  const agent = options.launch ? spawnNode(options.launch, [], agentEnv) : spawnTs('src/agent/main.ts', [], agentEnv);
   await agent.waitFor(/"msg":"agent listening"/);
   return { ...agent, url: `http://127.0.0.1:${port}`, port };
 }

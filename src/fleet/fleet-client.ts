@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from '../state/ioredis.js';
 import type { z } from 'zod';
 import type { Fleet, FleetNode } from '../config/fleet-file.js';
 import type { NodeResult } from '../protocol/node-result.js';
@@ -84,6 +85,7 @@ export class FleetClient {
     // comes from the same URL as the state; its errors are kept (password scrubbed) for the
     // message a failed call gets.
     const target = redisTarget(options.sharedLimit.redisUrl);
+    const { Redis } = ioredis();
     const redis = new Redis(target.url, { maxRetriesPerRequest: 1, connectionName: 'tokenops-fanout' });
     const shared = { redis, connection: undefined as unknown as Bottleneck.IORedisConnection, target, lastError: '' };
     redis.on('error', (error: Error) => {

@@ -4,9 +4,9 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { readNodeSnapshot } from '../agent/node-snapshot.js';
 import { processIsAlive } from '../agent/store/process-starttime.js';
+import { entryPoint } from '../runtime/entry-point.js';
 
 /*
  * A stand-in OpenClaw gateway for tests and demos: the incident in miniature. It loads the
@@ -96,9 +96,9 @@ export async function stopGateway(stateDir: string): Promise<RunInfo | null> {
 export async function startDetached(stateDir: string, port: number, readyDelayMs: number): Promise<number> {
   mkdirSync(path.join(stateDir, 'logs'), { recursive: true });
   const log = openSync(path.join(stateDir, 'logs', 'standin-gateway.log'), 'a');
-  const cli = fileURLToPath(new URL('./openclaw-cli.ts', import.meta.url));
-  // Through tsx, whichever way this process itself was started (bin, tsx, --import).
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), cli, 'gateway', 'run', '--state', stateDir, '--port', String(port), '--ready-delay', String(readyDelayMs)], {
+  // Compiled or through tsx, as this process itself runs.
+  const cli = entryPoint('src/standin/openclaw-cli.ts');
+  const child = spawn(process.execPath, [...cli.execArgv, cli.file, 'gateway', 'run', '--state', stateDir, '--port', String(port), '--ready-delay', String(readyDelayMs)], {
     detached: true,
     stdio: ['ignore', log, log],
   });

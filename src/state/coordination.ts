@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger.js';
+import type { Redis } from 'ioredis';
+import { ioredis } from './ioredis.js';
 import { RedisInteractionClaims, soleClaims, type InteractionClaims } from './interaction-claims.js';
 import { LeaderLease, newLeaseOwner, type LeadershipChange } from './leader-lease.js';
 import { isRedisUrl, redisTarget } from './redis-url.js';
@@ -82,7 +83,7 @@ export function openCoordination(stateUrl: string, options: CoordinationOptions)
   const target = redisTarget(stateUrl);
   const { logger } = options;
   // Fail fast rather than queue: a lease command that waits longer than a renewal interval is useless.
-  const redis = new Redis(target.url, { commandTimeout: Math.max(200, Math.min(2_000, Math.floor(options.leaseMs / 3))), maxRetriesPerRequest: 1, connectionName: 'tokenops-coordination' });
+  const redis = new (ioredis().Redis)(target.url, { commandTimeout: Math.max(200, Math.min(2_000, Math.floor(options.leaseMs / 3))), maxRetriesPerRequest: 1, connectionName: 'tokenops-coordination' });
   let lastError = '';
   const onError = (error: Error) => {
     const message = target.scrub(error.message);

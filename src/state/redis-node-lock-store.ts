@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from './ioredis.js';
 import { lockRecordSchema, type LockRecord, type NodeLockStore } from './node-lock-store.js';
 
 /*
@@ -18,7 +19,7 @@ export class RedisNodeLockStore implements NodeLockStore {
   private readonly mine = new Map<string, { token: string; value: string }>();
 
   constructor(url: string) {
-    this.redis = new Redis(url, { commandTimeout: 2_000, maxRetriesPerRequest: 1, connectionName: 'tokenops-node-locks', lazyConnect: false });
+    this.redis = new (ioredis().Redis)(url, { commandTimeout: 2_000, maxRetriesPerRequest: 1, connectionName: 'tokenops-node-locks', lazyConnect: false });
     // Errors surface on the command that failed; the connection's own are not fatal.
     this.redis.on('error', () => undefined);
   }

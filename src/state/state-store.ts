@@ -1,5 +1,4 @@
 import { isRedisUrl, redisTarget } from './redis-url.js';
-import KeyvRedis from '@keyv/redis';
 import { Keyv } from 'keyv';
 import type { NodeLockStore } from './node-lock-store.js';
 import { RedisNodeLockStore } from './redis-node-lock-store.js';
@@ -19,7 +18,8 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
-export function openStateStore(url: string): StateStore {
+/** Async because a Redis state loads its client library here, on first use: a SQLite bot and the CLI never load it. */
+export async function openStateStore(url: string): Promise<StateStore> {
   const opened: Keyv[] = [];
   if (url.startsWith('sqlite://')) {
     const file = url.slice('sqlite://'.length);
@@ -39,6 +39,7 @@ export function openStateStore(url: string): StateStore {
     };
   }
   if (isRedisUrl(url)) {
+    const { default: KeyvRedis } = await import('@keyv/redis');
     let locks: NodeLockStore | undefined;
     return {
       nodeLocks: () => (locks ??= new RedisNodeLockStore(url)),

@@ -7,7 +7,8 @@ import { timelineEvents } from './audit-events.js';
 import { timelineCaption, unreachableNote } from './caption.js';
 import { concernedScope, viewOfConcerned } from './concerned-nodes.js';
 import { rowBudget, type TimelineVariant } from './layout.js';
-import { renderTimeline, type RenderedTimeline } from './render-timeline.js';
+import { picturePool } from './picture-pool.js';
+import type { RenderedTimeline } from './render-timeline.js';
 
 /*
  * The expiry timeline as a file to post: the fleet view a caller already has, the markers
@@ -65,7 +66,7 @@ export async function timelinePicture(view: FleetView, sources: PictureSources, 
     maxRows: rowBudget(request.variant),
   });
   const down = unreachableNote(view);
-  const rendered = await renderTimeline(timeline, { variant: request.variant, scope: request.scope, thresholds: sources.thresholds, notes: down ? [down] : [] });
+  const rendered = await picturePool().draw(timeline, { variant: request.variant, scope: request.scope, thresholds: sources.thresholds, notes: down ? [down] : [] });
   const caption = timelineCaption(timeline, view, request.scope);
   const name = request.variant === 'small' ? 'token-timeline-small.png' : 'token-timeline.png';
   return { file: { name, data: rendered.png, description: caption.slice(0, DESCRIPTION_MAX) }, caption, timeline, rendered };

@@ -12,7 +12,7 @@ import { findSecrets } from '../support/secret-scan.js';
 import { DEFAULT_LOCK_TTL_MS } from '../../src/fleet/node-locks.js';
 import { AuditLog, type AuditRecord } from '../../src/state/audit-log.js';
 import { RenewalStore } from '../../src/state/renewal-store.js';
-import { openStateStore } from '../../src/state/state-store.js';
+import { openStateStore, type StateStore } from '../../src/state/state-store.js';
 import { waitUntil } from '../support/wait-until.js';
 
 /*
@@ -84,8 +84,8 @@ afterAll(async () => {
 });
 
 /** What the bots share in Redis, read as a replica would. */
-async function shared<T>(use: (state: ReturnType<typeof openStateStore>) => Promise<T>): Promise<T> {
-  const state = openStateStore(redis.url);
+async function shared<T>(use: (state: StateStore) => Promise<T>): Promise<T> {
+  const state = await openStateStore(redis.url);
   try {
     return await use(state);
   } finally {

@@ -89,7 +89,7 @@ interface Mutation {
 async function runInterleaving(actions: readonly Action[], run: number): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tokenops-interleave-${run}-`));
   const stateFile = path.join(dir, 'state.sqlite');
-  const state: StateStore = openStateStore(`sqlite://${stateFile}`);
+  const state: StateStore = await openStateStore(`sqlite://${stateFile}`);
   const audit = new AuditLog(state.namespace<AuditRecord>('audit'));
   const loaded = loadFleet(fleetFile, fleetEnv);
   if (!loaded.ok) throw new Error(loaded.problems.join('\n'));

@@ -19,10 +19,10 @@ afterAll(async () => {
 });
 
 const backends: Array<[string, () => Promise<StateStore>]> = [
-  ['SQLite', async () => openStateStore(`sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'tokenops-journal-')), 'state.sqlite')}`)],
+  ['SQLite', async () => await openStateStore(`sqlite://${path.join(mkdtempSync(path.join(os.tmpdir(), 'tokenops-journal-')), 'state.sqlite')}`)],
   ['Redis', async () => {
     redis ??= await startRedis();
-    return openStateStore(redis.url);
+    return await openStateStore(redis.url);
   }],
 ];
 

@@ -24,7 +24,7 @@ const backends: Array<[string, () => string]> = [
 describe.each(backends)('state on %s', (name, makeUrl) => {
   test.skipIf(name === 'redis' && !hasRedis)('namespaces are separate, values survive a reopen, the audit log lists newest first', async () => {
     const url = makeUrl();
-    const first = openStateStore(url);
+    const first = await openStateStore(url);
     const alerts = first.namespace<{ severity: string }>('alerts-test');
     const other = first.namespace<{ severity: string }>('other-test');
     await alerts.clear();
@@ -41,7 +41,7 @@ describe.each(backends)('state on %s', (name, makeUrl) => {
     expect((await audit.since(clock - 2000)).map((record) => record.action)).toEqual(['restart', 'capacity set']);
     await first.close();
 
-    const second = openStateStore(url);
+    const second = await openStateStore(url);
     expect(await second.namespace<{ severity: string }>('alerts-test').get('t440')).toEqual({ severity: 'critical' });
     expect(await second.namespace<{ severity: string }>('other-test').get('t440')).toEqual({ severity: 'none' });
     await second.namespace('other-test').clear();
@@ -51,6 +51,6 @@ describe.each(backends)('state on %s', (name, makeUrl) => {
   });
 });
 
-test('an unsupported state URL is a clear error', () => {
-  expect(() => openStateStore('postgres://x')).toThrow(/expected sqlite:\/\/<path> or redis:\/\/host:port/);
+test('an unsupported state URL is a clear error', async () => {
+  await expect(openStateStore('postgres://x')).rejects.toThrow(/expected sqlite:\/\/<path> or redis:\/\/host:port/);
 });

@@ -56,7 +56,7 @@ export async function startAgentFarm(options: {
     plantedSecrets.add(keyHex);
     const env = agentEnvSchema.parse({ TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: options.gatewayUrl ?? 'http://127.0.0.1:9', TOKENOPS_OAUTH_PROVIDERS: options.oauthProviders ?? offlineProvidersFile() });
     const context = createAgentContext(env, logger);
-    const agent = createAgentServer(context, env.TOKENOPS_AGENT_KEY);
+    const agent = await createAgentServer(context, env.TOKENOPS_AGENT_KEY);
     if (options.watch) {
       const watcher = new NodeWatcher(context);
       watcher.on('event', (event) => agent.events.publish(event));

@@ -3,7 +3,7 @@ import { openStateStore } from '../../src/state/state-store.js';
 
 /** The latest audit records a bot (or the CLI) wrote to the state at `stateUrl`, newest first, read through a connection of the test's own. */
 export async function auditRecords(stateUrl: string, limit = 500): Promise<AuditRecord[]> {
-  const state = openStateStore(stateUrl);
+  const state = await openStateStore(stateUrl);
   try {
     return await new AuditLog(state.namespace<AuditRecord>('audit')).latest(limit);
   } finally {

@@ -7,7 +7,7 @@ import { suiteCapture } from './suite-capture.js';
 
 /*
  * The `tokenops` CLI as a person or a script runs it: the real bin (bin/tokenops.js, which
- * registers tsx) in a child process, from an empty working directory so no stray .env or
+ * runs the compiled dist/, rebuilt for every test run) in a child process, from an empty working directory so no stray .env or
  * fleet.json is picked up. Everything it prints joins capturedOutput for the secret scans.
  */
 

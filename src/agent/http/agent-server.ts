@@ -24,7 +24,7 @@ import { preflight } from '../operations/preflight.js';
 import { refreshCredentials } from '../operations/refresh-credentials.js';
 import { restartGateway } from '../operations/restart-gateway.js';
 import { nodeStatus } from '../operations/status.js';
-import { AgentMetrics } from '../../metrics/agent-metrics.js';
+import type { AgentMetrics } from '../../metrics/agent-metrics.js';
 import { sendMetrics } from '../../metrics/metrics-response.js';
 import { DiskFullError } from '../store/credential-store.js';
 import { LockBusyError } from '../store/sidecar-lock.js';
@@ -64,7 +64,8 @@ const MAX_LIVE_NONCES = 100_000;
  * `/metrics` is unsigned like health, and answers only with TOKENOPS_METRICS=on (else 404,
  * as an unknown path would).
  */
-export function createAgentServer(context: AgentContext, key: Buffer): AgentServer {
+/** Async only to load the metrics code when TOKENOPS_METRICS asks for it (prom-client is not loaded otherwise). */
+export async function createAgentServer(context: AgentContext, key: Buffer): Promise<AgentServer> {
   const { logger } = context;
   // Capped well below the default: every nonce in it is also a line in the replay log.
   const replay = new ReplayWindow(2 * MAX_SKEW_SECONDS * 1000, MAX_LIVE_NONCES);
@@ -105,7 +106,7 @@ export function createAgentServer(context: AgentContext, key: Buffer): AgentServ
   };
 
   // Only with TOKENOPS_METRICS=on: routes as metric labels, anything else "other", whatever path was asked.
-  const metrics = context.env.TOKENOPS_METRICS ? new AgentMetrics(context.env.TOKENOPS_NODE, new Set([...Object.keys(routes), '/v1/health', '/metrics']), () => nodeStatus(context)) : undefined;
+  const metrics: AgentMetrics | undefined = context.env.TOKENOPS_METRICS ? new (await import('../../metrics/agent-metrics.js')).AgentMetrics(context.env.TOKENOPS_NODE, new Set([...Object.keys(routes), '/v1/health', '/metrics']), () => nodeStatus(context)) : undefined;
 
   function send(response: ServerResponse, status: number, value: unknown, nonce?: string): void {
     const body = Buffer.from(JSON.stringify(value));

@@ -313,11 +313,16 @@ describe('Dockerfile (the bot; checked as text, no Docker engine here)', () => {
     .filter((line) => line !== '' && !line.startsWith('#'));
   const of = (keyword: string) => instructions.filter((line) => line.toUpperCase().startsWith(`${keyword} `)).map((line) => line.slice(keyword.length + 1).trim());
 
-  it('builds on node:20-bookworm-slim, compiles better-sqlite3 with production dependencies only', () => {
+  it('builds on node:20-bookworm-slim, compiles better-sqlite3, builds dist/, keeps production dependencies only', () => {
     for (const from of of('FROM')) expect(from).toMatch(/^node:20-bookworm-slim\b/);
     const runs = of('RUN').join('\n');
     expect(runs).toMatch(/apt-get install[^\n]*\bpython3\b[^\n]*\bmake\b[^\n]*\bg\+\+/);
-    expect(runs).toMatch(/npm ci --omit=dev/);
+    // npm ci runs `prepare` (the build, with the devDependencies), then the prune drops them.
+    expect(runs).toMatch(/npm ci\b[^\n]*&& npm prune --omit=dev/);
+    const copies = of('COPY');
+    for (const needed of ['scripts/build.mjs ./scripts/build.mjs', 'src ./src', 'commands ./commands', 'bin ./bin']) expect(copies).toContain(needed);
+    // The runtime image runs dist/: the sources are removed once built.
+    expect(runs).toMatch(/rm -rf src scripts/);
   });
 
   it('runs the bot bin as a non-root user, state in a volume', () => {
