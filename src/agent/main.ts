@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { loadAgentEnv } from '../config/agent-env.js';
 import { loadDotEnv } from '../config/dotenv.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, flushLogs } from '../logging/logger.js';
 import { createAgentContext } from './agent-context.js';
 import { createAgentServer } from './http/agent-server.js';
 import { NodeWatcher } from './node-watcher.js';
@@ -48,7 +48,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'agent stopping');
     watcher.stop();
-    void agent.close().then(() => process.exit(0));
+    void agent
+      .close()
+      .then(() => flushLogs())
+      .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 3000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -2,7 +2,7 @@ import { Events } from 'discord.js';
 import { FleetClient } from '../fleet/fleet-client.js';
 import { NodeLocks } from '../fleet/node-locks.js';
 import { AlertStore } from '../state/alert-store.js';
-import { createLogger } from '../logging/logger.js';
+import { createLogger, flushLogs } from '../logging/logger.js';
 import { AuditLog, type AuditRecord } from '../state/audit-log.js';
 import { openCoordination } from '../state/coordination.js';
 import { PendingPlans, type PendingPlan } from '../state/pending-plans.js';
@@ -138,6 +138,7 @@ async function main(): Promise<void> {
     await closePicturePool().catch(() => undefined);
     await state.close().catch(() => undefined);
     logger.info('bot stopped');
+    await flushLogs();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -1,3 +1,6 @@
+import { fstatSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger, type LoggerOptions } from 'pino';
 import { SECRET_FIELDS } from '../domain/profile.js';
 
@@ -27,5 +30,53 @@ export function createLogger(name: string, level: LoggerOptions['level'] = 'info
     base: { pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? standardOutput());
+}
+
+/** Bytes held while stdout does not take them; beyond this, new lines are dropped, not queued. */
+const HELD_BYTES_MAX = 8 * 1024 * 1024;
+
+let stdout: { stream: pino.DestinationStream; pending: () => number } | undefined;
+
+/*
+ * stdout, written without ever blocking the process. pino's default destination writes
+ * synchronously; on a pipe or socket (journald, a container runtime, a harness) whose reader
+ * has stopped reading, that write blocks the main thread for good: timers never fire and a
+ * SIGTERM handler never runs, so the process ignores every signal but SIGKILL (asynchronous
+ * writes only move the block to a thread-pool thread, which process.exit then waits for).
+ * So a pipe or socket is written through a non-blocking handle of its own (net.Socket sets
+ * O_NONBLOCK): what it does not take is held, up to HELD_BYTES_MAX, then dropped; a closed
+ * reader (EPIPE) silences the log. A file or a terminal keeps pino's synchronous writes.
+ */
+function standardOutput(): pino.DestinationStream {
+  if (stdout) return stdout.stream;
+  const kind = fstatSync(1);
+  if (!kind.isFIFO() && !kind.isSocket()) {
+    const stream = pino.destination({ dest: 1, sync: true });
+    stdout = { stream, pending: () => 0 };
+    return stream;
+  }
+  const socket = new Socket({ fd: 1, readable: false, writable: true });
+  // Never what keeps the process alive; planned exits flush first (flushLogs).
+  socket.unref();
+  let open = true;
+  socket.on('error', () => {
+    open = false;
+  });
+  const stream = {
+    write(line: string): void {
+      if (open && socket.writableLength + line.length <= HELD_BYTES_MAX) socket.write(line);
+    },
+  };
+  stdout = { stream, pending: () => (open ? socket.writableLength : 0) };
+  return stream;
+}
+
+/**
+ * Before a planned exit: lets stdout take what is held, for `withinMs` at most (a reader that
+ * stopped reading must not hold the exit up).
+ */
+export async function flushLogs(withinMs = 1_000): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (stdout && stdout.pending() > 0 && Date.now() < deadline) await sleep(10);
 }
