@@ -26,53 +26,41 @@ const OVERALL_THRESHOLD = 90;
 
 const { values } = parseArgs({ options: { safety: { type: 'boolean', default: false }, files: { type: 'string' }, tests: { type: 'string' }, 'report-only': { type: 'boolean', default: false } } });
 
-function sourceLines(file: string): string[] {
-  return readFileSync(path.join(ROOT, file), 'utf8').split('\n');
-}
-
 type Span = MutantResult['location'];
 
-/** The source text a mutant replaced, from its span (lines and columns from 1, in the API as in the JSON report). */
+/** The source text a mutant replaced, from its span (lines and columns from 1). */
 function originalText(lines: string[], { start, end }: Span): string {
   if (start.line === end.line) return lines[start.line - 1]!.slice(start.column - 1, end.column - 1);
   return [lines[start.line - 1]!.slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1]!.slice(0, end.column - 1)].join('\n');
 }
 
-type Mutant = Pick<MutantResult, 'mutatorName' | 'replacement' | 'status' | 'location'>;
+type Mutant = Pick<MutantResult, 'mutatorName' | 'replacement' | 'status' | 'location' | 'static'>;
 
-/** One mutant as the report reads it: where, which mutation of which text, and what became of it. */
-function rowOf(file: string, lines: string[], mutant: Mutant): MutantRow {
-  return { file, line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status };
-}
-
-function toRows(results: readonly MutantResult[]): MutantRow[] {
-  const cache = new Map<string, string[]>();
-  return results.map((mutant) => {
-    const file = path.relative(ROOT, mutant.fileName);
-    const lines = cache.get(file) ?? sourceLines(file);
-    cache.set(file, lines);
-    return rowOf(file, lines, mutant);
+/**
+ * The rows of a run, from its JSON report: each file's source as Stryker mutated it, not as it
+ * is on disk now (a file edited while the run went on would shift every span after the edit).
+ */
+function rowsOfReport(reportFile: string): MutantRow[] {
+  const report = JSON.parse(readFileSync(path.join(ROOT, reportFile), 'utf8')) as { files: Record<string, { source: string; mutants: Mutant[] }> };
+  return Object.entries(report.files).flatMap(([file, { source, mutants }]) => {
+    const lines = source.split('\n');
+    const relative = path.relative(ROOT, path.resolve(ROOT, file));
+    return mutants.map((mutant) => ({ file: relative, line: mutant.location.start.line, mutator: mutant.mutatorName, original: originalText(lines, mutant.location), replacement: mutant.replacement ?? '', status: mutant.status, static: mutant.static === true }));
   });
 }
 
 async function run(): Promise<MutantRow[]> {
-  if (values['report-only']) {
-    const report = JSON.parse(readFileSync(path.join(ROOT, 'reports/mutation/mutation.json'), 'utf8')) as { files: Record<string, { source: string; mutants: Mutant[] }> };
-    return Object.entries(report.files).flatMap(([file, { source, mutants }]) => {
-      const lines = source.split('\n');
-      return mutants.map((mutant) => rowOf(path.relative(ROOT, path.resolve(ROOT, file)), lines, mutant));
-    });
-  }
+  // A quick loop writes a report of its own (several run side by side); --report-only re-reads the last full or --safety run's.
+  const report = values.files && !values['report-only'] ? `reports/mutation/files-${process.pid}.json` : 'reports/mutation/mutation.json';
+  if (values['report-only']) return rowsOfReport(report);
   const mutate = values.files ? values.files.split(',') : values.safety ? SAFETY_FILES : SCOPE;
   // vitest.mutation.config.ts reads it in Stryker's workers.
   if (values.tests) process.env.TOKENOPS_MUTATION_TESTS = values.tests;
   // `progress` draws on a terminal only; CI's log gets the dots-free summary below.
   const reporters = process.stdout.isTTY ? ['progress', 'json'] : ['json'];
-  const quickLoop = values.files
-    ? { concurrency: 1, tempDirName: `.stryker-tmp/run-${process.pid}`, jsonReporter: { fileName: `reports/mutation/files-${process.pid}.json` } }
-    : { reporters: [...reporters, 'html'] };
-  const results = await new Stryker({ ...config, mutate, reporters, ...quickLoop }).runMutationTest();
-  return toRows(results);
+  const quickLoop = values.files ? { concurrency: 1, tempDirName: `.stryker-tmp/run-${process.pid}`, jsonReporter: { fileName: report } } : { reporters: [...reporters, 'html'] };
+  await new Stryker({ ...config, mutate, reporters, ...quickLoop }).runMutationTest();
+  return rowsOfReport(report);
 }
 
 const rows = await run();
@@ -92,8 +80,11 @@ if (judged.stale.length > 0) {
 }
 if (judged.fresh.length > 0) {
   console.log(`\n${judged.fresh.length} new survivor(s) or uncovered mutant(s): kill each with a test, or judge it equivalent in mutation/equivalent-mutants.json:`);
-  for (const row of judged.fresh) console.log(`  ${row.file}:${row.line} ${row.status}\n    ${JSON.stringify({ file: row.file, mutator: row.mutator, original: row.original, replacement: row.replacement, reason: '' })}`);
-  writeFileSync(path.join(ROOT, 'reports/mutation/new-survivors.json'), `${JSON.stringify(judged.fresh, null, 2)}\n`);
+  const atImport = judged.fresh.filter((row) => row.static).length;
+  if (atImport > 0) console.log(`  (${atImport} of them in code that also runs at import, listed last: mostly module-level schemas and tables the tests cannot switch on)`);
+  for (const row of [...judged.fresh.filter((row) => !row.static), ...judged.fresh.filter((row) => row.static)]) console.log(`  ${row.file}:${row.line} ${row.status}\n    ${JSON.stringify({ file: row.file, mutator: row.mutator, original: row.original, replacement: row.replacement, reason: '' })}`);
+  // A quick loop's beside its own report: several run side by side.
+  writeFileSync(path.join(ROOT, values.files ? `reports/mutation/new-survivors-${process.pid}.json` : 'reports/mutation/new-survivors.json'), `${JSON.stringify(judged.fresh, null, 2)}\n`);
 }
 
 const safetyFresh = judged.fresh.filter((row) => SAFETY_FILES.includes(row.file));

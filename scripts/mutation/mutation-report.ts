@@ -15,9 +15,15 @@ export interface MutantRow {
   replacement: string;
   /** Stryker's status: Killed, Survived, NoCoverage, Timeout, CompileError, RuntimeError, Ignored. */
   status: string;
+  /**
+   * Its code also runs at import (a module-level schema or table, or a function a test fixture
+   * calls as it loads). Many such mutants are never switched on, since the tests load each module
+   * once; some are (446 of 682 were killed in the last full run), so they count as any other.
+   */
+  static: boolean;
 }
 
-export const equivalentSchema = z.strictObject({
+const equivalentSchema = z.strictObject({
   file: z.string().min(1),
   mutator: z.string().min(1),
   original: z.string(),
@@ -63,18 +69,17 @@ interface Tally {
   survived: number;
   noCoverage: number;
   equivalent: number;
-  invalid: number;
 }
 
 function tally(rows: readonly MutantRow[], known: ReadonlySet<MutantRow>): Tally {
-  const count: Tally = { mutants: 0, killed: 0, survived: 0, noCoverage: 0, equivalent: 0, invalid: 0 };
+  const count: Tally = { mutants: 0, killed: 0, survived: 0, noCoverage: 0, equivalent: 0 };
   for (const row of rows) {
     count.mutants++;
     if (known.has(row)) count.equivalent++;
     else if (DETECTED.has(row.status)) count.killed++;
     else if (row.status === 'Survived') count.survived++;
     else if (row.status === 'NoCoverage') count.noCoverage++;
-    else count.invalid++;
+    // Anything else (compile or runtime errors) is invalid: counted among the mutants only.
   }
   return count;
 }

@@ -3,10 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { formatIssues } from '../config/format-issues.js';
 import { COMMANDS_DIR } from '../runtime/entry-point.js';
-
-export { COMMANDS_DIR };
 import { commandModuleSchema, type CommandModule } from './command-module.js';
-
 
 export class CommandLoadError extends Error {
   override readonly name = 'CommandLoadError';

@@ -28,6 +28,17 @@ import type { MetricsServer } from '../metrics/metrics-server.js';
 async function main(): Promise<void> {
   const { env, fleet } = loadBotSettingsOrExit('tokenops-bot');
   const logger = createLogger('tokenops-bot', env.TOKENOPS_LOG_LEVEL);
+  // A signal while starting stops at once: nothing holds anything yet that needs an orderly
+  // close (no job, lease or confirmation before the client is ready; SQLite survives an exit).
+  let stopping = false;
+  let stop = async (signal: string): Promise<void> => {
+    stopping = true;
+    logger.info({ signal }, 'bot stopping while starting');
+    await flushLogs();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void (stopping || stop('SIGINT')));
+  process.on('SIGTERM', () => void (stopping || stop('SIGTERM')));
   const commands = await loadCommands().catch((error: Error) => exitWith('tokenops-bot', [error instanceof CommandLoadError ? error.message : `commands: ${error.message}`]));
   let state;
   try {
@@ -121,9 +132,7 @@ async function main(): Promise<void> {
     coordination.leadership.start();
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
+  stop = async (signal: string) => {
     stopping = true;
     logger.info({ signal }, 'bot stopping');
     const force = setTimeout(() => process.exit(1), 5000);
@@ -141,8 +150,6 @@ async function main(): Promise<void> {
     await flushLogs();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
 
   try {
     await client.login(env.DISCORD_TOKEN);

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APPLICATION_ID, DEFAULT_GUILD_ID, DEFAULT_OPS_CHANNEL_ID, DEFAULT_OPS_ROLE_ID, type DiscordStandin } from '../standin/discord/index.js';
-import type { EntryPoint } from '../runtime/entry-point.js';
-import { spawnNode, spawnTs, type Spawned } from './local-processes.js';
+import { entryPoint, type EntryPoint } from '../runtime/entry-point.js';
+import { spawnNode, type Spawned } from './local-processes.js';
 
 export interface RunningBot extends Spawned {
   stateUrl: string;
@@ -37,7 +37,7 @@ export async function startBot(
     TOKENOPS_LOG_LEVEL: 'debug',
     ...env,
   };
-  const bot = options.launch ? spawnNode(options.launch, [], botEnv) : spawnTs('src/bot/main.ts', [], botEnv);
+  const bot = spawnNode(options.launch ?? entryPoint('src/bot/main.ts'), [], botEnv);
   await bot.waitFor(/"msg":"guild commands registered"/, 20_000);
   await standin.waitFor(() => standin.commandRegistrations.length > registrations || undefined, 5_000, 'command registration');
   return { ...bot, stateUrl, fleetFile };

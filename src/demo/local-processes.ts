@@ -13,7 +13,6 @@ import { entryPoint, PACKAGE_ROOT, type EntryPoint } from '../runtime/entry-poin
  */
 
 export const ROOT = PACKAGE_ROOT;
-export const TSX_IMPORT = ['--import', 'tsx'];
 
 const running = new Set<ChildProcess>();
 const observers = new Set<(line: string) => void>();
@@ -122,7 +121,7 @@ export interface RunningAgent extends Spawned {
 export async function startAgent(env: Record<string, string>, options: { port?: number; /** Another way to start it (the installed bin), else src/agent/main.ts as this process runs. */ launch?: EntryPoint } = {}): Promise<RunningAgent> {
   const port = options.port ?? (await freePort());
   const agentEnv = { TOKENOPS_LISTEN: `127.0.0.1:${port}`, TOKENOPS_LOG_LEVEL: 'debug', TOKENOPS_OAUTH_PROVIDERS: offlineProvidersFile(), ...env };
-  const agent = options.launch ? spawnNode(options.launch, [], agentEnv) : spawnTs('src/agent/main.ts', [], agentEnv);
+  const agent = spawnNode(options.launch ?? entryPoint('src/agent/main.ts'), [], agentEnv);
   await agent.waitFor(/"msg":"agent listening"/);
   return { ...agent, url: `http://127.0.0.1:${port}`, port };
 }

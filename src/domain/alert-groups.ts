@@ -38,9 +38,14 @@ function nameIn(node: string): RegExp {
   return new RegExp(`(to:|node:)?(?<![\\w.-])${node.replaceAll('.', '\\.')}(?![\\w-]|\\.\\w)`, 'g');
 }
 
+/** `text` with the node's name, where it stands whole, replaced by what `words` says for its prefix (`to:`, `node:` or none). */
+function replaceNodeName(text: string, node: string, words: (prefix: string | undefined) => string): string {
+  return text.replace(nameIn(node), (_, prefix?: string) => words(prefix));
+}
+
 /** `text` with the node's name, where it stands whole, told in general words (the group message's summary). */
 export function generalizeNodeName(text: string, node: string, words: string): string {
-  return text.replace(nameIn(node), (_, prefix?: string) => `${prefix ?? ''}${words}`);
+  return replaceNodeName(text, node, (prefix) => `${prefix ?? ''}${words}`);
 }
 
 /**
@@ -48,7 +53,7 @@ export function generalizeNodeName(text: string, node: string, words: string): s
  * `to:all`, a lone name → "each node"); the worst node's when they differ beyond that.
  */
 export function groupAction(alerts: readonly ActiveAlert[]): string {
-  const general = alerts.map((alert) => alert.action.replace(nameIn(alert.node), (_, prefix?: string) => (prefix === 'to:' ? 'to:all' : prefix === 'node:' ? 'node:<each>' : 'each node')));
+  const general = alerts.map((alert) => replaceNodeName(alert.action, alert.node, (prefix) => (prefix === 'to:' ? 'to:all' : prefix === 'node:' ? 'node:<each>' : 'each node')));
   const first = general[0] ?? '';
   return general.every((action) => action === first) ? first : (alerts.find((alert) => alert.severity === 'critical') ?? alerts[0])?.action ?? '';
 }

@@ -133,7 +133,7 @@ function foldAgents(profiles: readonly ProfileStatus[], options: ViewOptions): M
     if (profile.refreshError) existing.refreshError = profile.refreshError;
     existing.agents.push(profile.agentId);
     if (existing.fingerprint !== profile.fingerprint) existing.agentsDisagree = true;
-    // An unreadable copy may not say its type; the type is the readable copies' (alerts and actions go by it).
+    // The worst copy's type, unless it says none (an unreadable copy may not): then the type the others say (alerts and actions go by it).
     existing.type ??= profile.type;
     if (severityRank(health) > severityRank(existing.health)) {
       Object.assign(existing, { health, expiresAt: profile.expiresAt, fingerprint: profile.fingerprint, type: profile.type ?? existing.type });

@@ -49,6 +49,11 @@ export function readProfile(raw: unknown, nowMs: number): ProfileRead {
   return problem ? { ok: false, problem: 'expiry', reason: problem } : { ok: true, profile: parsed.data };
 }
 
+/** Only OAuth renews from a refresh token; a stray one on any other type is nothing to refresh from (the restart plan trusts this flag). */
+function refreshable(type: string | null, refresh: unknown): boolean {
+  return type === 'oauth' && typeof refresh === 'string';
+}
+
 /** What status shows of one stored profile: never a secret, only its fingerprint. One that cannot be read is `invalid` with why; the rest of the store is read as usual. */
 export function summarizeProfile(agentId: string, profileId: string, raw: unknown, nowMs: number, warnBeforeMs: number): ProfileStatus {
   const read = readProfile(raw, nowMs);
@@ -59,8 +64,7 @@ export function summarizeProfile(agentId: string, profileId: string, raw: unknow
       provider: stringField(raw, 'provider'),
       type: stringField(raw, 'type'),
       expiresAt: null,
-      // Only OAuth renews from a refresh token; a stray one on any other type is nothing to refresh from (the restart plan trusts this flag).
-      hasRefreshToken: stringField(raw, 'type') === 'oauth' && stringField(raw, 'refresh') !== null,
+      hasRefreshToken: refreshable(stringField(raw, 'type'), stringField(raw, 'refresh')),
       fingerprint: null,
       health: 'invalid',
       reason: read.reason,
@@ -74,7 +78,7 @@ export function summarizeProfile(agentId: string, profileId: string, raw: unknow
     provider: profile.provider,
     type: profile.type,
     expiresAt: expires === null ? null : new Date(expires).toISOString(),
-    hasRefreshToken: profile.type === 'oauth' && typeof profile.refresh === 'string',
+    hasRefreshToken: refreshable(profile.type, profile.refresh),
     fingerprint: profileFingerprint(profile),
     health: classifyExpiry(expires, nowMs, warnBeforeMs),
   };

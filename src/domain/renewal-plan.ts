@@ -222,7 +222,7 @@ export function currentToken(remembered: AccountRenewal['current'], copies: read
 }
 
 type RenewerChoice =
-  | { kind: 'renew'; node: string; standIn: boolean }
+  | { kind: 'renew'; node: string; standIn: boolean; reason?: string }
   | { kind: 'sync_first'; node: string; from: string }
   | { kind: 'wait'; reason: string; takeoverAtMs: number | null; standIn: string | null };
 
@@ -247,7 +247,8 @@ export function chooseRenewer(
     if (reachable.has(node)) {
       if (holding(node)) {
         if (waitingFor) return { kind: 'wait', reason: `${waitingFor.node} is unreachable; ${node} renews instead from <t:${Math.floor(waitingFor.untilMs / 1000)}:R> (renew.ownerDownFor)`, takeoverAtMs: waitingFor.untilMs, standIn: node };
-        return { kind: 'renew', node, standIn: index > 0 };
+        if (index === 0) return { kind: 'renew', node, standIn: false };
+        return { kind: 'renew', node, standIn: true, reason: `stand-in for ${owners[0]}, ${reachable.has(owners[0]!) ? 'which holds no refresh token for the current token' : 'unreachable'}` };
       }
       const from = holder();
       // Only another token can be synced in: the same one is "not newer" to a sync, so an owner
@@ -322,7 +323,7 @@ export function planRenewals(view: FleetView, remembered: ReadonlyMap<string, Ac
       schedules.push({ ...base, renewer: choice.node, standIn: false, dueAtMs, state: retrying ? 'retrying' : 'scheduled', reason: `${choice.node} is back: it receives the current token from ${choice.from}, then renews again` });
       continue;
     }
-    schedules.push({ ...base, renewer: choice.node, standIn: choice.standIn, dueAtMs, state: retrying ? 'retrying' : 'scheduled', ...(choice.standIn ? { reason: `stand-in for ${owners[0]}, ${reachable.has(owners[0]!) ? 'which holds no refresh token for the current token' : 'unreachable'}` } : {}) });
+    schedules.push({ ...base, renewer: choice.node, standIn: choice.standIn, dueAtMs, state: retrying ? 'retrying' : 'scheduled', ...(choice.reason ? { reason: choice.reason } : {}) });
     if (nowMs >= dueAtMs) {
       // Under the node's lock the agent renews only if the token there is still this one and
       // still due: a gateway (or another bot) that renewed a moment ago is not repeated.

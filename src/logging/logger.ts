@@ -36,7 +36,9 @@ export function createLogger(name: string, level: LoggerOptions['level'] = 'info
 /** Bytes held while stdout does not take them; beyond this, new lines are dropped, not queued. */
 const HELD_BYTES_MAX = 8 * 1024 * 1024;
 
-let stdout: { stream: pino.DestinationStream; pending: () => number } | undefined;
+let stdout: pino.DestinationStream | undefined;
+/** The non-blocking handle when stdout is a pipe or socket (what flushLogs waits on). */
+let held: { socket: Socket; open: boolean } | undefined;
 
 /*
  * stdout, written without ever blocking the process. pino's default destination writes
@@ -49,27 +51,22 @@ let stdout: { stream: pino.DestinationStream; pending: () => number } | undefine
  * reader (EPIPE) silences the log. A file or a terminal keeps pino's synchronous writes.
  */
 function standardOutput(): pino.DestinationStream {
-  if (stdout) return stdout.stream;
+  if (stdout) return stdout;
   const kind = fstatSync(1);
-  if (!kind.isFIFO() && !kind.isSocket()) {
-    const stream = pino.destination({ dest: 1, sync: true });
-    stdout = { stream, pending: () => 0 };
-    return stream;
-  }
+  if (!kind.isFIFO() && !kind.isSocket()) return (stdout = pino.destination({ dest: 1, sync: true }));
   const socket = new Socket({ fd: 1, readable: false, writable: true });
   // Never what keeps the process alive; planned exits flush first (flushLogs).
   socket.unref();
-  let open = true;
+  const handle = { socket, open: true };
   socket.on('error', () => {
-    open = false;
+    handle.open = false;
   });
-  const stream = {
+  held = handle;
+  return (stdout = {
     write(line: string): void {
-      if (open && socket.writableLength + line.length <= HELD_BYTES_MAX) socket.write(line);
+      if (handle.open && socket.writableLength + Buffer.byteLength(line) <= HELD_BYTES_MAX) socket.write(line);
     },
-  };
-  stdout = { stream, pending: () => (open ? socket.writableLength : 0) };
-  return stream;
+  });
 }
 
 /**
@@ -78,5 +75,5 @@ function standardOutput(): pino.DestinationStream {
  */
 export async function flushLogs(withinMs = 1_000): Promise<void> {
   const deadline = Date.now() + withinMs;
-  while (stdout && stdout.pending() > 0 && Date.now() < deadline) await sleep(10);
+  while (held?.open && held.socket.writableLength > 0 && Date.now() < deadline) await sleep(10);
 }

@@ -44,11 +44,22 @@ export interface EntryPoint {
 export function entryPoint(source: string): EntryPoint {
   // The bench runs from TypeScript but measures the compiled processes a user runs.
   const compiled = COMPILED || process.env.TOKENOPS_SPAWN === 'dist';
-  if (compiled && /^(src|commands)\//.test(source)) return { file: path.join(PACKAGE_ROOT, 'dist', source.replace(/\.ts$/, '.js')), execArgv: [] };
-  // tsx's loader by absolute URL: the child's working directory may be anywhere. Resolved only
-  // here, so a compiled process never looks for tsx (a devDependency, absent in production).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return { file: path.join(PACKAGE_ROOT, source), execArgv: ['--import', tsx] };
+  if (compiled && /^(src|commands)\//.test(source)) return { file: compiledTwin(source), execArgv: [] };
+  return { file: path.join(PACKAGE_ROOT, source), execArgv: ['--import', tsxFile('loader.mjs')] };
+}
+
+function compiledTwin(source: string): string {
+  return path.join(PACKAGE_ROOT, 'dist', source.replace(/\.ts$/, '.js'));
+}
+
+/**
+ * A file of tsx's package by absolute URL (a child's working directory may be anywhere).
+ * Resolved only when needed, so a compiled process never looks for tsx (a devDependency,
+ * absent in production).
+ */
+function tsxFile(file: string): string {
+  const loader = createRequire(import.meta.url).resolve('tsx');
+  return pathToFileURL(path.join(path.dirname(loader), file)).href;
 }
 
 /**
@@ -57,8 +68,8 @@ export function entryPoint(source: string): EntryPoint {
  * inside the worker first (a worker does not inherit the loader its parent was started with).
  */
 export function startWorker(source: string, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
-  if (COMPILED) return new Worker(path.join(PACKAGE_ROOT, 'dist', source.replace(/\.ts$/, '.js')), options);
-  const tsxApi = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx')), 'esm/api/index.mjs')).href;
+  if (COMPILED) return new Worker(compiledTwin(source), options);
+  const tsxApi = tsxFile('esm/api/index.mjs');
   const boot = `const { workerData } = require('node:worker_threads');
 (async () => {
   (await import(workerData.tsxApi)).register();

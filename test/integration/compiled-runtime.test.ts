@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DiscordStandin } from '../../src/standin/discord/index.js';
 import { startBot } from '../support/bot-process.js';
-import { heavyLoaded, MODULE_TRACE_PRELOAD, readModuleTrace } from '../support/module-trace.js';
+import { heavyLoaded, MODULE_TRACE_PRELOAD, readModuleTrace, type LoadedModules } from '../support/module-trace.js';
 import { killAllSpawned, ROOT, startAgent, type RunningAgent } from '../support/processes.js';
 import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth } from '../support/state-dir.js';
 
@@ -29,10 +29,11 @@ function run(bin: string, args: string[], env: Record<string, string>): Promise<
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-function expectCompiledOnly(trace: string): ReturnType<typeof readModuleTrace> {
+function expectCompiledOnly(trace: string): LoadedModules {
   const loaded = readModuleTrace(trace);
   const own = [...loaded.own].filter((file) => !file.startsWith('test/support/module-trace/'));
-  expect(own.length).toBeGreaterThan(0);
+  // The bin alone would not do: the program itself ran from dist/.
+  expect(own.some((file) => file.startsWith('dist/src/'))).toBe(true);
   expect(own.filter((file) => !file.startsWith('dist/') && !file.startsWith('bin/'))).toEqual([]);
   expect(loaded.packages.has('tsx')).toBe(false);
   return loaded;
@@ -77,7 +78,7 @@ describe('the CLI and the agent from dist/', () => {
     // 1: the gateways are not ready (nothing listens there); what matters is the answer.
     expect(status.code).toBe(1);
     expect((JSON.parse(status.stdout) as { nodes: Array<{ name: string }> }).nodes.map((node) => node.name)).toEqual(['pc-a', 't440']);
-    expect(heavyLoaded(expectCompiledOnly(trace))).toEqual([]);
+    expect(heavyLoaded(expectCompiledOnly(trace).packages)).toEqual([]);
   });
 
   test('the agent bin answers from dist/, loads no heavy package, and stops on SIGTERM', async () => {
@@ -85,16 +86,21 @@ describe('the CLI and the agent from dist/', () => {
     expect((await fetch(`${agent.url}/v1/health`)).status).toBe(200);
     await agent.stop();
     expect(agent.proc.exitCode).toBe(0);
-    expect(heavyLoaded(expectCompiledOnly(agentTrace))).toEqual([]);
+    expect(heavyLoaded(expectCompiledOnly(agentTrace).packages)).toEqual([]);
   });
 
   test('the stand-in openclaw bin runs from dist/', async () => {
     const stateDir = buildStateDir({ layout: 'split', agents: { main: { profiles: {} } } });
-    const set = await run('tokenops-standin-openclaw.js', ['config', 'set', 'agents.defaults.maxConcurrent', '8', '--state', stateDir], {});
+    const trace = path.join(tmp(), 'standin.trace');
+    const set = await run('tokenops-standin-openclaw.js', ['config', 'set', 'agents.defaults.maxConcurrent', '8', '--state', stateDir], { TOKENOPS_MODULE_TRACE: trace });
     expect(set.stderr).toBe('');
     expect(set.stdout).toContain('Updated agents.defaults.maxConcurrent');
+    expectCompiledOnly(trace);
   });
 });
+
+/** What the bot is for: discord.js and what it brings. */
+const DISCORD = ['discord.js', '@discordjs/rest', '@discordjs/ws', 'undici'];
 
 describe('the bot from dist/', () => {
   let discord: DiscordStandin;
@@ -122,12 +128,12 @@ describe('the bot from dist/', () => {
   test('connected and registered, it has loaded discord.js and nothing else heavy (no pictures, Redis or metrics yet)', async () => {
     const loaded = await botLoads({});
     expect(loaded.packages.has('discord.js')).toBe(true);
-    expect(heavyLoaded(loaded, ['discord.js', '@discordjs/rest', '@discordjs/ws', 'undici'])).toEqual([]);
+    expect(heavyLoaded(loaded.packages, DISCORD)).toEqual([]);
   });
 
   test('with TOKENOPS_METRICS=on it loads prom-client, and still no picture code', async () => {
     const loaded = await botLoads({ TOKENOPS_METRICS: 'on', TOKENOPS_METRICS_LISTEN: '127.0.0.1:0' });
-    expect(heavyLoaded(loaded, ['discord.js', '@discordjs/rest', '@discordjs/ws', 'undici'])).toEqual(['prom-client']);
+    expect(heavyLoaded(loaded.packages, DISCORD)).toEqual(['prom-client']);
   });
 
   test('an expiry alert draws its picture from dist/: ECharts and resvg load then, in the drawing worker', async () => {
@@ -135,6 +141,8 @@ describe('the bot from dist/', () => {
     const loaded = await botLoads({}, 2 * HOUR, async () => {
       await discord.waitFor(() => discord.channelMessages().slice(before).find((message) => /^🟡 \*\*pc-a\*\*/.test(message.content) && message.attachments.length > 0), 30_000, 'the alert with its picture');
     });
-    expect(heavyLoaded(loaded, ['discord.js', '@discordjs/rest', '@discordjs/ws', 'undici'])).toEqual(['echarts', 'zrender', '@resvg/resvg-js']);
-  });
+    expect(heavyLoaded(loaded.packages, DISCORD)).toEqual(['echarts', 'zrender', '@resvg/resvg-js']);
+    // Drawn off the main thread: it never loads them.
+    expect(heavyLoaded(loaded.mainThreadPackages, DISCORD)).toEqual([]);
+  }, 60_000);
 });

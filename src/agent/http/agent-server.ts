@@ -62,9 +62,9 @@ const MAX_LIVE_NONCES = 100_000;
  * is read past the limit), the unsigned health route, then the signature (401, the same
  * answer for every failure), then the route (404/405), then the body's schema (400).
  * `/metrics` is unsigned like health, and answers only with TOKENOPS_METRICS=on (else 404,
- * as an unknown path would).
+ * as an unknown path would). Async only to load the metrics code (and prom-client) when
+ * TOKENOPS_METRICS asks for it.
  */
-/** Async only to load the metrics code when TOKENOPS_METRICS asks for it (prom-client is not loaded otherwise). */
 export async function createAgentServer(context: AgentContext, key: Buffer): Promise<AgentServer> {
   const { logger } = context;
   // Capped well below the default: every nonce in it is also a line in the replay log.

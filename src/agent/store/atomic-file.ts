@@ -46,7 +46,7 @@ export async function fsyncDirectory(dir: string): Promise<void> {
   }
 }
 
-/** The same, for a caller that cannot wait on the thread pool (the replay log's rewrite at start). */
+/** The same, synchronously, for a caller that must finish before it returns (the replay log's rewrites). */
 export function fsyncDirectorySync(dir: string): void {
   const fd = openSync(dir, 'r');
   try {

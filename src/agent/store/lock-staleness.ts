@@ -46,7 +46,11 @@ export function holderIsGone(holder: LockHolder | null, facts: LockFacts): boole
   return facts.fileMtimeMs !== undefined && facts.nowMs - facts.fileMtimeMs > NO_PID_STALE_MS;
 }
 
-/** Whether the file a takeover renamed aside is still the very lock it judged stale: same inode, same bytes, and stale still. */
-export function sameStaleLock(judged: { ino: number; raw: string }, taken: { ino: number; raw: string } | null, stillStale: boolean): boolean {
-  return taken !== null && taken.ino === judged.ino && taken.raw === judged.raw && stillStale;
+/**
+ * Whether the file a takeover renamed aside is still the very lock it judged stale: same inode,
+ * same bytes, and stale still. `stillStale` (process lookups) is asked last, only of the same
+ * file: another writer's lock goes back at once, not after them.
+ */
+export function sameStaleLock<T extends { ino: number; raw: string }>(judged: { ino: number; raw: string }, taken: T | null, stillStale: (taken: T) => boolean): boolean {
+  return taken !== null && taken.ino === judged.ino && taken.raw === judged.raw && stillStale(taken);
 }

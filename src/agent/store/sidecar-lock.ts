@@ -22,7 +22,6 @@ import { processIsAlive, processStartTime } from './process-starttime.js';
 /** What a takeover renames a lock to while it judges it: `<lock>.<pid>-<12 hex>.taken`. */
 const TAKEN = /^(\d+)-[0-9a-f]{12}\.taken$/;
 
-
 export class LockBusyError extends Error {
   override readonly name = 'LockBusyError';
   constructor(
@@ -105,7 +104,7 @@ function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino
     putBack(aside, lockPath);
     throw error;
   }
-  if (sameStaleLock(judged, taken, taken !== null && (stillStale?.(taken) ?? true))) unlinkIfThere(aside);
+  if (sameStaleLock(judged, taken, (same) => stillStale?.(same) ?? true)) unlinkIfThere(aside);
   else putBack(aside, lockPath);
 }
 

@@ -51,7 +51,6 @@ export interface SyncRequest {
   journalled?: Journalled;
 }
 
-
 /**
  * Copies credentials from one node to others: export from the source (sealed for it),
  * open it here, drop what the source holds expired, seal again for each target and import

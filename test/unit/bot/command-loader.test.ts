@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { APIApplicationCommandOption } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS_DIR, CommandLoadError, loadCommands } from '../../../src/bot/command-loader.js';
+import { CommandLoadError, loadCommands } from '../../../src/bot/command-loader.js';
+import { COMMANDS_DIR } from '../../../src/runtime/entry-point.js';
 
 let root: string;
 let counter = 0;

@@ -63,11 +63,12 @@ describe('severity order', () => {
 });
 
 describe('nodeUrgency', () => {
-  it("is the node's worst, half a step higher when its gateway is reachable but not ready", () => {
+  it("is the node's worst, half a step higher when its gateway is not ready (unreachable counts as not ready)", () => {
     expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: true, ready: true } })).toBe(severityRank('expired'));
     expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: true, ready: false } })).toBe(severityRank('expired') + 0.5);
     // Still below the next health: a broken gateway does not outrank a worse token.
-    expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: false, ready: false } })).toBeLessThan(severityRank('invalid'));
+    expect(nodeUrgency({ worst: 'expired', reachable: true, gateway: { reachable: false, ready: false } })).toBe(severityRank('expired') + 0.5);
+    expect(severityRank('expired') + 0.5).toBeLessThan(severityRank('invalid'));
   });
 
   it('a reachable node that says nothing of its gateway counts as not ready', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeSurvivors, mutationScore, mutationTable, parseEquivalents, type MutantRow } from '../../../scripts/mutation/mutation-report.js';
 
-const row = (overrides: Partial<MutantRow>): MutantRow => ({ file: 'src/domain/a.ts', line: 1, mutator: 'EqualityOperator', original: 'a < b', replacement: 'a <= b', status: 'Killed', ...overrides });
+const row = (overrides: Partial<MutantRow>): MutantRow => ({ file: 'src/domain/a.ts', line: 1, mutator: 'EqualityOperator', original: 'a < b', replacement: 'a <= b', status: 'Killed', static: false, ...overrides });
 
 describe('mutation report', () => {
   it('tells survivors judged equivalent from new ones by file, mutator and text, whatever line they moved to', () => {

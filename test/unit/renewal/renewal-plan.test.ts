@@ -71,12 +71,12 @@ describe('who renews', () => {
   });
 
   it('the stand-in once the owner has been down for ownerDownFor', () => {
-    expect(chooseRenewer(['pc-a', 't440'], [copy('t440')], new Set(['t440']), { 'pc-a': NOW - 15 * MINUTE }, current, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
+    expect(chooseRenewer(['pc-a', 't440'], [copy('t440')], new Set(['t440']), { 'pc-a': NOW - 15 * MINUTE }, current, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true, reason: 'stand-in for pc-a, unreachable' });
   });
 
   it('never a stand-in holding an older copy: its refresh token may be spent', () => {
     const choice = chooseRenewer(['pc-a', 't440', 'hp'], [copy('t440', 'bbbbbbbbbbbb'), copy('hp')], new Set(['t440', 'hp']), { 'pc-a': NOW - HOUR }, current, 15 * MINUTE, NOW);
-    expect(choice).toEqual({ kind: 'renew', node: 'hp', standIn: true });
+    expect(choice).toEqual({ kind: 'renew', node: 'hp', standIn: true, reason: 'stand-in for pc-a, unreachable' });
     expect(chooseRenewer(['pc-a', 't440'], [copy('t440', 'bbbbbbbbbbbb')], new Set(['t440']), { 'pc-a': NOW - HOUR }, current, 15 * MINUTE, NOW)).toMatchObject({ kind: 'wait', takeoverAtMs: null });
   });
 
@@ -87,11 +87,11 @@ describe('who renews', () => {
 
   it('the owner holding the current token without its refresh token is passed over: a sync cannot give it one (the same token is not newer), so a stand-in holding it renews', () => {
     const bare = { ...copy('pc-a'), hasRefreshToken: false };
-    expect(chooseRenewer(['pc-a', 't440'], [bare, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
+    expect(chooseRenewer(['pc-a', 't440'], [bare, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true, reason: 'stand-in for pc-a, which holds no refresh token for the current token' });
     // Nobody with a refresh token: nobody can renew, and it says so.
     expect(chooseRenewer(['pc-a', 't440'], [bare], all, {}, current, 15 * MINUTE, NOW)).toMatchObject({ kind: 'wait', takeoverAtMs: null });
     // An owner holding nothing is passed over too (a sync never adds a profile), whatever older copies others hold.
-    expect(chooseRenewer(['pc-a', 't440'], [copy('hp', 'bbbbbbbbbbbb'), copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
+    expect(chooseRenewer(['pc-a', 't440'], [copy('hp', 'bbbbbbbbbbbb'), copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true, reason: 'stand-in for pc-a, which holds no refresh token for the current token' });
     // An owner holding another token is still synced first.
     expect(chooseRenewer(['pc-a', 't440'], [{ ...bare, fingerprint: 'bbbbbbbbbbbb' }, copy('t440')], all, {}, { ...current, node: 't440' }, 15 * MINUTE, NOW)).toEqual({ kind: 'sync_first', node: 'pc-a', from: 't440' });
   });
@@ -401,7 +401,7 @@ describe('who renews: the words and the edges', () => {
   });
 
   it('an owner that answers holding no copy at all is not synced first: the stand-in holding the token renews', () => {
-    expect(chooseRenewer(owners, [copy('t440')], new Set(['pc-a', 't440']), {}, current('t440'), 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true });
+    expect(chooseRenewer(owners, [copy('t440')], new Set(['pc-a', 't440']), {}, current('t440'), 15 * MINUTE, NOW)).toEqual({ kind: 'renew', node: 't440', standIn: true, reason: 'stand-in for pc-a, which holds no refresh token for the current token' });
   });
 
   it('a copy without its refresh token cannot renew', () => {

@@ -55,10 +55,23 @@ describe('sameStaleLock', () => {
   const judged = { ino: 11, raw: '{"pid":42}\n' };
 
   it('only the very file judged, still stale, may be deleted', () => {
-    expect(sameStaleLock(judged, { ino: 11, raw: '{"pid":42}\n' }, true)).toBe(true);
-    expect(sameStaleLock(judged, { ino: 11, raw: '{"pid":42}\n' }, false)).toBe(false);
-    expect(sameStaleLock(judged, { ino: 12, raw: '{"pid":42}\n' }, true)).toBe(false);
-    expect(sameStaleLock(judged, { ino: 11, raw: '{"pid":43}\n' }, true)).toBe(false);
-    expect(sameStaleLock(judged, null, true)).toBe(false);
+    const stale = () => true;
+    expect(sameStaleLock(judged, { ino: 11, raw: '{"pid":42}\n' }, stale)).toBe(true);
+    expect(sameStaleLock(judged, { ino: 11, raw: '{"pid":42}\n' }, () => false)).toBe(false);
+    expect(sameStaleLock(judged, { ino: 12, raw: '{"pid":42}\n' }, stale)).toBe(false);
+    expect(sameStaleLock(judged, { ino: 11, raw: '{"pid":43}\n' }, stale)).toBe(false);
+    expect(sameStaleLock(judged, null, stale)).toBe(false);
+  });
+
+  it('asks whether it is still stale only of the very file judged, and of that file', () => {
+    const asked: unknown[] = [];
+    const ask = (taken: unknown) => (asked.push(taken), true);
+    sameStaleLock(judged, { ino: 12, raw: '{"pid":42}\n' }, ask);
+    sameStaleLock(judged, { ino: 11, raw: '{"pid":43}\n' }, ask);
+    sameStaleLock(judged, null, ask);
+    expect(asked).toEqual([]);
+    const same = { ino: 11, raw: '{"pid":42}\n', mtimeMs: 5 };
+    sameStaleLock(judged, same, ask);
+    expect(asked).toEqual([same]);
   });
 });
