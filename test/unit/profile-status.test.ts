@@ -136,6 +136,12 @@ describe('summarizeProfile', () => {
     }
   });
 
+  it('an unreadable profile whose provider and type are not strings shows neither (what status says of them must be a name)', () => {
+    const status = summarizeProfile('main', 'anthropic:default', { type: 7, provider: { name: 'anthropic' }, access: ACCESS }, NOW, WARN);
+    expect(status).toMatchObject({ health: 'invalid', provider: null, type: null, hasRefreshToken: false });
+    expect(profileStatusSchema.safeParse(status).success).toBe(true);
+  });
+
   it('a profile that is not an object at all is invalid with no provider or type', () => {
     for (const raw of [null, 'oauth', 42, [ACCESS]]) {
       const status = summarizeProfile('main', 'a:b', raw, NOW, WARN);
