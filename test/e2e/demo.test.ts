@@ -13,19 +13,21 @@ test('npm run demo plays the incident and exits 0; the transcript shows every st
   expect(code, out).toBe(0);
   const transcript = out.slice(out.indexOf('── #ops ──'));
   const order = [
-    /tokenops \(BOT\):\n {2}🔴 \*\*t440\*\*: \d alerts[\s\S]*❌ anthropic:default expired 2 hours ago/,
-    /ops-alice used \/tokens status\n[\s\S]*❌ t440 · gateway NOT ready · 15 agents \/ max 4:\n.*❌ `anthropic:default` · expired 2 hours ago/,
-    /ops-alice used \/restart node:t440 raise_capacity:true\n[\s\S]*⏳ React ✅ to run it/,
+    /tokenops \(BOT\):\n {2}🔴 \*\*t440\*\*: \d alerts[\s\S]*?❌ anthropic:default expired 2 hours ago/,
+    /ops-alice used \/tokens status\n[\s\S]*?❌ t440 · gateway NOT ready · 15 agents \/ max 4:\n.*❌ `anthropic:default` · expired 2 hours ago/,
+    /ops-alice used \/restart node:t440 raise_capacity:true\n[\s\S]*?⏳ React ✅ to run it/,
     /→ \*\*sync from pc-a first\*\*/,
     /15 agents reconnect at once: expected burst 8–10 against maxConcurrent 4\. It is raised to 12/,
     /✅ Confirmed by ops-alice\. t440: syncing anthropic:default from pc-a…/,
-    /✅ t440 ready\. Confirmed by ops-alice\.\n[\s\S]*\*\*Restart t440 · done\*\*/,
+    /✅ t440 ready\. Confirmed by ops-alice\.\n[\s\S]*?\*\*Restart t440 · done\*\*/,
     // Token health after the restart, one line per token: the 15 agents' copy on one line.
     /Token health after:\n.*✅ `anthropic:default` \(main, coder, data, docs, infra, ops, planner, release, research, reviewer, scout, support, tester, triage, writer\) · /,
-    /ops-alice used \/tokens sync from:pc-a to:t440\n[\s\S]*✅ `openai-codex:ops@example\.com` → main · in 3 hours → in 9 days/,
+    /ops-alice used \/tokens sync from:pc-a to:t440\n[\s\S]*?✅ `openai-codex:ops@example\.com` → main · in 3 hours → in 9 days/,
     /✅ \*\*t440\*\*: all alerts resolved\./,
-    /\*\*Audit log · latest \d+\*\*[\s\S]*\*\*restart\*\* t440 · ok · ops-alice/,
+    /\*\*Audit log · latest \d+\*\*[\s\S]*?\*\*restart\*\* t440 · ok · ops-alice/,
   ];
+  // Each step is the first match after the one before (lazy `*?`): a later message saying the
+  // same (an alert edited as the restart runs) must not be taken for it.
   let from = 0;
   for (const step of order) {
     const match = step.exec(transcript.slice(from));
