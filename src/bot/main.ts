@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void (stopping || stop('SIGINT')));
   process.on('SIGTERM', () => void (stopping || stop('SIGTERM')));
+  logger.info({ nodes: fleet.nodes.length }, 'bot starting');
   const commands = await loadCommands().catch((error: Error) => exitWith('tokenops-bot', [error instanceof CommandLoadError ? error.message : `commands: ${error.message}`]));
   let state;
   try {
@@ -137,6 +138,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'bot stopping');
     const force = setTimeout(() => process.exit(1), 5000);
     force.unref();
+    // Pictures are never worth holding a stop for: a check drawing one posts without it and ends.
+    await closePicturePool().catch(() => undefined);
     // Jobs first, then the lease (compare-and-delete): the next leader never overlaps with ours.
     await jobs.shutdown();
     await journal.stop();
@@ -144,7 +147,6 @@ async function main(): Promise<void> {
     await client.destroy().catch(() => undefined);
     await metricsServer?.close();
     await fleetClient.close().catch(() => undefined);
-    await closePicturePool().catch(() => undefined);
     await state.close().catch(() => undefined);
     logger.info('bot stopped');
     await flushLogs();

@@ -129,8 +129,8 @@ export function picturePool(): PicturePool {
   return (shared ??= new PicturePool());
 }
 
-/** Stops the process's pool if one was made (at shutdown). */
+/** Stops the process's pool (at shutdown): pictures asked for after this are refused, not drawn by a new pool. */
 export async function closePicturePool(): Promise<void> {
-  await shared?.close();
-  shared = undefined;
+  shared ??= new PicturePool();
+  await shared.close();
 }
