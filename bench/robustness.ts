@@ -29,7 +29,7 @@ export function runRobustnessSuites(): { lines: string[]; passed: boolean } {
   return { lines: output.split('\n').map((line) => line.trim()).filter((line) => wanted.test(line)), passed: run.status === 0 };
 }
 
-export function printRobustnessTable(load: { fleet: LoadFigures; soak: SoakFigures } | null): void {
+export function printRobustnessTable(load: { fleet: LoadFigures; soak: SoakFigures | null } | null): void {
   const { lines, passed } = runRobustnessSuites();
   const find = (prefix: string) => lines.filter((line) => line.startsWith(prefix)).join(' / ') || 'not run';
   console.log('\nUnder load, faults and hostile input (issue 9)');
@@ -39,7 +39,7 @@ export function printRobustnessTable(load: { fleet: LoadFigures; soak: SoakFigur
     const { fleet, soak } = load;
     console.log(`| load held: ${fleet.nodes} agents × 15 profiles | status ${fleet.statusMedianMs.toFixed(0)} ms (median), sync to all ${(fleet.syncAllMs / 1000).toFixed(1)} s, alerts for every node ${(fleet.alertsPostedMs / 1000).toFixed(1)} s after start, all resolved ${(fleet.alertsResolvedMs / 1000).toFixed(1)} s after the sync |`);
     console.log(`| memory and CPU at ${fleet.nodes} nodes | bot ${fleet.botRssMiB.toFixed(0)} MiB RSS, ${fleet.botCpuSeconds.toFixed(1)} CPU s for the sync and its alert checks; agents ${fleet.agentsRssMiB.toFixed(0)} MiB together, ${fleet.agentsCpuSeconds.toFixed(1)} CPU s |`);
-    console.log(`| one agent, 1,000 status calls a minute for ${soak.minutes} min | ${soak.calls} calls, ${soak.failed} failed, p50 ${soak.p50Ms.toFixed(1)} ms, p99 ${soak.p99Ms.toFixed(1)} ms, RSS ${soak.rssMiB.map((value) => value.toFixed(0)).join(' → ')} MiB |`);
+    if (soak) console.log(`| one agent, 1,000 status calls a minute for ${soak.minutes} min | ${soak.calls} calls, ${soak.failed} failed, p50 ${soak.p50Ms.toFixed(1)} ms, p99 ${soak.p99Ms.toFixed(1)} ms, RSS ${soak.rssMiB.map((value) => value.toFixed(0)).join(' → ')} MiB |`);
   }
   console.log(`| faults survived | ${find('crash safety')}; ${find('disk full')}; ${find('sick nodes')}; ${find('discord outage')}; ${find('bot killed')}; ${find('lock held')} |`);
   console.log(`| leader takeover | ${find('leader SIGKILLed')} |`);

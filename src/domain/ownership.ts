@@ -12,8 +12,19 @@ function listOf(nodes: string | readonly string[]): readonly string[] {
   return typeof nodes === 'string' ? [nodes] : nodes;
 }
 
+/**
+ * Each pattern compiled once: a view of 100 nodes asks thousands of times, and patterns come
+ * only from the fleet file (a handful).
+ */
+const compiled = new Map<string, RegExp>();
+
 function patternRegex(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  let regex = compiled.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    compiled.set(pattern, regex);
+  }
+  return regex;
 }
 
 /** Whether a profile id matches a fleet-file pattern (`anthropic:*`, or an exact id). */

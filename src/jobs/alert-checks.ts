@@ -1,6 +1,7 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
 import { fleetWideGroups, groupAction } from '../domain/alert-groups.js';
+import { nodesToPicture } from '../domain/alert-pictures.js';
 import { afterNotification, currentAlerts, decideNotification, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Silence } from '../domain/alerts.js';
 import type { FleetView } from '../domain/fleet-view.js';
 import type { PictureFile } from '../timeline/timeline-picture.js';
@@ -41,12 +42,12 @@ export interface AlertChecksDeps {
   /** What renewal remembers: copies it will replace in time are not alerted. */
   renewals?: RenewalMemory;
   now?: () => number;
+  /** Overrides PICTURE_WAIT_MS (tests). */
+  pictureWaitMs?: number;
 }
 
-/** Alerts about when tokens die: the ones a timeline picture helps decide on. */
-function isExpiryAlert(alert: ActiveAlert): boolean {
-  return alert.condition === 'token_expiring' || alert.condition === 'token_expired';
-}
+/** How long a message waits for its picture before its text goes out alone; the picture is edited in when drawn. */
+export const PICTURE_WAIT_MS = 1500;
 
 export interface CheckSummary {
   posted: number;
@@ -106,9 +107,42 @@ export class AlertChecks implements AlertSink {
     return this.running;
   }
 
-  /** The picture for a node's alert message: only when it is about when tokens die. */
-  private async pictureOf(view: FleetView, node: string, shown: readonly ActiveAlert[], nowMs: number): Promise<PictureFile[]> {
-    return this.deps.picture && shown.some(isExpiryAlert) ? this.deps.picture(view, node, nowMs) : [];
+  /**
+   * Starts, all at once, the pictures this check's messages will carry (nodesToPicture: the
+   * ones about when tokens die, at most a few); the pool draws them side by side while the
+   * messages before them go out.
+   */
+  private startPictures(view: FleetView, states: readonly NodeAlertState[], silences: readonly Silence[], nowMs: number): Map<string, Promise<PictureFile[]>> {
+    const draw = this.deps.picture;
+    if (!draw) return new Map();
+    const candidates = states.map((state) => ({ node: state.node, ...decideNotification(state, silences, this.thresholds, nowMs) }));
+    return new Map(
+      nodesToPicture(candidates).map((node) => [
+        node,
+        draw(view, node, nowMs).catch((error: Error) => {
+          this.deps.logger.warn({ node, err: error.message }, 'alert picture failed; posting without it');
+          return [];
+        }),
+      ]),
+    );
+  }
+
+  /** The picture if it is drawn within the wait, else 'late' (the text goes out first). */
+  private async inTime(picture: Promise<PictureFile[]>): Promise<PictureFile[] | 'late'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(resolve, this.deps.pictureWaitMs ?? PICTURE_WAIT_MS, 'late')));
+    try {
+      return await Promise.race([picture, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** A late picture joins the message it belongs to, with the same text, when it is drawn. */
+  private async editInLate(messageId: string, content: string, picture: Promise<PictureFile[]>, node: string): Promise<void> {
+    const files = await picture;
+    if (files.length === 0) return;
+    await this.deps.edit(messageId, content, files).catch((error: Error) => this.deps.logger.warn({ node, err: error.message }, 'late alert picture not attached'));
   }
 
   private view(): Promise<FleetView> {
@@ -123,7 +157,10 @@ export class AlertChecks implements AlertSink {
 
   private async checkOnce(): Promise<CheckSummary> {
     const summary: CheckSummary = { posted: 0, edited: 0, resolved: 0, autoFixed: 0, active: 0 };
+    const startedAt = performance.now();
     let view = await this.view();
+    // Where a slow check spends its time: asking the fleet, or telling the channel.
+    const viewMs = Math.round(performance.now() - startedAt);
     if (this.deps.fleet.sync.auto && this.deps.fleet.sync.autoFix) {
       summary.autoFixed = await this.autoFix(view);
       if (summary.autoFixed > 0) view = await this.view();
@@ -140,13 +177,15 @@ export class AlertChecks implements AlertSink {
     // message keeps the rest.
     const groups = fleetWideGroups(states.map(({ state }) => state.alerts));
     const grouped = new Set([...groups.values()].flat().map((alert) => alert.key));
-    for (const { previous, state } of states) {
+    const own = states.map(({ state }) => ({ ...state, alerts: state.alerts.filter((alert) => !grouped.has(alert.key)) }));
+    const pictures = this.startPictures(view, own, silences, nowMs);
+    const late: Promise<void>[] = [];
+    for (const [index, { previous, state }] of states.entries()) {
       summary.active += state.alerts.length;
-      const own = { ...state, alerts: state.alerts.filter((alert) => !grouped.has(alert.key)) };
-      const moved = own.alerts.length < state.alerts.length;
-      const next = await this.notify(own, previous, silences, nowMs, summary, {
+      const moved = own[index]!.alerts.length < state.alerts.length;
+      const next = await this.notify(own[index]!, previous, silences, nowMs, summary, late, {
         render: (shown, reason) => renderNodeAlerts(state.node, shown, reason),
-        picture: (shown) => this.pictureOf(view, state.node, shown, nowMs),
+        picture: pictures.get(state.node),
         resolved: moved ? { edit: renderMovedEdit(state.node), notice: null } : { edit: renderResolvedEdit(state.node, nowMs), notice: renderResolvedNotice(state.node) },
       });
       // The node keeps tracking every alert it has (their `since`), grouped or not.
@@ -157,23 +196,26 @@ export class AlertChecks implements AlertSink {
     for (const key of keys) {
       const previous = await this.deps.store.group(key);
       const state = { ...previous, alerts: groups.get(key) ?? [] };
-      const next = await this.notify(state, previous, silences, nowMs, summary, {
+      const next = await this.notify(state, previous, silences, nowMs, summary, late, {
         render: (shown, reason) => renderGroupAlert(shown, groupAction(shown), reason),
-        picture: async () => [],
+        picture: undefined,
         resolved: { edit: renderGroupResolvedEdit(key, nowMs), notice: renderGroupResolvedNotice(key) },
       });
       await this.deps.store.saveGroup(next);
       if (next.messageId !== null || next.alerts.length > 0) active.push(key);
     }
     await this.deps.store.saveGroupKeys(active);
-    this.deps.logger.info(summary, 'alert check');
+    // The check ends with its pictures: the next one must not edit a message under a late one.
+    await Promise.all(late);
+    this.deps.logger.info({ ...summary, viewMs, tookMs: Math.round(performance.now() - startedAt) }, 'alert check');
     return summary;
   }
 
   /**
    * Carries out what the pure rules decide for one message (a node's, or a fleet-wide
    * group's). When Discord is unreachable the notification is not advanced, so the next
-   * check sends what was missed.
+   * check sends what was missed. A picture still being drawn when its text is ready is
+   * edited in later (added to `late`).
    */
   private async notify(
     state: NodeAlertState,
@@ -181,23 +223,33 @@ export class AlertChecks implements AlertSink {
     silences: readonly Silence[],
     nowMs: number,
     summary: CheckSummary,
+    late: Promise<void>[],
     how: {
       render: (shown: ActiveAlert[], reason: 'new' | 'severity_rose' | 'repeat' | 'edit') => string;
-      picture: (shown: readonly ActiveAlert[]) => Promise<PictureFile[]>;
+      /** This message's picture, being drawn; none: the message has no picture. */
+      picture: Promise<PictureFile[]> | undefined;
       resolved: { edit: string; notice: string | null };
     },
   ): Promise<NodeAlertState> {
     const { decision, shown, severity, digest } = decideNotification(state, silences, this.thresholds, nowMs);
+    const picture = how.picture;
     try {
       if (decision.kind === 'post') {
-        const messageId = await this.deps.post(how.render(shown, decision.reason), await how.picture(shown));
+        const content = how.render(shown, decision.reason);
+        const files = picture ? await this.inTime(picture) : [];
+        const messageId = await this.deps.post(content, files === 'late' ? [] : files);
+        if (files === 'late' && picture) late.push(this.editInLate(messageId, content, picture, state.node));
         summary.posted++;
         return afterNotification(state, decision, { messageId, severity, digest }, nowMs);
       }
       if (decision.kind === 'edit' && state.messageId) {
         // The picture is redrawn with the text: one from when the alert was first posted would
-        // show the tokens as they were then, beside words about how they are now.
-        await this.deps.edit(state.messageId, how.render(shown, 'edit'), this.deps.picture ? await how.picture(shown) : undefined);
+        // show the tokens as they were then, beside words about how they are now (a message
+        // without a picture this time loses its old one).
+        const content = how.render(shown, 'edit');
+        const files = picture ? await this.inTime(picture) : this.deps.picture ? [] : undefined;
+        await this.deps.edit(state.messageId, content, files === 'late' ? undefined : files);
+        if (files === 'late' && picture) late.push(this.editInLate(state.messageId, content, picture, state.node));
         summary.edited++;
         return afterNotification(state, decision, { severity, digest }, nowMs);
       }

@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Keyv } from 'keyv';
 import type { z } from 'zod';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadFleet, type Fleet } from '../../../src/config/fleet-file.js';
 import { FleetClient } from '../../../src/fleet/fleet-client.js';
 import { NodeLocks } from '../../../src/fleet/node-locks.js';
 import { AlertChecks } from '../../../src/jobs/alert-checks.js';
+import type { PictureFile } from '../../../src/timeline/timeline-picture.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import type { StatusResponse } from '../../../src/protocol/agent-api.js';
 import type { NodeResult } from '../../../src/protocol/node-result.js';
@@ -87,7 +88,7 @@ interface Rig {
   discordDown: { value: boolean };
 }
 
-function rig(options: { autoFix?: boolean; startAt?: number; pictures?: boolean } = {}): Rig {
+function rig(options: { autoFix?: boolean; startAt?: number; pictures?: boolean; draw?: (node: string, name: string) => Promise<PictureFile[]>; pictureWaitMs?: number } = {}): Rig {
   const fleet = loadTestFleet(options.autoFix ? 'fleet-autofix.json' : 'fleet.json', { sync: { autoFix: options.autoFix ?? false } });
   const fleetClient = new ReadyGatewayFleetClient(fleet, { timeoutMs: 5_000, concurrency: 8 });
   clients.push(fleetClient);
@@ -117,7 +118,15 @@ function rig(options: { autoFix?: boolean; startAt?: number; pictures?: boolean 
       edits.push({ messageId, content, ...(files ? { files: files.map((file) => file.name) } : {}) });
     },
     // Each picture drawn gets its own name, so a test can tell a redrawn one from the first.
-    ...(options.pictures ? { picture: async (_view: unknown, node: string) => [{ name: `${node}-${++drawn}.png`, data: Buffer.from('png'), description: node }] } : {}),
+    ...(options.pictures
+      ? {
+          picture: async (_view: unknown, node: string) => {
+            const name = `${node}-${++drawn}.png`;
+            return options.draw ? options.draw(node, name) : [{ name, data: Buffer.from('png'), description: node }];
+          },
+        }
+      : {}),
+    ...(options.pictureWaitMs !== undefined ? { pictureWaitMs: options.pictureWaitMs } : {}),
     logger: createLogger('alert-checks-test', 'silent'),
     now: () => clock.now,
   });
@@ -269,6 +278,52 @@ describe('AlertChecks', () => {
     // The resolved notice is text only.
     expect(posts.at(-1)).toBe(`✅ **${OWNER}**: all alerts resolved.`);
     expect(postedFiles.at(-1)).toEqual([]);
+  });
+
+  it("one check's pictures are drawn side by side, not one after another", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const draw = async (node: string, name: string): Promise<PictureFile[]> => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      inFlight--;
+      return [{ name, data: Buffer.from('png'), description: node }];
+    };
+    const { checks, postedFiles } = rig({ startAt: t0, pictures: true, draw });
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 10 * HOUR, {}, t0) });
+    writeNode(FOLLOWER, { 'zeta:default': oauth('zeta', 9 * HOUR, {}, t0) });
+    expect((await checks.check()).posted).toBe(2);
+    expect(most).toBe(2);
+    expect(postedFiles.map((files) => files.length)).toEqual([1, 1]);
+  });
+
+  it('a picture drawn late: the text goes out first, the picture is edited in with the same text, and the check ends after it', async () => {
+    let release: () => void = () => undefined;
+    const drawn = new Promise<void>((resolve) => (release = resolve));
+    const draw = async (node: string, name: string): Promise<PictureFile[]> => {
+      await drawn;
+      return [{ name, data: Buffer.from('png'), description: node }];
+    };
+    const { checks, posts, postedFiles, edits } = rig({ startAt: t0, pictures: true, draw, pictureWaitMs: 20 });
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 10 * HOUR, {}, t0) });
+    let ended = false;
+    const check = checks.check().then((summary) => ((ended = true), summary));
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
+    expect(postedFiles).toEqual([[]]);
+    expect(edits).toEqual([]);
+    expect(ended).toBe(false);
+    release();
+    expect((await check).posted).toBe(1);
+    expect(edits).toEqual([{ messageId: 'msg-1', content: posts[0], files: [`${OWNER}-1.png`] }]);
+  });
+
+  it('a picture that fails: the alert goes out without it', async () => {
+    const { checks, posts, postedFiles, edits } = rig({ startAt: t0, pictures: true, draw: () => Promise.reject(new Error('resvg: out of memory')) });
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 10 * HOUR, {}, t0) });
+    expect((await checks.check()).posted).toBe(1);
+    expect(posts[0]).toContain(ANTHROPIC);
+    expect(postedFiles).toEqual([[]]);
+    expect(edits).toEqual([]);
   });
 
   it('Discord down during the first check loses nothing: the next check posts it', async () => {
