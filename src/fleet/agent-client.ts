@@ -1,5 +1,6 @@
 import type { NodeErrorKind } from '../protocol/node-result.js';
 import { refusedSignature } from '../protocol/refused-signature.js';
+import { httpExchange, HttpExchangeError, type HttpAnswer, type HttpFailure } from '../net/http-exchange.js';
 import { HEADER, RESPONSE_HEADER, signaturesMatch, signedHeaders, signResponse } from '../protocol/signing.js';
 
 /** The same kinds a fan-out reports per node. */
@@ -80,32 +81,17 @@ function normalizeUrl(baseUrl: string): string {
 /** The process's one record of nodes held for breaking a reading limit. */
 export const protocolViolations = new ProtocolViolations();
 
-/**
- * The body of an answer, read to `limit` bytes and no further: a declared length over it is
- * refused before anything is read, and a body that runs past it is cut off there. Never
- * waits for the rest (the connection is dropped).
- */
-export async function readCapped(response: Response, limit: number): Promise<Buffer | 'too_large'> {
-  const declared = Number(response.headers.get('content-length') ?? 0);
-  if (declared > limit) {
-    void response.body?.cancel().catch(() => undefined);
-    return 'too_large';
-  }
-  if (!response.body) return Buffer.alloc(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > limit) {
-      void reader.cancel().catch(() => undefined);
-      return 'too_large';
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, length);
+/** A header of an answer, once (a repeated one is not ours: the agent sends each once). */
+function headerOf(answer: HttpAnswer, name: string): string | null {
+  const value = answer.headers[name];
+  return typeof value === 'string' ? value : null;
+}
+
+/** What a failed exchange means for a call to an agent, in the words a fan-out reports. */
+function callErrorOf(failure: HttpFailure, timeoutMs: number): AgentCallError {
+  if (failure.kind === 'timeout') return new AgentCallError('timeout', failure.stage === 'answer' ? `no answer within ${timeoutMs} ms` : `answer not complete within ${timeoutMs} ms`);
+  if (failure.stage === 'body') return new AgentCallError('unreachable', 'connection lost while reading the answer');
+  return new AgentCallError('unreachable', `cannot connect${failure.code ? ` (${failure.code})` : ''}`);
 }
 
 export interface AgentResponse {
@@ -146,43 +132,38 @@ export class AgentClient {
     const payload = body === undefined ? '' : JSON.stringify(body);
     const headers = signedHeaders(this.key, method, pathAndQuery, payload);
     const nonce = headers[HEADER.nonce] ?? '';
-    let response: Response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+      answer = await httpExchange(`${this.baseUrl}${pathAndQuery}`, {
         method,
         headers: { ...headers, ...(payload ? { 'content-type': 'application/json' } : {}) },
-        body: payload || undefined,
-        signal: AbortSignal.timeout(timeoutMs),
+        ...(payload ? { body: payload } : {}),
+        timeoutMs,
+        maxBytes: MAX_ANSWER_BYTES,
       });
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new AgentCallError('timeout', `no answer within ${timeoutMs} ms`);
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      throw new AgentCallError('unreachable', `cannot connect${code ? ` (${code})` : ''}`);
+      if (error instanceof HttpExchangeError) throw callErrorOf(error.failure, timeoutMs);
+      throw new AgentCallError('unreachable', `cannot connect (${(error as Error).message})`);
     }
-    let raw: Buffer | 'too_large';
-    try {
-      raw = await readCapped(response, MAX_ANSWER_BYTES);
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new AgentCallError('timeout', `answer not complete within ${timeoutMs} ms`);
-      throw new AgentCallError('unreachable', 'connection lost while reading the answer');
-    }
+    const raw = answer.body;
     if (raw === 'too_large') throw protocolViolations.mark(this.baseUrl, `sent an answer over ${size(MAX_ANSWER_BYTES)}`);
-    if (response.status === 401) {
-      const refused = refusedSignature(response.headers.get('date'), Date.now());
+    const status = answer.status;
+    if (status === 401) {
+      const refused = refusedSignature(headerOf(answer, 'date'), Date.now());
       throw new AgentCallError(refused.kind, refused.message, 401, 'unauthorized');
     }
-    const timestamp = response.headers.get(RESPONSE_HEADER.timestamp);
-    const signature = response.headers.get(RESPONSE_HEADER.signature);
-    if (!timestamp || !signature || !signaturesMatch(signResponse(this.key, nonce, response.status, Number(timestamp), raw), signature)) {
-      throw new AgentCallError('bad_response', `answer (HTTP ${response.status}) is not signed by the agent's key`, response.status);
+    const timestamp = headerOf(answer, RESPONSE_HEADER.timestamp);
+    const signature = headerOf(answer, RESPONSE_HEADER.signature);
+    if (!timestamp || !signature || !signaturesMatch(signResponse(this.key, nonce, status, Number(timestamp), raw), signature)) {
+      throw new AgentCallError('bad_response', `answer (HTTP ${status}) is not signed by the agent's key`, status);
     }
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
-      throw new AgentCallError('bad_response', 'answer is not JSON', response.status);
+      throw new AgentCallError('bad_response', 'answer is not JSON', status);
     }
-    return { status: response.status, body: json };
+    return { status, body: json };
   }
 
   /** A call whose answer must be 2xx; an error body becomes an AgentCallError with its code. */

@@ -2,7 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { fullJitterDelay } from '../../domain/backoff.js';
 import { expiryWithinHorizon } from '../../domain/expiry-horizon.js';
+import { failureWord, httpExchange, type HttpAnswer } from '../../net/http-exchange.js';
 import type { OAuthProvider } from './oauth-providers.js';
+
+/** A token response is a few hundred bytes; more is not one. */
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
 /*
  * The refresh-token grant (RFC 6749 §6) against a provider's token endpoint. Errors come
@@ -68,25 +72,27 @@ async function once(provider: OAuthProvider, refreshToken: string, timeoutMs: nu
   const fields: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: provider.clientId };
   if (provider.clientSecret) fields.client_secret = provider.clientSecret;
   if (provider.scope) fields.scope = provider.scope;
-  let response: Response;
+  let answer: HttpAnswer;
   try {
-    response = await fetch(provider.tokenUrl, {
+    // A redirect is not followed (node:http never does): a token endpoint that moves is a
+    // misconfiguration to see, not a place to send a refresh token.
+    answer = await httpExchange(provider.tokenUrl, {
       method: 'POST',
       headers: {
         accept: 'application/json',
         'content-type': provider.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
       },
       body: provider.format === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
+      timeoutMs,
+      maxBytes: MAX_TOKEN_RESPONSE_BYTES,
     });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, terminal: false, error: (error as Error).name === 'TimeoutError' ? 'timeout' : (cause ?? 'network_error'), status: null, attempts: 1 };
+    return { ok: false, terminal: false, error: failureWord(error, 'network_error'), status: null, attempts: 1 };
   }
+  const response = { status: answer.status, ok: answer.status >= 200 && answer.status < 300 };
   let body: unknown = null;
   try {
-    body = JSON.parse(await response.text());
+    body = answer.body === 'too_large' ? null : JSON.parse(answer.body.toString('utf8'));
   } catch {
     body = null;
   }
