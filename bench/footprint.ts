@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { installedBin } from '../src/runtime/entry-point.js';
 import { DiscordStandin } from '../src/standin/discord/index.js';
 import { startBot } from '../test/support/bot-process.js';
 import { killAllSpawned, ROOT, startAgent, type RunningAgent } from '../test/support/processes.js';
@@ -14,7 +15,8 @@ import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth } from '../test/support/
  */
 
 const RUNS = 7;
-const BIN = (name: string) => ({ file: path.join(ROOT, 'bin', name), execArgv: [] });
+/** A bin as its first line starts it (with the V8 flags it carries). */
+const BIN = installedBin;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
-#!/usr/bin/env node
-// The node agent (src/agent/main.ts), compiled into dist/ by `npm run build` (run by `npm ci`).
+#!/usr/bin/env -S node --max-semi-space-size=1
+// The node agent (src/agent/main.ts), bundled into dist/bin/ by `npm run build` (run by `npm ci`).
 import { runCompiled } from './run-compiled.js';
 
-await runCompiled('src/agent/main.js');
+await runCompiled('bin/tokenops-agent.js');

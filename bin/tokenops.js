@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The break-glass CLI (src/cli/main.ts), compiled into dist/ by `npm run build` (run by `npm ci`).
+// The break-glass CLI (src/cli/main.ts), bundled into dist/bin/ by `npm run build` (run by `npm ci`).
 import { runCompiled } from './run-compiled.js';
 
-await runCompiled('src/cli/main.js');
+await runCompiled('bin/tokenops.js');

@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ENTRY_PROCESSES, NODE_FLAGS } from './node-flags.js';
 
 /*
  * Where this checkout is, and how to start one of its entry points as a new process. The same
@@ -42,10 +43,24 @@ export interface EntryPoint {
  * Files outside src/ and commands/ (test workers) are never compiled: always tsx.
  */
 export function entryPoint(source: string): EntryPoint {
+  const kind = ENTRY_PROCESSES[source];
+  const flags = kind ? [...NODE_FLAGS[kind]] : [];
   // The bench runs from TypeScript but measures the compiled processes a user runs.
   const compiled = COMPILED || process.env.TOKENOPS_SPAWN === 'dist';
-  if (compiled && /^(src|commands)\//.test(source)) return { file: compiledTwin(source), execArgv: [] };
-  return { file: path.join(PACKAGE_ROOT, source), execArgv: ['--import', tsxFile('loader.mjs')] };
+  if (compiled && /^(src|commands)\//.test(source)) return { file: compiledTwin(source), execArgv: flags };
+  return { file: path.join(PACKAGE_ROOT, source), execArgv: [...flags, '--import', tsxFile('loader.mjs')] };
+}
+
+/**
+ * A bin of this package as its first line starts it (`#!/usr/bin/env -S node <flags>`), for
+ * whoever starts it with a node of their own (the bench, the tests): `node bin/x.js` alone
+ * would skip the flags.
+ */
+export function installedBin(name: string): EntryPoint {
+  const file = path.join(PACKAGE_ROOT, 'bin', name);
+  const shebang = readFileSync(file, 'utf8').split('\n', 1)[0] ?? '';
+  const flags = /^#!\/usr\/bin\/env (?:-S )?node\b(.*)$/.exec(shebang)?.[1]?.trim();
+  return { file, execArgv: flags ? flags.split(/\s+/) : [] };
 }
 
 function compiledTwin(source: string): string {

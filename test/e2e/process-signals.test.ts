@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { installedBin } from '../../src/runtime/entry-point.js';
 import { DEFAULT_APPLICATION_ID, DEFAULT_GUILD_ID, DEFAULT_OPS_CHANNEL_ID, DEFAULT_OPS_MEMBER, DEFAULT_OPS_ROLE_ID, DEFAULT_PLAIN_MEMBER, DiscordStandin } from '../../src/standin/discord/index.js';
 import { startBot, TEST_BOT_TOKEN, type RunningBot } from '../support/bot-process.js';
 import { freePort, killAllSpawned, ROOT, spawnNode, startAgent, type RunningAgent, type Spawned } from '../support/processes.js';
@@ -21,8 +22,8 @@ import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth } from '../support/state
 
 const ROUNDS = Number(process.env.SIGNAL_ROUNDS ?? 2);
 const STOP_WITHIN_MS = 5_000;
-const BOT_BIN = { file: path.join(ROOT, 'bin/tokenops-bot.js'), execArgv: [] };
-const AGENT_BIN = { file: path.join(ROOT, 'bin/tokenops-agent.js'), execArgv: [] };
+const BOT_BIN = installedBin('tokenops-bot.js');
+const AGENT_BIN = installedBin('tokenops-agent.js');
 
 let discord: DiscordStandin;
 beforeAll(async () => {

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { installedBin } from '../../src/runtime/entry-point.js';
 import { DiscordStandin } from '../../src/standin/discord/index.js';
 import { startBot } from '../support/bot-process.js';
 import { heavyLoaded, MODULE_TRACE_PRELOAD, readModuleTrace, type LoadedModules } from '../support/module-trace.js';
@@ -16,12 +17,16 @@ import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth } from '../support/state
  * prom-client only with metrics on.
  */
 
-const BIN = (name: string) => path.join(ROOT, 'bin', name);
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'tokenops-compiled-'));
-const traced = (file: string) => ({ execArgv: ['--require', MODULE_TRACE_PRELOAD], file });
+/** A bin as its first line starts it, under the module trace. */
+const traced = (bin: string) => {
+  const { file, execArgv } = installedBin(bin);
+  return { file, execArgv: [...execArgv, '--require', MODULE_TRACE_PRELOAD] };
+};
 
 function run(bin: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--require', MODULE_TRACE_PRELOAD, BIN(bin), ...args], { cwd: tmp(), env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const { file, execArgv } = traced(bin);
+  const child = spawn(process.execPath, [...execArgv, file, ...args], { cwd: tmp(), env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -29,11 +34,14 @@ function run(bin: string, args: string[], env: Record<string, string>): Promise<
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+/** Our own files the trace saw (the tracer's left out). */
+const ownFiles = (loaded: LoadedModules) => [...loaded.own].filter((file) => !file.startsWith('test/support/module-trace/'));
+
 function expectCompiledOnly(trace: string): LoadedModules {
   const loaded = readModuleTrace(trace);
-  const own = [...loaded.own].filter((file) => !file.startsWith('test/support/module-trace/'));
+  const own = ownFiles(loaded);
   // The bin alone would not do: the program itself ran from dist/.
-  expect(own.some((file) => file.startsWith('dist/src/'))).toBe(true);
+  expect(own.some((file) => file.startsWith('dist/src/') || file.startsWith('dist/bin/'))).toBe(true);
   expect(own.filter((file) => !file.startsWith('dist/') && !file.startsWith('bin/'))).toEqual([]);
   expect(loaded.packages.has('tsx')).toBe(false);
   return loaded;
@@ -56,7 +64,7 @@ describe('the CLI and the agent from dist/', () => {
       // The first through the bin, traced; the second as the tests start agents.
       const agent = await startAgent(
         { TOKENOPS_NODE: name, TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: stateDir, TOKENOPS_GATEWAY_URL: 'http://127.0.0.1:9', ...(name === 'pc-a' ? { TOKENOPS_MODULE_TRACE: agentTrace } : {}) },
-        name === 'pc-a' ? { launch: traced(BIN('tokenops-agent.js')) } : {},
+        name === 'pc-a' ? { launch: traced('tokenops-agent.js') } : {},
       );
       agents.push(agent);
       env[`TOKENOPS_KEY_${name.toUpperCase().replace('-', '_')}`] = keyHex;
@@ -78,15 +86,28 @@ describe('the CLI and the agent from dist/', () => {
     // 1: the gateways are not ready (nothing listens there); what matters is the answer.
     expect(status.code).toBe(1);
     expect((JSON.parse(status.stdout) as { nodes: Array<{ name: string }> }).nodes.map((node) => node.name)).toEqual(['pc-a', 't440']);
-    expect(heavyLoaded(expectCompiledOnly(trace).packages)).toEqual([]);
+    const loaded = expectCompiledOnly(trace);
+    expect(heavyLoaded(loaded.packages)).toEqual([]);
+    // Its bundle: one file (and the chunks it imports), not the ~170 modules of src/.
+    expect(ownFiles(loaded).filter((file) => file.startsWith('dist/src/'))).toEqual([]);
+    expect(ownFiles(loaded)).toContain('dist/bin/tokenops.js');
   });
 
-  test('the agent bin answers from dist/, loads no heavy package, and stops on SIGTERM', async () => {
+  test('the agent bin answers from its bundle, loads no heavy package, and stops on SIGTERM', async () => {
     const agent = agents[0]!;
     expect((await fetch(`${agent.url}/v1/health`)).status).toBe(200);
     await agent.stop();
     expect(agent.proc.exitCode).toBe(0);
-    expect(heavyLoaded(expectCompiledOnly(agentTrace).packages)).toEqual([]);
+    const loaded = expectCompiledOnly(agentTrace);
+    expect(heavyLoaded(loaded.packages)).toEqual([]);
+    expect(ownFiles(loaded).filter((file) => file.startsWith('dist/src/'))).toEqual([]);
+    expect(ownFiles(loaded)).toContain('dist/bin/tokenops-agent.js');
+  });
+
+  test('no heavy package is bundled into the CLI or the agent, where a trace could not see it', () => {
+    const bundled = JSON.parse(readFileSync(path.join(ROOT, 'dist/bin/bundled-packages.json'), 'utf8')) as Record<string, string[]>;
+    expect(Object.keys(bundled)).toEqual(expect.arrayContaining(['tokenops.js', 'tokenops-agent.js']));
+    expect(heavyLoaded(new Set(Object.values(bundled).flat()))).toEqual([]);
   });
 
   test('the stand-in openclaw bin runs from dist/', async () => {
@@ -117,7 +138,7 @@ describe('the bot from dist/', () => {
     const keyHex = newNodeKeyHex();
     const agent = await startAgent({ TOKENOPS_NODE: 'pc-a', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: buildStateDir({ layout: 'split', agents: { main: { profiles: { 'anthropic:default': oauth('anthropic', expiresInMs) } } } }), TOKENOPS_GATEWAY_URL: 'http://127.0.0.1:9' });
     const fleet = { nodes: [{ name: 'pc-a', url: agent.url, keyEnv: 'TOKENOPS_KEY_PC_A' }], alerts: { warnBefore: '3h', criticalBefore: '1h', checkEvery: '1h' } };
-    const bot = await startBot(discord, fleet, { TOKENOPS_KEY_PC_A: keyHex, TOKENOPS_MODULE_TRACE: trace, ...extraEnv }, { launch: traced(BIN('tokenops-bot.js')) });
+    const bot = await startBot(discord, fleet, { TOKENOPS_KEY_PC_A: keyHex, TOKENOPS_MODULE_TRACE: trace, ...extraEnv }, { launch: traced('tokenops-bot.js') });
     await whileUp();
     await bot.stop();
     await agent.stop();

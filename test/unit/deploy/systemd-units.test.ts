@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentEnvSchema, loadAgentEnv } from '../../../src/config/agent-env.js';
 import { botEnvSchema, loadBotEnv } from '../../../src/config/bot-env.js';
 import { fleetFileSchema } from '../../../src/config/fleet-file.js';
+import { NODE_FLAGS } from '../../../src/runtime/node-flags.js';
 
 /*
  * The deployment files in deploy/: the systemd units pass `systemd-analyze verify` (where
@@ -166,25 +167,25 @@ describe('systemd-analyze verify', () => {
 describe.each([
   ['agent', agentUnit, 'tokenops-agent'],
   ['bot', botUnit, 'tokenops-bot'],
-] as const)('the %s unit', (_name, unit, bin) => {
-  it(`starts the package's ${bin} bin from /opt/tokenops with node`, () => {
+] as const)('the %s unit', (name, unit, bin) => {
+  it(`starts the package's ${bin} bin from /opt/tokenops with node and the process's V8 flags`, () => {
     const pkg = JSON.parse(read('package.json')) as { bin: Record<string, string> };
     const binFile = pkg.bin[bin];
     expect(binFile).toBeDefined();
     expect(existsSync(path.join(ROOT, binFile!))).toBe(true);
-    expect(values(unit, 'Service', 'ExecStart')).toEqual([`/usr/bin/env node /opt/tokenops/${path.posix.normalize(binFile!)}`]);
+    expect(values(unit, 'Service', 'ExecStart')).toEqual([`/usr/bin/env node ${NODE_FLAGS[name].join(' ')} /opt/tokenops/${path.posix.normalize(binFile!)}`]);
   });
 
   it('takes its settings from an environment file and holds no secret itself', () => {
     expect(value(unit, 'Service', 'EnvironmentFile')).toMatch(/^\S+\.env$/);
     for (const name of unitEnvironment(unit).keys()) expect(isSecretName(name), `${name} set in the unit`).toBe(false);
     // Nothing that looks like a key (32+ bytes of hex or base64) or a Discord token anywhere.
-    const text = _name === 'agent' ? agentUnitText : botUnitText;
+    const text = name === 'agent' ? agentUnitText : botUnitText;
     expect(text).not.toMatch(/[0-9a-f]{64}|[A-Za-z0-9+/]{43,}=*|[\w-]{24,}\.[\w-]{6}\.[\w-]{27,}/i);
   });
 
   it('names only variables the code reads', () => {
-    const known = _name === 'agent' ? agentVars : botVars;
+    const known = name === 'agent' ? agentVars : botVars;
     for (const name of unitEnvironment(unit).keys()) expect(known.has(name), name).toBe(true);
   });
 
@@ -329,7 +330,7 @@ describe('Dockerfile (the bot; checked as text, no Docker engine here)', () => {
     const user = of('USER').at(-1);
     expect(user).toBeDefined();
     expect(user).not.toMatch(/^(root|0)(:|$)/);
-    expect(of('CMD').at(-1)).toBe('["node", "/opt/tokenops/bin/tokenops-bot.js"]');
+    expect(of('CMD').at(-1)).toBe(JSON.stringify(['node', ...NODE_FLAGS.bot, '/opt/tokenops/bin/tokenops-bot.js']).replaceAll(',', ', '));
     const state = /TOKENOPS_STATE=sqlite:\/\/(\/\S+)\//.exec(of('ENV').join(' '))?.[1];
     expect(state).toBeDefined();
     expect(of('VOLUME').join(' ')).toContain(state!);
