@@ -61,9 +61,12 @@ afterAll(async () => {
 const alertMessages = () => discord.channelMessages().filter((message) => message.content.startsWith('🟡 **t440**') || message.content.startsWith('🔴 **t440**'));
 
 test('an expiring profile: one alert message saying what to do and who the owner is; a bot restart posts nothing new; a sync resolves it', async () => {
-  const alert = await discord.waitForMessage((message) => message.content.startsWith('🟡 **t440**: 1 alert'), 10_000);
-  expect(alert.content).toMatch(/⚠️ anthropic:default expires <t:\d+:R>\n {2}→ `\/tokens sync from:pc-a to:t440 profile:anthropic:default` \(owner pc-a holds a fresher one\)/);
-  // An expiry alert carries the small timeline of t440 and its owner pc-a.
+  const posted = await discord.waitForMessage((message) => message.content.startsWith('🟡 **t440**: 1 alert'), 10_000);
+  expect(posted.content).toMatch(/⚠️ anthropic:default expires <t:\d+:R>\n {2}→ `\/tokens sync from:pc-a to:t440 profile:anthropic:default` \(owner pc-a holds a fresher one\)/);
+  // An expiry alert carries the small timeline of t440 and its owner pc-a: with the text, or
+  // edited in right after when the first picture (a cold worker) takes longer than the text waits.
+  const alert = await discord.waitForMessage((message) => message.id === posted.id && message.attachments.length > 0, 15_000);
+  expect(alert.content).toBe(posted.content);
   expect(alert.attachments.map((attachment) => attachment.filename)).toEqual(['token-timeline-small.png']);
   const picture = PNG.sync.read(alert.attachments[0]!.data);
   expect(picture.width).toBe(VARIANTS.small.width);
