@@ -46,11 +46,11 @@ afterEach(async () => {
   for (const jobs of running.splice(0)) await jobs.shutdown();
 });
 
-function rig() {
+function rig(level: 'info' | 'debug' = 'info') {
   const fleet = unreachableFleet();
   const leadership = new FakeLeadership();
   const lines: string[] = [];
-  const logger = createLogger('leader-jobs-test', 'info', { write: (line: string) => void lines.push(line) });
+  const logger = createLogger('leader-jobs-test', level, { write: (line: string) => void lines.push(line) });
   const posts: string[] = [];
   const calls = { expirePlans: 0, requestAlertCheck: 0 };
   const jobs = new LeaderJobs({
@@ -129,6 +129,26 @@ describe('LeaderJobs', () => {
     // A raise on the leader checks soon, locally.
     await jobs.raise({ key: 'k', severity: 'critical', node: 'gone', title: 't', action: 'a' });
     expect(calls.requestAlertCheck).toBe(0);
+  });
+
+  test("at gain the first alert check asks the nodes alone: renewal's first plan waits for it", async () => {
+    const { jobs, leadership, lines } = rig('debug');
+    leadership.isLeader = true;
+    await jobs.follow({ leader: true });
+    await until(() => lines.some((line) => line.includes('"msg":"renewal plan"')), 5_000, "renewal's first plan");
+    const first = (msg: string) => lines.findIndex((line) => line.includes(`"msg":"${msg}"`));
+    expect(first('alert check')).toBeGreaterThanOrEqual(0);
+    expect(first('alert check')).toBeLessThan(first('renewal plan'));
+  });
+
+  test('a loss before the first check ends: what waits for it never starts', async () => {
+    const { jobs, leadership, lines } = rig('debug');
+    leadership.isLeader = true;
+    await jobs.follow({ leader: true });
+    leadership.isLeader = false;
+    await jobs.follow({ leader: false });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(lines.filter((line) => line.includes('"msg":"renewal plan"'))).toEqual([]);
   });
 
   test('after shutdown a late gain starts nothing', async () => {
