@@ -60,8 +60,9 @@ export interface LoadFigures {
   alertsPostedMs: number;
   alertsResolvedMs: number;
   botRssMiB: number;
-  /** The same, after SETTLE_S seconds idle. */
+  /** The same over the SETTLE_S seconds after: the median of a reading a second, and its range. */
   botSettledRssMiB: number;
+  botSettledRangeMiB: [number, number];
   botCpuSeconds: number;
   /** What the agents add to this process: its RSS after starting them less before (they run in it). */
   agentsRssMiB: number;
@@ -122,10 +123,16 @@ async function fleetLoad(): Promise<LoadFigures> {
     await discord.waitFor(() => (resolved() >= (ownAlerts() >= NODES - 1 ? NODES - 1 : PROFILES) ? true : undefined), 120_000, 'every alert resolved');
     const alertsResolvedMs = performance.now() - syncAt;
     const botRssMiB = rssMiB(bot.proc.pid!);
-    // And once the bot has been idle a while: V8 gives back what the burst left only when the
-    // process has gone quiet, which is how a bot spends most of its life.
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_S * 1000));
-    const botSettledRssMiB = rssMiB(bot.proc.pid!);
+    // And over the next SETTLE_S seconds, once a second: with no command running, only the
+    // alert check every 5 s (it asks all 100 nodes) allocates; the median is the bot's
+    // resting size, the range how far its garbage swings between collections.
+    const settled: number[] = [];
+    for (let second = 0; second < SETTLE_S; second++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      settled.push(rssMiB(bot.proc.pid!));
+    }
+    const botSettledRssMiB = settled.length > 0 ? median(settled) : botRssMiB;
+    const botSettledRangeMiB: [number, number] = settled.length > 0 ? [Math.min(...settled), Math.max(...settled)] : [botRssMiB, botRssMiB];
     // LOAD_TRACE=1: the bot's own account of its start and its alert checks, on the bench's clock.
     if (process.env.LOAD_TRACE) {
       const origin = performance.timeOrigin + started;
@@ -145,6 +152,7 @@ async function fleetLoad(): Promise<LoadFigures> {
       alertsResolvedMs,
       botRssMiB,
       botSettledRssMiB,
+      botSettledRangeMiB,
       botCpuSeconds: cpuSeconds(bot.proc.pid!) - cpuBefore,
       agentsRssMiB: rssMiB(process.pid) - rssBefore,
       agentsCpuSeconds: cpuSeconds(process.pid) - ownCpuBefore,
@@ -229,7 +237,7 @@ export async function benchLoad(): Promise<{ fleet: LoadFigures; soak: SoakFigur
   console.log(`| \`/tokens sync\` to all ${fleet.nodes - 1} (${PROFILES} profiles each) | ${(fleet.syncAllMs / 1000).toFixed(1)} s |`);
   console.log(`| alert cycle: bot start → every expiring node alerted (its own message or a fleet-wide one) | ${(fleet.alertsPostedMs / 1000).toFixed(1)} s |`);
   console.log(`| alert cycle: sync → every alert resolved | ${(fleet.alertsResolvedMs / 1000).toFixed(1)} s |`);
-  console.log(`| bot RSS after all that | ${fleet.botRssMiB.toFixed(0)} MiB; ${fleet.botSettledRssMiB.toFixed(0)} MiB after ${SETTLE_S} s idle |`);
+  console.log(`| bot RSS after all that | ${fleet.botRssMiB.toFixed(0)} MiB; over the next ${SETTLE_S} s (no commands, the 5 s alert check running) median ${fleet.botSettledRssMiB.toFixed(0)} MiB, ${fleet.botSettledRangeMiB.map((value) => value.toFixed(0)).join('–')} |`);
   console.log(`| bot CPU for the sync to all and the resolving checks | ${fleet.botCpuSeconds.toFixed(1)} s |`);
   console.log(`| the ${fleet.nodes} agents (one process): RSS they add | ${fleet.agentsRssMiB.toFixed(0)} MiB (${((fleet.agentsRssMiB * 1024) / fleet.nodes).toFixed(0)} KiB each) |`);
   console.log(`| the agents' CPU (with the local Discord) for the same | ${fleet.agentsCpuSeconds.toFixed(1)} s |`);

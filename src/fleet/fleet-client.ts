@@ -5,6 +5,9 @@ import type { z } from 'zod';
 import type { Fleet, FleetNode } from '../config/fleet-file.js';
 import type { NodeResult } from '../protocol/node-result.js';
 import { redisTarget, type RedisTarget } from '../state/redis-url.js';
+import { statusResponseSchema, type StatusResponse } from '../protocol/agent-api.js';
+import { writeRefusal, type AgentInfo } from '../protocol/api-version.js';
+import { TOKENOPS_VERSION } from '../runtime/version.js';
 import { AgentCallError, AgentClient, protocolViolations } from './agent-client.js';
 
 export class UnknownNodeError extends Error {
@@ -65,8 +68,16 @@ const EXPIRATION_MARGIN_MS = 2_000;
  * fan-out asks every node at once (bottleneck caps how many) and gives each node's answer
  * or a typed error, so one unreachable node is one line in a report, not a failed command.
  */
+/**
+ * The routes that change a node or carry its secrets out (an export's sealed bundle is read
+ * by an import of the same API): sent only to an agent whose API this code speaks.
+ */
+const WRITE_ROUTES: ReadonlySet<string> = new Set(['/v1/export', '/v1/import', '/v1/refresh', '/v1/capacity', '/v1/restart']);
+
 export class FleetClient {
   private readonly clients = new Map<string, AgentClient>();
+  /** What each node's agent last said it runs (its status answers); absent: not asked yet. */
+  private readonly agents = new Map<string, AgentInfo | null>();
   private readonly callListeners: Array<(call: NodeCall) => void> = [];
   private readonly limiter: Bottleneck;
   private readonly shared: { redis: Redis; connection: Bottleneck.IORedisConnection; target: RedisTarget; lastError: string } | undefined;
@@ -131,9 +142,14 @@ export class FleetClient {
     return this.clients.get(name)!;
   }
 
-  /** One call to one node, its answer checked against `schema`. Throws AgentCallError. */
+  /**
+   * One call to one node, its answer checked against `schema`. Throws AgentCallError; a write
+   * to an agent of an API this code does not speak is refused before it is sent
+   * ('incompatible_api', naming both versions).
+   */
   async call<T extends z.ZodType>(name: string, method: string, route: string, schema: T, body?: unknown, timeoutMs?: number): Promise<z.infer<T>> {
     const client = this.client(name);
+    if (method === 'POST' && WRITE_ROUTES.has(route)) await this.refuseUnspokenApi(name);
     let ms = 0;
     const request = async () => {
       const started = performance.now();
@@ -150,12 +166,25 @@ export class FleetClient {
       const value = this.shared ? await this.scheduleShared(name, request, timeoutMs ?? this.options.timeoutMs) : await this.limiter.schedule(request);
       const parsed = schema.safeParse(value);
       if (!parsed.success) throw new AgentCallError('bad_response', `answer from ${name} does not match the API (${parsed.error.issues[0]?.path.join('.') ?? 'body'})`);
+      if (route === '/v1/status') this.agents.set(name, (parsed.data as StatusResponse).agent ?? null);
       this.report({ method, route, result: { node: name, ok: true, value: parsed.data, ms } });
       return parsed.data;
     } catch (error) {
       this.report({ method, route, result: { node: name, ok: false, error: describeError(error), ms } });
       throw error;
     }
+  }
+
+  /** What a node's agent said it runs, when it was last asked for its status. */
+  agentOf(name: string): AgentInfo | null | undefined {
+    return this.agents.get(name);
+  }
+
+  /** Asks for the node's status first if it was not asked yet (its version comes with it). */
+  private async refuseUnspokenApi(name: string): Promise<void> {
+    if (!this.agents.has(name)) await this.call(name, 'GET', '/v1/status', statusResponseSchema);
+    const refusal = writeRefusal(name, this.agents.get(name), TOKENOPS_VERSION);
+    if (refusal) throw new AgentCallError('incompatible_api', refusal, undefined, 'incompatible_api');
   }
 
   /** Every call's end from now on (the bot's metrics: node reachability and check latency come from the checks it makes anyway). */

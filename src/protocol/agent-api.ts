@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HEALTH_VALUES } from '../domain/token-health.js';
+import { agentInfoSchema } from './api-version.js';
 import { expiresAtProblem } from '../domain/expiry-horizon.js';
 import { agentIdSchema, epochMsSchema, profileIdSchema } from '../domain/profile.js';
 import { sealedEnvelopeSchema } from './sealing.js';
@@ -96,6 +97,8 @@ export const statusResponseSchema = z.object({
   profiles: z.array(profileStatusSchema),
   gateway: gatewayStatusSchema,
   capacity: capacitySchema,
+  /** Which tokenops and which API the agent runs; absent from agents of API 1 (api-version.ts). */
+  agent: agentInfoSchema.optional(),
 });
 export type StatusResponse = z.infer<typeof statusResponseSchema>;
 

@@ -1,5 +1,5 @@
 /** Why a call to one node failed, in a word a person can act on. */
-export type NodeErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'clock_skew' | 'bad_response' | 'http_error';
+export type NodeErrorKind = 'unreachable' | 'timeout' | 'unauthorized' | 'clock_skew' | 'bad_response' | 'http_error' | 'incompatible_api';
 
 /** One node's answer in a fan-out: its value, or a typed error. Never both, never neither. */
 export type NodeResult<T> =

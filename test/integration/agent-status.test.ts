@@ -4,6 +4,8 @@ import { outsideSignedFetch } from '../support/outside-client.js';
 import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type RunningAgent, type StandInGateway } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, HOUR, newNodeKeyHex, oauth, openclawJson5, profilesOfEveryHealth, type Layout } from '../support/state-dir.js';
+import { API_VERSION } from '../../src/protocol/api-version.js';
+import { TOKENOPS_VERSION } from '../../src/runtime/version.js';
 
 const fifteen = ['main', 'research', 'writer', 'coder', 'reviewer', 'scheduler', 'mailer', 'support', 'sales', 'ops', 'finance', 'translator', 'scraper', 'monitor', 'archivist'];
 const seen: string[] = [];
@@ -53,6 +55,7 @@ describe.each<Layout>(['legacy', 'split'])('GET /v1/status, %s layout, from an o
     expect(status).toBe(200);
     const body = statusResponseSchema.parse(json);
     expect(body.node).toBe('t440');
+    expect(body.agent).toEqual({ version: TOKENOPS_VERSION, api: API_VERSION });
     expect(Math.abs(Date.parse(body.checkedAt) - Date.now())).toBeLessThan(60_000);
     expect(body.store).toMatchObject({ kind: 'auth-profiles-json', readable: true });
     expect(body.store.stores?.map((store) => [store.agentId, store.layout])).toEqual([
@@ -76,9 +79,10 @@ describe.each<Layout>(['legacy', 'split'])('GET /v1/status, %s layout, from an o
     expect(JSON.stringify(json)).not.toContain('x-broken-access-0001');
   });
 
-  test('health is unsigned and says nothing else', async () => {
+  test('health is unsigned and says only which tokenops and API the agent runs', async () => {
     const response = await fetch(`${agent.url}/v1/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true });
+    expect(response.headers.get('x-tokenops-signature')).toBeNull();
+    expect(await response.json()).toEqual({ ok: true, version: TOKENOPS_VERSION, api: API_VERSION });
   });
 });

@@ -444,7 +444,7 @@ describe('property: validly signed requests to the wrong place, with the wrong m
     await expectAlive();
     // Prototype keys in bodies polluted nothing: status still has its exact shape.
     const status = await rawRequest(agent.port, signed('GET', '/v1/status'));
-    expect(Object.keys(status.json as object).sort()).toEqual(['capacity', 'checkedAt', 'gateway', 'node', 'profiles', 'store']);
+    expect(Object.keys(status.json as object).sort()).toEqual(['agent', 'capacity', 'checkedAt', 'gateway', 'node', 'profiles', 'store']);
   });
 });
 

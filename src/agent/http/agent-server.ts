@@ -1,3 +1,5 @@
+import { API_VERSION } from '../../protocol/api-version.js';
+import { TOKENOPS_VERSION } from '../../runtime/version.js';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
@@ -161,7 +163,8 @@ export async function createAgentServer(context: AgentContext, key: Buffer): Pro
     }
 
     if (pathname === '/v1/health') {
-      if (method === 'GET' || method === 'HEAD') send(response, 200, { ok: true });
+      // Unsigned, so anyone may read it: which tokenops runs here, and nothing about the node.
+      if (method === 'GET' || method === 'HEAD') send(response, 200, { ok: true, version: TOKENOPS_VERSION, api: API_VERSION });
       else sendError(response, new ApiError(405, 'method_not_allowed', 'use GET'));
       return;
     }

@@ -1,3 +1,5 @@
+import { API_VERSION } from '../../protocol/api-version.js';
+import { TOKENOPS_VERSION } from '../../runtime/version.js';
 import type { StatusResponse } from '../../protocol/agent-api.js';
 import type { AgentContext } from '../agent-context.js';
 import { readNodeState } from '../node-state.js';
@@ -20,5 +22,6 @@ export async function nodeStatus(context: AgentContext): Promise<StatusResponse>
     }),
     gateway,
     capacity,
+    agent: { version: TOKENOPS_VERSION, api: API_VERSION },
   };
 }

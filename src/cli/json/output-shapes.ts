@@ -21,7 +21,7 @@ export const failureJson = z.object({
   /** The subcommand, or null when there was none to run. */
   command: z.string().nullable(),
   error: z.object({
-    kind: z.enum(['usage', 'config', 'refused', 'unreachable', 'timeout', 'unauthorized', 'clock_skew', 'bad_response', 'http_error', 'internal']),
+    kind: z.enum(['usage', 'config', 'refused', 'unreachable', 'timeout', 'unauthorized', 'clock_skew', 'bad_response', 'http_error', 'incompatible_api', 'internal']),
     message: z.string(),
     /** For a refusal: `not_owner`, `nothing_to_sync`; for an agent's error answer: its code. */
     code: z.string().optional(),
