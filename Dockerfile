@@ -51,4 +51,4 @@ WORKDIR /var/lib/tokenops
 # To only register the slash commands (the bot also does it at every start):
 #   docker run --rm --env-file /etc/tokenops/bot.env -v /etc/tokenops/fleet.json:/etc/tokenops/fleet.json:ro \
 #     tokenops-bot node /opt/tokenops/dist/src/bot/register.js
-CMD ["node", "--max-semi-space-size=4", "/opt/tokenops/bin/tokenops-bot.js"]
+CMD ["node", "/opt/tokenops/bin/tokenops-bot.js"]

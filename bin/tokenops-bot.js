@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env node
 // The Discord bot (src/bot/main.ts), compiled into dist/ by `npm run build` (run by `npm ci`).
 import { runCompiled } from './run-compiled.js';
 

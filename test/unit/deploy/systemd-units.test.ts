@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentEnvSchema, loadAgentEnv } from '../../../src/config/agent-env.js';
 import { botEnvSchema, loadBotEnv } from '../../../src/config/bot-env.js';
 import { fleetFileSchema } from '../../../src/config/fleet-file.js';
-import { NODE_FLAGS } from '../../../src/runtime/node-flags.js';
+import { NODE_FLAGS, nodeCommand } from '../../../src/runtime/node-flags.js';
 
 /*
  * The deployment files in deploy/: the systemd units pass `systemd-analyze verify` (where
@@ -173,7 +173,7 @@ describe.each([
     const binFile = pkg.bin[bin];
     expect(binFile).toBeDefined();
     expect(existsSync(path.join(ROOT, binFile!))).toBe(true);
-    expect(values(unit, 'Service', 'ExecStart')).toEqual([`/usr/bin/env node ${NODE_FLAGS[name].join(' ')} /opt/tokenops/${path.posix.normalize(binFile!)}`]);
+    expect(values(unit, 'Service', 'ExecStart')).toEqual([`/usr/bin/env ${nodeCommand(name)} /opt/tokenops/${path.posix.normalize(binFile!)}`]);
   });
 
   it('takes its settings from an environment file and holds no secret itself', () => {
