@@ -69,6 +69,12 @@ export class AlertChecks implements AlertSink {
   private running: Promise<CheckSummary> | null = null;
   private soon: NodeJS.Timeout | null = null;
   private readonly now: () => number;
+  private markAsked: () => void = () => undefined;
+  /**
+   * Settles once the first check has asked every node (or failed to): what else starts by
+   * asking them all waits for this, not for the check's messages and pictures.
+   */
+  readonly firstAsked: Promise<void> = new Promise((resolve) => (this.markAsked = resolve));
 
   constructor(private readonly deps: AlertChecksDeps) {
     this.now = deps.now ?? Date.now;
@@ -158,7 +164,7 @@ export class AlertChecks implements AlertSink {
   private async checkOnce(): Promise<CheckSummary> {
     const summary: CheckSummary = { posted: 0, edited: 0, resolved: 0, autoFixed: 0, active: 0 };
     const startedAt = performance.now();
-    let view = await this.view();
+    let view = await this.view().finally(() => this.markAsked());
     // Where a slow check spends its time: asking the fleet, or telling the channel.
     const viewMs = Math.round(performance.now() - startedAt);
     if (this.deps.fleet.sync.auto && this.deps.fleet.sync.autoFix) {
