@@ -3,7 +3,7 @@ import type { BotContext } from '../src/bot/bot-context.js';
 import type { CommandModule } from '../src/bot/command-module.js';
 import { CANCEL_EMOJI, CONFIRM_EMOJI, watchConfirmation, type ConfirmationWatch } from '../src/bot/confirmation.js';
 import { respondWithNodes } from '../src/bot/node-autocomplete.js';
-import { hasOpsRole, inOpsGuild, isOpsMember } from '../src/bot/preconditions.js';
+import { botCanTakeConfirmation, hasOpsRole, inOpsGuild, isOpsMember } from '../src/bot/preconditions.js';
 import { LIMITS, truncate } from '../src/bot/render/discord-format.js';
 import { renderRestartPlan, renderRestartResult } from '../src/bot/render/restart-plan.js';
 import { OperationMessage } from '../src/bot/operation-message.js';
@@ -102,7 +102,7 @@ const restart: CommandModule = {
     .addStringOption((option) => option.setName('node').setDescription('The node, or all for a rolling restart').setAutocomplete(true).setRequired(true).setMaxLength(63))
     .addBooleanOption((option) => option.setName('force').setDescription('Restart even when the token check says no-go'))
     .addBooleanOption((option) => option.setName('raise_capacity').setDescription('Raise maxConcurrent to the suggested value first')),
-  preconditions: [inOpsGuild, hasOpsRole],
+  preconditions: [inOpsGuild, hasOpsRole, botCanTakeConfirmation],
   execute: run,
   async autocomplete(interaction, context) {
     await respondWithNodes(interaction, context, { includeAll: true });

@@ -1,4 +1,5 @@
 import type { ChatInputCommandInteraction, GuildMember, Interaction } from 'discord.js';
+import { CONFIRMATION_PERMISSIONS, missingPermissions } from '../discord/bot-permissions.js';
 import type { BotContext } from './bot-context.js';
 
 /*
@@ -49,6 +50,21 @@ export function opsRoleToSet(option: string): Precondition {
     },
   };
 }
+
+/**
+ * The bot may take a confirmation where the command was run: see the channel, add its ✅ and
+ * ❌ under the plan, read the reactions. Discord says what the bot may do there in every
+ * interaction (app_permissions), so a plan nobody could confirm is never posted.
+ */
+export const botCanTakeConfirmation: Precondition = {
+  name: 'botCanTakeConfirmation',
+  check(interaction) {
+    const missing = missingPermissions(interaction.appPermissions?.bitfield ?? 0n, CONFIRMATION_PERMISSIONS);
+    if (missing.length === 0) return { ok: true };
+    const names = missing.map((permission) => permission.name).join(', ');
+    return { ok: false, message: `tokenops needs ${names} in <#${interaction.channelId}> to take a confirmation: give its role ${missing.length > 1 ? 'these' : 'that'} in the channel's permissions, then run this again.` };
+  },
+};
 
 export function runPreconditions(preconditions: readonly Precondition[], interaction: ChatInputCommandInteraction | Interaction, context: BotContext): PreconditionResult {
   for (const precondition of preconditions) {

@@ -22,6 +22,9 @@ export const REQUIRED_PERMISSIONS: readonly RequiredPermission[] = [
   { name: 'Read Message History', bit: PermissionFlagsBits.ReadMessageHistory, for: 'see reactions on its earlier plans and edit its alerts' },
 ];
 
+/** What taking a confirmation needs: the ✅ and ❌ added under the plan, and the reactions read. */
+export const CONFIRMATION_PERMISSIONS: readonly RequiredPermission[] = REQUIRED_PERMISSIONS.filter((permission) => (permission.bit & (PermissionFlagsBits.ViewChannel | PermissionFlagsBits.AddReactions | PermissionFlagsBits.ReadMessageHistory)) !== 0n);
+
 /** All of them, as Discord writes a permission set (a decimal string of bits). */
 export const REQUIRED_PERMISSION_BITS: bigint = REQUIRED_PERMISSIONS.reduce((all, permission) => all | permission.bit, 0n);
 

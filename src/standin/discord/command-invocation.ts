@@ -1,6 +1,6 @@
 import type { CommandRegistry } from './command-registry.js';
 import type { StandinContext } from './context.js';
-import { apiMember, apiRole, apiUser, EVERYONE_PERMISSIONS } from './fixtures.js';
+import { apiMember, apiRole, apiUser, channelPermissions, EVERYONE_PERMISSIONS } from './fixtures.js';
 import type { Json } from './http-util.js';
 import { snowflake } from './snowflake.js';
 import type { OptionValue, SlashOptions } from './types.js';
@@ -97,7 +97,7 @@ function coerceOption(ctx: StandinContext, type: number, value: OptionValue, res
       const member = guild.members.get(String(value));
       if (member) {
         (resolved.users ??= {})[member.id] = apiUser(member, member.id === ctx.botUserId);
-        const { user: _user, ...rest } = apiMember(guild, member, { withPermissions: true });
+        const { user: _user, ...rest } = apiMember(guild, member, { permissions: channelPermissions(guild, member) });
         (resolved.members ??= {})[member.id] = rest;
       } else if (type === 9) {
         const role = guild.roles.find((candidate) => candidate.id === String(value));

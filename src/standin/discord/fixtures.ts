@@ -1,4 +1,5 @@
 import { PermissionFlagsBits } from 'discord.js';
+import { permissionsIn } from '../../discord/bot-permissions.js';
 import type { RecordedAttachment, RecordedMessage, StandinChannel, StandinMember, StandinRole } from './types.js';
 
 /** Defaults: fixed ids so tests and .env examples can name them. */
@@ -67,16 +68,9 @@ export function apiUser(member: Pick<StandinMember, 'id' | 'username' | 'globalN
   };
 }
 
-export function memberPermissions(guild: GuildModel, member: StandinMember): bigint {
-  let bits = 0n;
-  const held = new Set([guild.id, ...member.roleIds]);
-  for (const role of guild.roles) if (held.has(role.id)) bits |= role.permissions;
-  if (member.id === guild.ownerId || (bits & PermissionFlagsBits.Administrator) !== 0n) bits = allPermissions();
-  return bits;
-}
-
-function allPermissions(): bigint {
-  return Object.values(PermissionFlagsBits).reduce((all, bit) => all | bit, 0n);
+/** A member's permissions in one of the guild's channels (none given: the guild's, with no overwrites), as Discord computes them. */
+export function channelPermissions(guild: GuildModel, member: StandinMember, channel?: StandinChannel): bigint {
+  return permissionsIn({ guildId: guild.id, ownerId: guild.ownerId, roles: guild.roles, member: { id: member.id, roleIds: member.roleIds }, overwrites: channel?.overwrites ?? [] });
 }
 
 /** A guild member object's own fields, in any guild. */
@@ -96,13 +90,13 @@ function memberFields(member: StandinMember) {
   };
 }
 
-/** A guild member object; `withPermissions` adds the computed `permissions` (interaction payloads carry it). */
-export function apiMember(guild: GuildModel, member: StandinMember, options: { withUser?: boolean; withPermissions?: boolean } = {}) {
+/** A guild member object; `permissions` adds its permissions where it acts (interaction payloads carry them). */
+export function apiMember(guild: GuildModel, member: StandinMember, options: { withUser?: boolean; permissions?: bigint } = {}) {
   const isBot = member.id === guild.botMember.id;
   return {
     ...(options.withUser === false ? {} : { user: apiUser(member, isBot) }),
     ...memberFields(member),
-    ...(options.withPermissions ? { permissions: memberPermissions(guild, member).toString() } : {}),
+    ...(options.permissions === undefined ? {} : { permissions: options.permissions.toString() }),
   };
 }
 
@@ -135,7 +129,7 @@ export function apiChannel(guild: GuildModel, channel: StandinChannel, position:
     guild_id: guild.id,
     name: channel.name,
     position,
-    permission_overwrites: [],
+    permission_overwrites: (channel.overwrites ?? []).map((overwrite) => ({ id: overwrite.id, type: overwrite.type === 'role' ? 0 : 1, allow: overwrite.allow.toString(), deny: overwrite.deny.toString() })),
     parent_id: null,
     topic: null,
     nsfw: false,

@@ -1,6 +1,6 @@
 import type { StandinContext } from './context.js';
 import type { DmChannels } from './dm-channels.js';
-import { apiChannel, apiDmChannel, apiForeignMember, apiMember, apiUser, EVERYONE_PERMISSIONS, memberPermissions } from './fixtures.js';
+import { apiChannel, apiDmChannel, apiForeignMember, apiMember, apiUser, channelPermissions, EVERYONE_PERMISSIONS } from './fixtures.js';
 import type { Json } from './http-util.js';
 import { snowflake } from './snowflake.js';
 import type { InteractionMemberRef, StandinMember } from './types.js';
@@ -49,7 +49,7 @@ export function interactionContext(ctx: StandinContext, dms: DmChannels, options
     const channel = guild.channels[index];
     if (!channel) throw new Error(`channel ${channelId} is not in the stand-in guild`);
     if (!guild.members.has(member.id)) throw new Error(`${member.username} is not a member of the stand-in guild`);
-    const permissions = memberPermissions(guild, member).toString();
+    const permissions = channelPermissions(guild, member, channel).toString();
     return {
       member,
       guildId,
@@ -57,8 +57,8 @@ export function interactionContext(ctx: StandinContext, dms: DmChannels, options
       fields: inGuild(guildId, {
         channel: { ...apiChannel(guild, channel, index), permissions },
         channel_id: channelId,
-        member: apiMember(guild, member, { withPermissions: true }),
-        app_permissions: memberPermissions(guild, guild.botMember).toString(),
+        member: apiMember(guild, member, { permissions: channelPermissions(guild, member, channel) }),
+        app_permissions: channelPermissions(guild, guild.botMember, channel).toString(),
         locale,
       }),
     };

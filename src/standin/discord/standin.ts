@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { APIApplicationCommandOptionChoice, APIEmbed } from 'discord.js';
+import { GatewayIntentBits, type APIApplicationCommandOptionChoice, type APIEmbed } from 'discord.js';
+import type { Overwrite } from '../../discord/bot-permissions.js';
 import { commandInvocation } from './command-invocation.js';
 import { CommandRegistry } from './command-registry.js';
 import { StandinContext } from './context.js';
 import { DmChannels } from './dm-channels.js';
-import type { GuildModel } from './fixtures.js';
+import { apiChannel, type GuildModel } from './fixtures.js';
 import { Gateway } from './gateway.js';
 import type { Json } from './http-util.js';
 import { interactionContext } from './interaction-context.js';
@@ -348,6 +349,19 @@ export class DiscordStandin {
   }
 
   /** Sends a dispatch to the bot (kept for replay when it is disconnected). Returns false when not sent. */
+  /**
+   * Sets a channel's permission overwrites, as a server admin would, and tells the bot
+   * (CHANNEL_UPDATE). What the bot may do there follows: its interactions carry the new
+   * app_permissions, and a request it may not make is refused with 403 50013.
+   */
+  setChannelOverwrites(channelId: string, overwrites: Overwrite[]): void {
+    const index = this.guild.channels.findIndex((channel) => channel.id === channelId);
+    const channel = this.guild.channels[index];
+    if (!channel) throw new Error(`no channel ${channelId} in the stand-in guild`);
+    channel.overwrites = overwrites;
+    this.gateway.dispatch('CHANNEL_UPDATE', apiChannel(this.guild, channel, index), GatewayIntentBits.Guilds);
+  }
+
   dispatch(t: string, d: unknown, intent?: number): boolean {
     return this.gateway.dispatch(t, d, intent);
   }

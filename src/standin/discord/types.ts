@@ -1,3 +1,4 @@
+import type { Overwrite } from '../../discord/bot-permissions.js';
 import type {
   APIActionRowComponent,
   APIApplicationCommand,
@@ -27,6 +28,8 @@ export interface StandinMember {
 export interface StandinChannel {
   id: string;
   name: string;
+  /** The channel's permission overwrites (none: the roles' permissions hold). */
+  overwrites?: Overwrite[];
 }
 
 export type OutageMode = 'http-503' | 'reset';

@@ -4,6 +4,7 @@ import { apiChannel, apiDmChannel } from '../fixtures.js';
 import { CHANNEL_MESSAGE_FLAGS } from '../message-flags.js';
 import type { MessageStore } from '../message-store.js';
 import { fail, noContent, ok, unknownChannel, unknownMessage, type RestRouter } from '../rest-router.js';
+import { botLacks, READ_HISTORY, toSend } from './bot-permission-checks.js';
 import { refusedMessage } from './message-checks.js';
 
 /**
@@ -29,6 +30,8 @@ export function channelRoutes(router: RestRouter, ctx: StandinContext, messages:
 
   router.route('GET', '/v10/channels/:channel/messages', ({ params, query }) => {
     if (!knownChannel(params.channel!)) return unknownChannel();
+    const refused = botLacks(ctx, `GET /channels/${params.channel}/messages`, params.channel!, READ_HISTORY);
+    if (refused) return refused;
     const limit = Math.min(100, Number(query.get('limit') ?? 50));
     const before = query.get('before');
     const after = query.get('after');
@@ -41,13 +44,15 @@ export function channelRoutes(router: RestRouter, ctx: StandinContext, messages:
   router.route('POST', '/v10/channels/:channel/messages', ({ params, json, body }) => {
     const channel = knownChannel(params.channel!);
     if (!channel) return unknownChannel();
-    const refused = refusedMessage(ctx, `POST /channels/${params.channel}/messages`, json, body.files, true);
+    const refused = botLacks(ctx, `POST /channels/${params.channel}/messages`, params.channel!, toSend(json, body.files)) ?? refusedMessage(ctx, `POST /channels/${params.channel}/messages`, json, body.files, true);
     if (refused) return refused;
     const flags = Number(json.flags ?? 0) & CHANNEL_MESSAGE_FLAGS;
     const message = messages.record({ kind: 'channel', channelId: params.channel!, guildId: channel.guildId, author: guild.botMember, body: json, files: body.files, flags });
     return ok(messages.apiMessage(message));
   });
   router.route('GET', '/v10/channels/:channel/messages/:message', ({ params }) => {
+    const refused = botLacks(ctx, `GET /channels/${params.channel}/messages/${params.message}`, params.channel!, READ_HISTORY);
+    if (refused) return refused;
     const message = messages.inChannel(params.channel!, params.message!);
     return message ? ok(messages.apiMessage(message)) : unknownMessage();
   });

@@ -1,6 +1,7 @@
 import { GatewayIntentBits } from 'discord.js';
 import type { StandinContext } from '../context.js';
 import { apiEmoji, apiUser } from '../fixtures.js';
+import { ADD_REACTION, botLacks, READ_HISTORY } from './bot-permission-checks.js';
 import type { Gateway } from '../gateway.js';
 import type { MessageStore } from '../message-store.js';
 import type { ReactionStore } from '../reaction-store.js';
@@ -17,6 +18,10 @@ export function reactionRoutes(router: RestRouter, ctx: StandinContext, messages
     if (params.user !== '@me') return fail(405, 0, '405: Method Not Allowed');
     const message = messageOf(params);
     if (!message) return unknownMessage();
+    // Adding to an emoji someone already reacted with needs no Add Reactions, as on Discord.
+    const already = (reactions.on(message.id)[params.emoji!] ?? []).length > 0;
+    const refused = botLacks(ctx, `PUT reaction ${params.emoji} on ${params.message}`, params.channel!, already ? READ_HISTORY : ADD_REACTION);
+    if (refused) return refused;
     if (reactions.add(message, params.emoji!, ctx.botUserId)) reactions.dispatch('MESSAGE_REACTION_ADD', message, params.emoji!, guild.botMember);
     return noContent();
   });
@@ -31,6 +36,8 @@ export function reactionRoutes(router: RestRouter, ctx: StandinContext, messages
   router.route('GET', `${base}/:emoji`, ({ params }) => {
     const message = messageOf(params);
     if (!message) return unknownMessage();
+    const refused = botLacks(ctx, `GET reactions ${params.emoji} on ${params.message}`, params.channel!, READ_HISTORY);
+    if (refused) return refused;
     const users = reactions.on(message.id)[params.emoji!] ?? [];
     return ok(users.map((id) => apiUser(guild.members.get(id) ?? { id, username: id }, id === ctx.botUserId)));
   });
