@@ -9,6 +9,7 @@ import { preflightCommand } from './commands/preflight.js';
 import { refreshCommand } from './commands/refresh.js';
 import { restartCommand } from './commands/restart.js';
 import { statusCommand } from './commands/status.js';
+import { doctorCommand } from './commands/doctor.js';
 import { syncCommand } from './commands/sync.js';
 import { EXIT, type ExitCode } from './exit-code.js';
 import { describeFailure } from './failure.js';
@@ -19,7 +20,7 @@ import { describeFailure } from './failure.js';
  * default, one JSON document with --json; exit 0 ok, 1 a check failed, 2 a usage error.
  */
 
-const COMMANDS: readonly CliCommand[] = [statusCommand, syncCommand, refreshCommand, preflightCommand, restartCommand, capacityCommand, auditCommand, keygenCommand];
+const COMMANDS: readonly CliCommand[] = [statusCommand, syncCommand, refreshCommand, preflightCommand, restartCommand, capacityCommand, auditCommand, doctorCommand, keygenCommand];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

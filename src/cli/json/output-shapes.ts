@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkLineSchema } from '../../doctor/check-line.js';
 import { auditRecordSchema } from '../../state/audit-log.js';
 import { HEALTH_VALUES } from '../../domain/token-health.js';
 import { REFRESH_OUTCOMES, SKIP_REASONS, blastRadiusSchema } from '../../protocol/agent-api.js';
@@ -247,3 +248,8 @@ export type AuditJson = z.infer<typeof auditJson>;
 
 export const keygenJson = z.object({ ok: z.literal(true), command: z.literal('keygen'), key: z.string() });
 export type KeygenJson = z.infer<typeof keygenJson>;
+
+// --- doctor -------------------------------------------------------------------------------
+
+export const doctorJson = z.object({ ok: z.boolean(), command: z.literal('doctor'), checks: z.array(checkLineSchema) });
+export type DoctorJson = z.infer<typeof doctorJson>;

@@ -53,7 +53,7 @@ describe('help', () => {
 
 describe('usage errors: exit 2, a specific message, nothing on stdout', () => {
   const cases: Array<[string, string[], RegExp]> = [
-    ['no command', [], /^tokenops: missing the command: one of status, sync, refresh, preflight, restart, capacity, audit, keygen$/m],
+    ['no command', [], /^tokenops: missing the command: one of status, sync, refresh, preflight, restart, capacity, audit, doctor, keygen$/m],
     ['unknown command', ['frobnicate'], /^tokenops: unknown command "frobnicate": one of status, /m],
     ['unknown option', ['status', '--bogus'], /^tokenops status: unknown option --bogus$/m],
     ['an option before the command', ['--limit', '3', 'audit'], /^tokenops: --limit goes after the command/m],
