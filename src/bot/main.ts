@@ -12,6 +12,7 @@ import { openStateStore } from '../state/state-store.js';
 import type { BotContext } from './bot-context.js';
 import { CommandLoadError, loadCommands } from './command-loader.js';
 import { createDiscordClient, registerCommands } from './discord-client.js';
+import { startupProblems } from './startup-checks.js';
 import { claimedInteractions } from './interaction-claim.js';
 import { createInteractionRouter } from './interaction-router.js';
 import { LeaderJobs } from './leader-jobs.js';
@@ -131,6 +132,10 @@ async function main(): Promise<void> {
     }
     // Jobs start when this replica leads: at once with one replica, after winning the lease with several.
     coordination.leadership.start();
+    // What the doctor would say about this server and this state, one line per problem with its fix.
+    for (const problem of await startupProblems(ready, env).catch((error: Error) => [{ area: 'state' as const, check: 'startup checks', status: 'fail' as const, detail: error.message, fix: 'run `npm run doctor`' }])) {
+      logger.error({ check: `${problem.area} ${problem.check}`, fix: problem.fix }, `${problem.check}: ${problem.detail} → ${problem.fix}`);
+    }
   });
 
   stop = async (signal: string) => {

@@ -89,7 +89,13 @@ function readSnapshot(file: string): Snapshot | null {
  * and stop every writer until that process exits. The gap between the rename and the put-back
  * is a few system calls, never a wait in the thread pool, far shorter than any holder's turn.
  */
-function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino'>, stillStale?: (now: Snapshot) => boolean): void {
+function removeIfUnchanged(lockPath: string, judged: Pick<Snapshot, 'raw' | 'ino' | 'mtimeMs'>, stillStale?: (now: Snapshot) => boolean): void {
+  // Not even renamed aside when it is plainly not the file judged any more (another writer
+  // took the stale one over and made its own): every rename of a live lock opens the gap in
+  // which a third writer gets in beside its holder. The check and the rename are two calls,
+  // so the gap narrows to the time between them rather than closing.
+  const now = lstatSync(lockPath, { throwIfNoEntry: false });
+  if (!now || now.ino !== judged.ino || now.mtimeMs !== judged.mtimeMs) return;
   const aside = `${lockPath}.${process.pid}-${randomBytes(6).toString('hex')}.taken`;
   try {
     renameSync(lockPath, aside);
@@ -198,10 +204,10 @@ async function tryOnce(lockPath: string): Promise<Attempt> {
       await unlink(lockPath).catch(() => undefined);
       throw error;
     }
-    const { ino } = await handle.stat();
+    const { ino, mtimeMs } = await handle.stat();
     await handle.close();
     await removeAbandonedTakeovers(lockPath);
-    return { held: { path: lockPath, release: () => oneAtATime(lockPath, async () => removeIfUnchanged(lockPath, { raw, ino })) } };
+    return { held: { path: lockPath, release: () => oneAtATime(lockPath, async () => removeIfUnchanged(lockPath, { raw, ino, mtimeMs })) } };
   }
   const snapshot = readSnapshot(lockPath);
   if (!snapshot) return { again: true };
