@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     // Jobs start when this replica leads: at once with one replica, after winning the lease with several.
     coordination.leadership.start();
     // What the doctor would say about this server and this state, one line per problem with its fix.
-    for (const problem of await startupProblems(ready, env).catch((error: Error) => [{ area: 'state' as const, check: 'startup checks', status: 'fail' as const, detail: error.message, fix: 'run `npm run doctor`' }])) {
+    for (const problem of startupProblems(ready, env)) {
       logger.error({ check: `${problem.area} ${problem.check}`, fix: problem.fix }, `${problem.check}: ${problem.detail} → ${problem.fix}`);
     }
   });

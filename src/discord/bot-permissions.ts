@@ -83,11 +83,14 @@ export function permissionsIn(place: PermissionPlace): bigint {
   bits = (bits & ~deny) | allow;
   const own = place.overwrites.find((overwrite) => overwrite.type === 'member' && overwrite.id === place.member.id);
   if (own) bits = (bits & ~own.deny) | own.allow;
-  return implicitly(bits);
+  return withImplicitDenials(bits);
 }
 
-/** Discord's implicit denials: nothing in a channel one cannot see; no embeds or files where one cannot send. */
-function implicitly(bits: bigint): bigint {
+/**
+ * Discord's implicit denials: nothing in a channel one cannot see; no embeds or files where one
+ * cannot send. (discord.js's permissionsFor leaves them out.)
+ */
+export function withImplicitDenials(bits: bigint): bigint {
   if ((bits & PermissionFlagsBits.ViewChannel) === 0n) return 0n;
   if ((bits & PermissionFlagsBits.SendMessages) === 0n) return bits & ~(PermissionFlagsBits.EmbedLinks | PermissionFlagsBits.AttachFiles | PermissionFlagsBits.MentionEveryone | PermissionFlagsBits.SendTTSMessages);
   return bits;

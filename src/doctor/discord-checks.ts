@@ -59,6 +59,17 @@ interface ApiOverwrite {
   deny: string;
 }
 
+/*
+ * The lines the doctor and the bot's own startup checks share, worded once.
+ */
+export const notInServer = (guildId: string, why?: string): CheckLine => fail(D, 'server', `the bot is not in DISCORD_GUILD_ID ${guildId}${why ? ` (${why})` : ''}`, `${INVITE}; or correct DISCORD_GUILD_ID (right-click the server → Copy Server ID)`);
+export const noOpsRole = (roleId: string, guildName: string): CheckLine => fail(D, 'ops role', `OPS_ROLE_ID ${roleId} is not a role of ${guildName}`, 'copy the role id (Server Settings → Roles → … → Copy Role ID, with Developer Mode on) into OPS_ROLE_ID');
+export function permissionsLine(channelName: string, bits: bigint): CheckLine {
+  const missing = missingPermissions(bits);
+  if (missing.length === 0) return pass(D, 'permissions', `all ${REQUIRED_PERMISSIONS.length} it uses in #${channelName}: ${REQUIRED_PERMISSIONS.map((permission) => permission.name).join(', ')}`);
+  return fail(D, 'permissions', `missing in #${channelName}: ${missing.map((permission) => `${permission.name} (to ${permission.for})`).join('; ')}`, `allow ${missing.map((permission) => permission.name).join(', ')} for the bot in #${channelName} (channel settings → Permissions), or in its role`);
+}
+
 export function judgeDiscord(facts: DiscordFacts, env: Settings, defined: readonly CommandShape[]): CheckLine[] {
   const lines: CheckLine[] = [];
   if (!facts.me.ok) {
@@ -74,7 +85,7 @@ export function judgeDiscord(facts: DiscordFacts, env: Settings, defined: readon
   else lines.push(pass(D, 'application', `the token is application ${app.id}'s (DISCORD_CLIENT_ID)`));
 
   if (!facts.guild.ok) {
-    lines.push(fail(D, 'server', `the bot is not in DISCORD_GUILD_ID ${env.DISCORD_GUILD_ID} (${describe(facts.guild)})`, `${INVITE}; or correct DISCORD_GUILD_ID (right-click the server → Copy Server ID)`));
+    lines.push(notInServer(env.DISCORD_GUILD_ID, describe(facts.guild)));
     return lines;
   }
   const guild = facts.guild.body as { id: string; name: string; owner_id: string };
@@ -97,14 +108,12 @@ export function judgeDiscord(facts: DiscordFacts, env: Settings, defined: readon
       member: { id: me.id, roleIds: member.roles },
       overwrites: (channel.permission_overwrites ?? []).map((overwrite): Overwrite => ({ id: overwrite.id, type: overwrite.type === 1 ? 'member' : 'role', allow: BigInt(overwrite.allow), deny: BigInt(overwrite.deny) })),
     });
-    const missing = missingPermissions(bits);
-    if (missing.length === 0) lines.push(pass(D, 'permissions', `all ${REQUIRED_PERMISSIONS.length} it uses in #${channel.name ?? channel.id}: ${REQUIRED_PERMISSIONS.map((permission) => permission.name).join(', ')}`));
-    else lines.push(fail(D, 'permissions', `missing in #${channel.name ?? channel.id}: ${missing.map((permission) => `${permission.name} (to ${permission.for})`).join('; ')}`, `allow ${missing.map((permission) => permission.name).join(', ')} for the bot in #${channel.name ?? channel.id} (channel settings → Permissions), or in its role`));
+    lines.push(permissionsLine(channel.name ?? channel.id, bits));
   } else if (channelOk) lines.push(warn(D, 'permissions', `not worked out (${describe(roles ? facts.botMember : facts.roles)})`, 'check the bot role\'s permissions in the ops channel by hand'));
 
   const opsRole = roles?.find((role) => role.id === env.OPS_ROLE_ID);
   if (!roles) lines.push(warn(D, 'ops role', `roles not read (${describe(facts.roles)})`, 'check OPS_ROLE_ID by hand'));
-  else if (!opsRole) lines.push(fail(D, 'ops role', `OPS_ROLE_ID ${env.OPS_ROLE_ID} is not a role of ${guild.name}`, 'copy the role id (Server Settings → Roles → … → Copy Role ID, with Developer Mode on) into OPS_ROLE_ID'));
+  else if (!opsRole) lines.push(noOpsRole(env.OPS_ROLE_ID, guild.name));
   else {
     const holders = facts.members.ok ? (facts.members.body as Array<{ roles: string[] }>).filter((candidate) => candidate.roles.includes(opsRole.id)).length : null;
     if (holders === 0) lines.push(warn(D, 'ops role', `@${opsRole.name} exists, but nobody holds it: nobody can run a sync or confirm a restart`, `give @${opsRole.name} to the people on call`));

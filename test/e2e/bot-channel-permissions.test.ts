@@ -56,8 +56,9 @@ describe('a channel where the bot may not do everything', () => {
   test('at start the bot says what is missing in the channel, and the fix, in one log line', async () => {
     const line = await bot.waitFor(/"msg":"permissions: missing in #ops/, 10_000);
     expect(line).toContain('"level":50');
-    expect(line).toContain('Send Messages (to post alerts and restart plans); Add Reactions (to take a confirmation (the ✅ under a plan))');
-    expect(line).toContain('→ allow Send Messages, Add Reactions for the bot in #ops (channel settings → Permissions), or in its role');
+    // Discord's implicit denials too: no embeds or files where it may not send.
+    expect(line).toContain('Send Messages (to post alerts and restart plans); Embed Links (to show status, plans and reports as embeds); Attach Files (to attach the expiry timelines); Add Reactions (to take a confirmation (the ✅ under a plan))');
+    expect(line).toContain('→ allow Send Messages, Embed Links, Attach Files, Add Reactions for the bot in #ops (channel settings → Permissions), or in its role');
   });
 
   test('an alert the bot may not post is refused with 50013, kept, and posted once the channel lets it', async () => {
