@@ -5,7 +5,7 @@ import path from 'node:path';
 import { installedBin } from '../src/runtime/entry-point.js';
 import { DiscordStandin } from '../src/standin/discord/index.js';
 import { startBot } from '../test/support/bot-process.js';
-import { killAllSpawned, ROOT, startAgent, type RunningAgent } from '../test/support/processes.js';
+import { killAllSpawned, startAgent, type RunningAgent } from '../test/support/processes.js';
 import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth } from '../test/support/state-dir.js';
 
 /*

@@ -21,8 +21,9 @@ import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, secret } from '../test/
  * Knobs: LOAD_NODES, LOAD_MINUTES (0 skips the soak), LOAD_SETTLE_S (idle before the second
  * RSS reading), LOAD_TRACE=1 (the bot's own timeline of its start and alert checks),
  * LOAD_PROFILE=<dir> (CPU profile and heap snapshot of the bot), LOAD_BOT_ENV and
- * LOAD_AGENT_ENV (JSON: extra environment for the bot and the soaked agent, e.g.
- * `{"NODE_OPTIONS":"--max-semi-space-size=1"}` to try a V8 setting).
+ * LOAD_AGENT_ENV (JSON: extra environment for the bot and the soaked agent). A V8 setting
+ * tried through NODE_OPTIONS loses to the one src/runtime/node-flags.ts puts on the command
+ * line: change it there to compare.
  */
 
 const NODES = Number(process.env.LOAD_NODES ?? 100);
