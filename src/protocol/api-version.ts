@@ -35,8 +35,9 @@ export function apiOf(agent: AgentInfo | undefined | null): number {
  */
 export function writeRefusal(node: string, agent: AgentInfo | undefined | null, ours: string): string | null {
   const api = apiOf(agent);
-  if (api >= OLDEST_WRITABLE_API && api <= API_VERSION) return null;
-  const theirs = agent ? `API ${agent.api} (tokenops ${agent.version})` : `API ${api}`;
+  // An agent that says no version speaks UNVERSIONED_API, one this code writes (a test holds that).
+  if (!agent || (api >= OLDEST_WRITABLE_API && api <= API_VERSION)) return null;
+  const theirs = `API ${agent.api} (tokenops ${agent.version})`;
   const speaks = `this tokenops (${ours}) writes API ${OLDEST_WRITABLE_API}–${API_VERSION}`;
   return api > API_VERSION
     ? `${node}'s agent speaks ${theirs}, newer than ${speaks}: upgrade the bot and the CLI, then run this again (reading ${node} still works)`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_VERSION, apiOf, OLDEST_WRITABLE_API, UNVERSIONED_API, writeRefusal } from '../../src/protocol/api-version.js';
+import { agentInfoSchema, API_VERSION, apiOf, OLDEST_WRITABLE_API, UNVERSIONED_API, writeRefusal } from '../../src/protocol/api-version.js';
 
 /*
  * Writes go only to an agent whose API this code speaks; reads go to any. The refusal names
@@ -27,5 +27,14 @@ describe('writeRefusal', () => {
     expect(writeRefusal('pc-a', { version: '0.9.0', api: API_VERSION + 1 }, '0.2.0')).toBe(
       `pc-a's agent speaks API ${API_VERSION + 1} (tokenops 0.9.0), newer than this tokenops (0.2.0) writes API ${OLDEST_WRITABLE_API}–${API_VERSION}: upgrade the bot and the CLI, then run this again (reading pc-a still works)`,
     );
+  });
+});
+
+describe('agentInfoSchema', () => {
+  it('keeps the version and the API an agent says; refuses a version past 64 characters or an API that is not a whole number', () => {
+    expect(agentInfoSchema.parse({ version: '0.1.0', api: 2 })).toEqual({ version: '0.1.0', api: 2 });
+    expect(agentInfoSchema.safeParse({ version: 'x'.repeat(65), api: 2 }).success).toBe(false);
+    expect(agentInfoSchema.safeParse({ version: '0.1.0', api: 1.5 }).success).toBe(false);
+    expect(agentInfoSchema.safeParse({ version: '0.1.0', api: -1 }).success).toBe(false);
   });
 });

@@ -25,6 +25,8 @@ describe('nodesToPicture', () => {
   it('the critical ones first: they are acted on first', () => {
     const nodes = [candidate('a'), candidate('b', { severity: 'critical', shown: [{ condition: 'token_expired' }] }), candidate('c'), candidate('d', { severity: 'critical' })];
     expect(nodesToPicture(nodes, 3)).toEqual(['b', 'd', 'a']);
+    // Each once: the critical ones are not drawn again among the rest.
+    expect(nodesToPicture(nodes)).toEqual(['b', 'd', 'a', 'c']);
   });
 
   it('only messages posted or edited now, about when tokens die', () => {
