@@ -8,7 +8,8 @@ export default defineConfig({
     // One secret scan over everything every file captured, at the end of the run.
     // dist/ rebuilt first: the bins the tests start run it.
     globalSetup: ['test/support/build-dist.global.ts', 'test/support/suite-secret-scan.global.ts'],
-    setupFiles: ['test/support/suite-capture.setup.ts'],
+    // A test whose requests Discord's API would refuse fails (test/support/discord-spec.setup.ts).
+    setupFiles: ['test/support/suite-capture.setup.ts', 'test/support/discord-spec.setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -86,6 +86,8 @@ try {
   const seen = [...logLines, ...discord.requestBodies];
   const leaked = secrets.filter((secret) => seen.some((text) => text.includes(secret)));
   results.push({ step: 'no secret in a log or a Discord payload', ok: leaked.length === 0, detail: `${secrets.length} tokens and keys looked for in ${logLines.length} log lines and ${discord.requestBodies.length} payloads: ${leaked.length} found` });
+  const violations = discord.specViolations;
+  results.push({ step: "every request one Discord's API takes", ok: violations.length === 0, detail: `${discord.requests.length} requests checked against discord-api-spec${violations.length ? `; refused: ${violations.join('; ')}` : ''}` });
   process.stdout.write(`${discord.transcript(undefined, { includeEphemeral: true, versions: true })}\n\n`);
   process.stdout.write(`${results.map((result) => `${result.ok ? '✓' : '✗'} ${result.step}: ${result.detail}`).join('\n')}\n`);
   exitCode = results.length > 0 && results.every((result) => result.ok) ? 0 : 1;

@@ -38,7 +38,7 @@ beforeAll(async () => {
   Object.assign(states, { 'pc-a': pca, t440 });
   fleet = await startLocalFleet(states, { newKey: newNodeKeyHex });
   discord = await DiscordStandin.start();
-  bot = await startBot(discord, { nodes: fleet.fleetNodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, sync: { auto: false } }, { ...fleet.keys, CONFIRM_TIMEOUT: '3s' });
+  bot = await startBot(discord, { nodes: fleet.fleetNodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, sync: { auto: false } }, { ...fleet.keys, CONFIRM_TIMEOUT: '5s' });
   await discord.waitForReady();
   baseline = fleetState();
 }, 60_000);

@@ -24,6 +24,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, DiscordStandin, OTHER_GUILD_ID } from '../../src/standin/discord/index.js';
 
 const TOKEN = 'standin.bot.token-not-a-secret';
+// Channels of their own for the rate-limit test, so its buckets are not the other tests'.
+const BURST = { id: '1300000000000000091', name: 'burst' };
+const RAW = { id: '1300000000000000092', name: 'raw' };
 const OPS = DEFAULT_OPS_MEMBER;
 const PLAIN = DEFAULT_PLAIN_MEMBER;
 
@@ -69,7 +72,7 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
   };
 
   beforeAll(async () => {
-    standin = await DiscordStandin.start({ token: TOKEN, log: (line) => standinLog.push(line) });
+    standin = await DiscordStandin.start({ token: TOKEN, log: (line) => standinLog.push(line), channels: [BURST, RAW] });
     client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.GuildMembers],
       partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
@@ -275,7 +278,8 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     };
     const state = await standin.slash('audit', { member: OPS.id }).waitForReply();
     expect(state.content).toBe('refused 50035');
-    expect(standin.refusals.some((refusal) => refusal.includes('embeds.0.title'))).toBe(true);
+    // Discord's own spec refuses it (a title is at most 256 characters), before the stand-in's checks.
+    expect(standin.claimSpecViolations()).toEqual([expect.stringMatching(/^PATCH \/v10\/webhooks\/.*@original.*: embeds\.0\.title: Too big: expected string to have <=256 characters$/)]);
   });
 
   test('a REST outage makes calls fail; they work again afterwards', async () => {
@@ -354,6 +358,32 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(() => standin.expireInteractionToken('1')).toThrow(/no interaction 1/);
   });
 
+  test("rate limits as Discord's: headers on each answer, the sixth message in 5 s refused with retry_after; discord.js waits instead", async () => {
+    const post = () =>
+      fetch(`${standin.apiBase}/v10/channels/${RAW.id}/messages`, { method: 'POST', headers: { authorization: `Bot ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ content: 'x' }) });
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await post());
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200, 429]);
+    expect(answers.map((answer) => answer.headers.get('x-ratelimit-remaining'))).toEqual(['4', '3', '2', '1', '0', '0']);
+    expect(answers[0]!.headers.get('x-ratelimit-limit')).toBe('5');
+    expect(answers[0]!.headers.get('x-ratelimit-bucket')).toMatch(/^[0-9a-f]{32}$/);
+    const refused = (await answers[5]!.json()) as { retry_after: number; global: boolean; message: string };
+    expect(refused).toMatchObject({ message: 'You are being rate limited.', global: false });
+    expect(refused.retry_after).toBeGreaterThan(4);
+    expect(refused.retry_after).toBeLessThanOrEqual(5);
+    expect(Number(answers[5]!.headers.get('retry-after'))).toBeCloseTo(refused.retry_after, 2);
+    // The bot's way: discord.js reads the headers and holds the rest, so seven messages at once all land, the
+    // last two a window later, none refused.
+    const channel = client.channels.cache.get(BURST.id);
+    if (!channel?.isSendable()) throw new Error('burst channel not cached');
+    const before = standin.requests.length;
+    const started = Date.now();
+    await Promise.all(Array.from({ length: 7 }, (_, i) => channel.send(`burst ${i}`)));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_500);
+    expect(standin.channelMessages(BURST.id).map((message) => message.content).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `burst ${i}`));
+    expect(standin.requests.slice(before).filter((request) => request.status === 429)).toEqual([]);
+  });
+
   test('HTTP details: 204 without a content type, unknown routes are 404 and logged, the token never in a body or a recorded IDENTIFY', async () => {
     const typing = await fetch(`${standin.apiBase}/v10/channels/${standin.opsChannelId}/typing`, { method: 'POST', headers: { authorization: `Bot ${TOKEN}` } });
     expect(typing.status).toBe(204);
@@ -362,7 +392,8 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ code: 0, message: '404: Not Found' });
     expect(standin.unknownRoutes).toEqual(['GET /v10/nowhere/at/all']);
-    expect(standinLog.some((line) => line.includes('UNKNOWN ROUTE GET /v10/nowhere/at/all'))).toBe(true);
+    expect(standin.claimSpecViolations()).toEqual(["GET /v10/nowhere/at/all: Discord's API has no such route"]);
+    expect(standinLog.some((line) => line.includes("NOT DISCORD'S API: GET /v10/nowhere/at/all"))).toBe(true);
     expect(standin.requestBodies.length).toBeGreaterThan(5);
     expect(standin.requestBodies.some((body) => body.includes(TOKEN))).toBe(false);
     // The token only ever reached the stand-in in headers and in the IDENTIFY, which is recorded without it.

@@ -63,14 +63,14 @@ export async function parseBody(raw: Buffer, contentType: string | undefined): P
 }
 
 /** JSON answer; 204 goes out with no body and no Content-Type (discord.js would try to parse it). */
-export function send(res: ServerResponse, status: number, body?: unknown, contentType = 'application/json'): void {
+export function send(res: ServerResponse, status: number, body?: unknown, contentType = 'application/json', headers: Record<string, string> = {}): void {
   if (status === 204 || body === undefined) {
-    res.writeHead(status === 200 && body === undefined ? 204 : status);
+    res.writeHead(status === 200 && body === undefined ? 204 : status, headers);
     res.end();
     return;
   }
   const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(payload.length) });
+  res.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': String(payload.length) });
   res.end(payload);
 }
 

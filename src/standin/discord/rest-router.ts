@@ -4,6 +4,8 @@ import { discordError, type Json, type ParsedBody } from './http-util.js';
 export interface Answer {
   status: number;
   body?: unknown;
+  /** Extra headers (the rate limit's). */
+  headers?: Record<string, string>;
 }
 
 export interface RouteContext {
@@ -43,7 +45,12 @@ export class RestRouter {
     this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
   }
 
-  match(method: string, segments: string[]): { handler: RouteHandler; params: Record<string, string> } | null {
+  /** `METHOD /v10/pattern` of every route, in the order registered. */
+  get patterns(): string[] {
+    return this.routes.map((route) => `${route.method} /${route.parts.join('/')}`);
+  }
+
+  match(method: string, segments: string[]): { handler: RouteHandler; params: Record<string, string>; pattern: string } | null {
     for (const route of this.routes) {
       if (route.method !== method || route.parts.length !== segments.length) continue;
       const params: Record<string, string> = {};
@@ -57,7 +64,7 @@ export class RestRouter {
           break;
         }
       }
-      if (matched) return { handler: route.handler, params };
+      if (matched) return { handler: route.handler, params, pattern: `${route.method} /${route.parts.join('/')}` };
     }
     return null;
   }

@@ -2,7 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StandinContext } from './context.js';
 import { discordError, parseBody, readBody, send, type Json } from './http-util.js';
 import type { Outage } from './outage.js';
+import { RateLimiter } from './rate-limits.js';
 import { fail, type Answer, type RestRouter } from './rest-router.js';
+import { discordSpec, specViolation } from './spec/spec-check.js';
+import { recordUnclaimed } from './spec/unclaimed-violations.js';
 import type { RecordedAttachment, RecordedRequest } from './types.js';
 
 /**
@@ -17,13 +20,18 @@ export class RestServer {
   readonly requestBodies: string[] = [];
   /** `METHOD /path` of requests no route answered (they got a 404). */
   readonly unknownRoutes: string[] = [];
+  /** Requests Discord's published API refuses (a route it lacks, a wrong method, a query or body it refuses), each answered as Discord would. */
+  readonly specViolations: string[] = [];
+  private readonly rates: RateLimiter | null;
 
   constructor(
     private readonly ctx: StandinContext,
     private readonly outage: Outage,
     private readonly router: RestRouter,
     private readonly attachment: (id: string) => RecordedAttachment | undefined,
-  ) {}
+  ) {
+    this.rates = ctx.options.rateLimits === false ? null : new RateLimiter(ctx.options.rateLimits);
+  }
 
   /** The HTTP server's `request` handler. */
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -78,25 +86,40 @@ export class RestServer {
     }
     const answer = await this.answer(method, path, url, parts.slice(1), raw, req.headers['content-type']);
     record(answer.status);
-    send(res, answer.status, answer.body);
+    send(res, answer.status, answer.body, undefined, answer.headers);
   }
 
   private async answer(method: string, path: string, url: URL, segments: string[], raw: Buffer, contentType: string | undefined): Promise<Answer> {
-    const match = this.router.match(method, segments);
-    if (!match) {
-      this.unknownRoutes.push(`${method} ${path}`);
-      this.ctx.warn(`UNKNOWN ROUTE ${method} ${path}${url.search}: answering 404; teach the stand-in this route if the bot needs it`);
-      return fail(404, 0, '404: Not Found');
-    }
     const body = await parseBody(raw, contentType);
     if (body.error) {
       const answer = fail(400, 50109, `The request body contains invalid JSON. (${body.error})`);
       this.ctx.refuse(`${method} ${path}: ${body.error}`);
       return answer;
     }
+    const violation = specViolation(await discordSpec(), { method, path, query: url.searchParams, json: body.json });
+    if (violation) {
+      this.specViolations.push(violation.message);
+      recordUnclaimed(violation.message);
+      this.ctx.warn(`NOT DISCORD'S API: ${violation.message}; answering ${violation.status} as Discord would`);
+      if (violation.status === 404) this.unknownRoutes.push(`${method} ${path}`);
+      this.ctx.feed.notify();
+      return { status: violation.status, body: violation.body };
+    }
+    const match = this.router.match(method, segments);
+    if (!match) {
+      this.unknownRoutes.push(`${method} ${path}`);
+      this.ctx.warn(`UNKNOWN ROUTE ${method} ${path}${url.search}: answering 404; teach the stand-in this route if the bot needs it`);
+      return fail(404, 0, '404: Not Found');
+    }
+    const rate = this.rates?.take(match.pattern, match.params) ?? null;
+    if (rate && !rate.allowed) {
+      this.ctx.warn(`RATE LIMITED ${method} ${path}: retry after ${rate.retryAfterMs} ms${rate.global ? ' (global)' : ''}`);
+      return { status: 429, headers: rate.headers, body: { message: 'You are being rate limited.', retry_after: rate.retryAfterMs / 1000, global: rate.global } };
+    }
     try {
       const json = (body.json && typeof body.json === 'object' ? body.json : {}) as Json;
-      return await match.handler({ params: match.params, query: url.searchParams, body, json });
+      const answer = await match.handler({ params: match.params, query: url.searchParams, body, json });
+      return rate ? { ...answer, headers: { ...rate.headers, ...answer.headers } } : answer;
     } catch (error) {
       this.ctx.warn(`route ${method} ${path} threw: ${(error as Error).stack ?? String(error)}`);
       return fail(500, 0, '500: Internal Server Error');

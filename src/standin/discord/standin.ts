@@ -24,6 +24,8 @@ import { guildRoutes } from './routes/guilds.js';
 import { interactionRoutes } from './routes/interactions.js';
 import { reactionRoutes } from './routes/reactions.js';
 import { userRoutes } from './routes/users.js';
+import { discordSpec } from './spec/spec-check.js';
+import { claim } from './spec/unclaimed-violations.js';
 import { renderTranscript } from './transcript.js';
 import type {
   AutocompleteOptions,
@@ -83,6 +85,13 @@ export class DiscordStandin {
   readonly requestBodies: string[];
   /** `METHOD /path` of requests no route answered (they got a 404). */
   readonly unknownRoutes: string[];
+  /**
+   * Requests Discord's published API (the `discord-api-spec` package) refuses: a route Discord lacks, a
+   * wrong method, an unknown query parameter, an id that is not a snowflake, a body its schema refuses.
+   * Each is answered as Discord would (404, 405, 400 50035). The test suite fails a test that leaves
+   * one unclaimed; a test that sends one on purpose takes it with `claimSpecViolations()`.
+   */
+  readonly specViolations: string[];
   /** Payloads the stand-in refused the way Discord would (limits, empty messages, late or double callbacks). */
   readonly refusals: string[];
   /** IDENTIFY payloads (token removed). */
@@ -96,6 +105,8 @@ export class DiscordStandin {
   private readonly outage = new Outage();
   private readonly gateway: Gateway;
   private readonly rest: RestServer;
+  private readonly router: RestRouter;
+  private claimedViolations = 0;
   private readonly dms = new DmChannels();
   private readonly commands: CommandRegistry;
   private readonly reactionStore: ReactionStore;
@@ -124,7 +135,7 @@ export class DiscordStandin {
     this.reactionStore = new ReactionStore(ctx, this.gateway);
     this.interactionStore = new InteractionStore(ctx, this.gateway);
     this.messageStore = new MessageStore(ctx, this.gateway, this.reactionStore, this.interactionStore, this.dms);
-    const router = new RestRouter();
+    const router = (this.router = new RestRouter());
     gatewayRoutes(router, ctx);
     userRoutes(router, ctx, this.dms);
     applicationRoutes(router, ctx, this.commands);
@@ -141,6 +152,7 @@ export class DiscordStandin {
     this.requests = this.rest.requests;
     this.requestBodies = this.rest.requestBodies;
     this.unknownRoutes = this.rest.unknownRoutes;
+    this.specViolations = this.rest.specViolations;
     this.refusals = ctx.refusals;
     this.identifies = this.gateway.identifies;
     this.gatewayLog = this.gateway.log;
@@ -149,6 +161,8 @@ export class DiscordStandin {
 
   /** Starts the stand-in on 127.0.0.1 (a free port unless `options.port`). */
   static async start(options: StandinOptions = {}): Promise<DiscordStandin> {
+    // Every request is checked against Discord's published API: loaded up front, so a missing package fails here.
+    await discordSpec();
     const server = createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -213,6 +227,19 @@ export class DiscordStandin {
   /** `METHOD /path` of every REST request, first occurrence order, without repeats. */
   get routesSeen(): string[] {
     return [...new Set(this.requests.map((request) => `${request.method} ${request.path}`))];
+  }
+
+  /** `METHOD /v10/pattern` of every REST route the stand-in serves. */
+  get servedRoutes(): string[] {
+    return this.router.patterns;
+  }
+
+  /** The spec violations this stand-in recorded since the last claim, taken as meant by the test that calls it (see `specViolations`). */
+  claimSpecViolations(): string[] {
+    const fresh = this.specViolations.slice(this.claimedViolations);
+    this.claimedViolations = this.specViolations.length;
+    claim(fresh);
+    return fresh;
   }
 
   /** The currently registered commands: global ones, then each guild's (with guild_id). */

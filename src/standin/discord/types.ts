@@ -1,4 +1,5 @@
 import type { Overwrite } from '../../discord/bot-permissions.js';
+import type { RateLimits } from './rate-limits.js';
 import type {
   APIActionRowComponent,
   APIApplicationCommand,
@@ -77,6 +78,11 @@ export interface StandinOptions {
    * one session, a new IDENTIFY replacing the old one (what a single bot reconnecting needs).
    */
   multipleSessions?: boolean;
+  /**
+   * Discord's rate limits (default `DISCORD_RATE_LIMITS`): per-route buckets with `X-RateLimit-*` headers,
+   * 429 with `retry_after` over them, and a global limit. `false` turns them off.
+   */
+  rateLimits?: RateLimits | false;
   /** Where warnings (unknown routes, rejected payloads, late callbacks) go; default stderr. */
   log?: (line: string) => void;
   /** Also log every request and gateway frame. */
