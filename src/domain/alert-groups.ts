@@ -1,4 +1,4 @@
-import type { ActiveAlert } from './alerts.js';
+import { isCritical, type ActiveAlert } from './alerts.js';
 
 /*
  * A fleet-wide problem is one message, not one per node (as Alertmanager groups by labels):
@@ -55,5 +55,5 @@ export function generalizeNodeName(text: string, node: string, words: string): s
 export function groupAction(alerts: readonly ActiveAlert[]): string {
   const general = alerts.map((alert) => replaceNodeName(alert.action, alert.node, (prefix) => (prefix === 'to:' ? 'to:all' : prefix === 'node:' ? 'node:<each>' : 'each node')));
   const first = general[0] ?? '';
-  return general.every((action) => action === first) ? first : (alerts.find((alert) => alert.severity === 'critical') ?? alerts[0])?.action ?? '';
+  return general.every((action) => action === first) ? first : (alerts.find(isCritical) ?? alerts[0])?.action ?? '';
 }

@@ -1,4 +1,4 @@
-import type { ActiveAlert, AlertSeverity, NotifyDecision } from './alerts.js';
+import { criticalFirst, type ActiveAlert, type AlertSeverity, type NotifyDecision } from './alerts.js';
 
 /*
  * Which alert messages of one check carry an expiry timeline. Each picture takes a worker
@@ -28,7 +28,7 @@ export interface PictureCandidate {
  */
 export function nodesToPicture(candidates: readonly PictureCandidate[], limit = PICTURES_PER_CHECK): string[] {
   const drawn = candidates.filter(({ decision, shown }) => (decision.kind === 'post' || decision.kind === 'edit') && shown.some(isExpiryAlert));
-  const critical = drawn.filter(({ severity }) => severity === 'critical');
-  const rest = drawn.filter(({ severity }) => severity !== 'critical');
-  return [...critical, ...rest].slice(0, limit).map(({ node }) => node);
+  return criticalFirst(drawn, ({ severity }) => severity === 'critical')
+    .slice(0, limit)
+    .map(({ node }) => node);
 }

@@ -14,6 +14,13 @@ import { classifyExpiry } from './token-health.js';
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type AlertSeverity = (typeof SEVERITIES)[number];
 
+export const isCritical = (alert: Pick<ActiveAlert, 'severity'>): boolean => alert.severity === 'critical';
+
+/** The items judged critical first, each part in its own order: what is acted on first goes out first. */
+export function criticalFirst<T>(items: readonly T[], critical: (item: T) => boolean): T[] {
+  return [...items.filter(critical), ...items.filter((item) => !critical(item))];
+}
+
 export const activeAlertSchema = z.object({
   key: z.string(),
   node: z.string(),
@@ -209,7 +216,7 @@ export type NotifyDecision =
 /** What the channel should see of a node, from its tracked alerts and what was shown last. */
 export function decideNotification(state: NodeAlertState, silences: readonly Silence[], thresholds: AlertThresholds, nowMs: number): { decision: NotifyDecision; shown: ActiveAlert[]; severity: AlertSeverity | null; digest: string } {
   const shown = state.alerts.filter((alert) => !alert.pending && !isSilenced(alert, silences, nowMs));
-  const severity = shown.some((alert) => alert.severity === 'critical') ? 'critical' : shown.length > 0 ? 'warning' : null;
+  const severity = shown.some(isCritical) ? 'critical' : shown.length > 0 ? 'warning' : null;
   // Times in summaries move (relative stamps do not): the digest is keys and severities only.
   const digest = shown.map((alert) => `${alert.key}:${alert.severity}`).sort().join('|');
   if (shown.length === 0) return { decision: state.messageId ? { kind: 'resolve' } : { kind: 'none' }, shown, severity, digest };

@@ -2,7 +2,7 @@ import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
 import { fleetWideGroups, groupAction } from '../domain/alert-groups.js';
 import { nodesToPicture } from '../domain/alert-pictures.js';
-import { afterNotification, currentAlerts, decideNotification, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Silence } from '../domain/alerts.js';
+import { afterNotification, criticalFirst, currentAlerts, decideNotification, isCritical, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Silence } from '../domain/alerts.js';
 import type { FleetView } from '../domain/fleet-view.js';
 import type { PictureFile } from '../timeline/timeline-picture.js';
 import { classifyExpiry } from '../domain/token-health.js';
@@ -186,30 +186,44 @@ export class AlertChecks implements AlertSink {
     const own = states.map(({ state }) => ({ ...state, alerts: state.alerts.filter((alert) => !grouped.has(alert.key)) }));
     const pictures = this.startPictures(view, own, silences, nowMs);
     const late: Promise<void>[] = [];
+    const messages: Array<{ critical: boolean; send: () => Promise<void> }> = [];
     for (const [index, { previous, state }] of states.entries()) {
       summary.active += state.alerts.length;
       const moved = own[index]!.alerts.length < state.alerts.length;
-      const next = await this.notify(own[index]!, previous, silences, nowMs, summary, late, {
-        render: (shown, reason) => renderNodeAlerts(state.node, shown, reason),
-        picture: pictures.get(state.node),
-        resolved: moved ? { edit: renderMovedEdit(state.node), notice: null } : { edit: renderResolvedEdit(state.node, nowMs), notice: renderResolvedNotice(state.node) },
+      messages.push({
+        critical: own[index]!.alerts.some(isCritical),
+        send: async () => {
+          const next = await this.notify(own[index]!, previous, silences, nowMs, summary, late, {
+            render: (shown, reason) => renderNodeAlerts(state.node, shown, reason),
+            picture: pictures.get(state.node),
+            resolved: moved ? { edit: renderMovedEdit(state.node), notice: null } : { edit: renderResolvedEdit(state.node, nowMs), notice: renderResolvedNotice(state.node) },
+          });
+          // The node keeps tracking every alert it has (their `since`), grouped or not.
+          await this.deps.store.saveNode({ ...next, alerts: state.alerts });
+        },
       });
-      // The node keeps tracking every alert it has (their `since`), grouped or not.
-      await this.deps.store.saveNode({ ...next, alerts: state.alerts });
     }
     const keys = new Set([...(await this.deps.store.groupKeys()), ...groups.keys()]);
     const active: string[] = [];
     for (const key of keys) {
       const previous = await this.deps.store.group(key);
       const state = { ...previous, alerts: groups.get(key) ?? [] };
-      const next = await this.notify(state, previous, silences, nowMs, summary, late, {
-        render: (shown, reason) => renderGroupAlert(shown, groupAction(shown), reason),
-        picture: undefined,
-        resolved: { edit: renderGroupResolvedEdit(key, nowMs), notice: renderGroupResolvedNotice(key) },
+      messages.push({
+        critical: state.alerts.some(isCritical),
+        send: async () => {
+          const next = await this.notify(state, previous, silences, nowMs, summary, late, {
+            render: (shown, reason) => renderGroupAlert(shown, groupAction(shown), reason),
+            picture: undefined,
+            resolved: { edit: renderGroupResolvedEdit(key, nowMs), notice: renderGroupResolvedNotice(key) },
+          });
+          await this.deps.store.saveGroup(next);
+          if (next.messageId !== null || next.alerts.length > 0) active.push(key);
+        },
       });
-      await this.deps.store.saveGroup(next);
-      if (next.messageId !== null || next.alerts.length > 0) active.push(key);
     }
+    // Discord takes about five messages per five seconds in a channel: in a burst, a
+    // fleet-wide critical must not wait behind a node's warnings.
+    for (const message of criticalFirst(messages, (candidate) => candidate.critical)) await message.send();
     await this.deps.store.saveGroupKeys(active);
     // The check ends with its pictures: the next one must not edit a message under a late one.
     await Promise.all(late);

@@ -1,4 +1,4 @@
-import type { ActiveAlert, NotifyDecision } from '../../domain/alerts.js';
+import { isCritical, type ActiveAlert, type NotifyDecision } from '../../domain/alerts.js';
 import { generalizeNodeName } from '../../domain/alert-groups.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import { LIMITS, truncate, wholeLines } from './discord-format.js';
@@ -7,7 +7,7 @@ const ICON = { warning: '⚠️', critical: '❌' } as const;
 
 /** A node's alerts as one ops-channel message: what is wrong, and what to do about each. */
 export function renderNodeAlerts(node: string, alerts: readonly ActiveAlert[], reason: Extract<NotifyDecision, { kind: 'post' }>['reason'] | 'edit'): string {
-  const critical = alerts.some((alert) => alert.severity === 'critical');
+  const critical = alerts.some(isCritical);
   const head = `${critical ? '🔴' : '🟡'} **${node}**: ${alerts.length} alert${alerts.length === 1 ? '' : 's'}${reason === 'repeat' ? ' (still active)' : reason === 'severity_rose' ? ' (now critical)' : ''}`;
   const lines = alerts.map((alert) => `${ICON[alert.severity]} ${scrub(alert.summary)}\n  → ${alert.action}`);
   return truncate(`${head}\n${wholeLines(lines, LIMITS.content - head.length - 10)}`, LIMITS.content);
@@ -15,7 +15,7 @@ export function renderNodeAlerts(node: string, alerts: readonly ActiveAlert[], r
 
 /** A fleet-wide condition (src/domain/alert-groups.ts): what, on how many nodes (named, as many as fit), and one fix. */
 export function renderGroupAlert(alerts: readonly ActiveAlert[], action: string, reason: Extract<NotifyDecision, { kind: 'post' }>['reason'] | 'edit'): string {
-  const critical = alerts.some((alert) => alert.severity === 'critical');
+  const critical = alerts.some(isCritical);
   const nodes = [...new Set(alerts.map((alert) => alert.node))].sort();
   const sample = alerts[0]!;
   const what = generalizeNodeName(scrub(sample.summary), sample.node, 'each of them');

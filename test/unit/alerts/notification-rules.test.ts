@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterNotification, decideNotification, emptyNodeState, isSilenced, nextNodeState, type ActiveAlert, type NodeAlertState, type Silence } from '../../../src/domain/alerts.js';
+import { afterNotification, criticalFirst, decideNotification, emptyNodeState, isCritical, isSilenced, nextNodeState, type ActiveAlert, type NodeAlertState, type Silence } from '../../../src/domain/alerts.js';
 import type { NodeView } from '../../../src/domain/fleet-view.js';
 import { alertOf, ANTHROPIC, CODEX, HOUR, MINUTE, NOW, stateWith, THRESHOLDS } from './alert-fixtures.js';
 
@@ -286,5 +286,19 @@ describe('isSilenced', () => {
 
   it('no silences: nothing is silenced', () => {
     expect(isSilenced(profileAlert, [], NOW)).toBe(false);
+  });
+});
+
+describe('criticalFirst: the order a burst goes out in', () => {
+  it('critical items first, each part in the order given', () => {
+    const items = [
+      { id: 'a', severity: 'warning' },
+      { id: 'b', severity: 'critical' },
+      { id: 'c', severity: 'warning' },
+      { id: 'd', severity: 'critical' },
+    ] as const;
+    expect(criticalFirst(items, isCritical).map((item) => item.id)).toEqual(['b', 'd', 'a', 'c']);
+    expect(criticalFirst([], isCritical)).toEqual([]);
+    expect(criticalFirst(items.slice(0, 1), isCritical).map((item) => item.id)).toEqual(['a']);
   });
 });

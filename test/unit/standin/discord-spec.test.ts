@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DiscordStandin } from '../../../src/standin/discord/index.js';
 import { discordSpec, specFiles, specViolation, type SpecRequest } from '../../../src/standin/discord/spec/spec-check.js';
 import { parseSpecPaths } from '../../../src/standin/discord/spec/spec-paths.js';
+import { takeUnclaimedSpecViolations } from '../../../src/standin/discord/spec/unclaimed-violations.js';
 
 const request = (method: string, url: string, json?: unknown): SpecRequest => {
   const parsed = new URL(url, 'http://discord.invalid');
@@ -124,5 +125,22 @@ describe('a request against the spec', () => {
       return violation !== null && violation.status !== 400;
     });
     expect(unknown).toEqual([]);
+  });
+
+  it("a violation no test claims is left for the suite's check; a claimed one is not", async () => {
+    const standin = await DiscordStandin.start({ log: () => undefined });
+    try {
+      const unknownRoute = await fetch(`${standin.apiBase}/v10/nowhere`);
+      const wrongMethod = await fetch(`${standin.apiBase}/v10/channels/${standin.opsChannelId}/messages`, { method: 'PUT' });
+      expect([unknownRoute.status, wrongMethod.status]).toEqual([404, 405]);
+      expect(standin.claimSpecViolations()).toHaveLength(2);
+      expect(takeUnclaimedSpecViolations()).toEqual([]);
+      await fetch(`${standin.apiBase}/v10/nowhere/else`);
+      // What test/support/discord-spec.setup.ts finds after this test, and fails it for (taken here instead).
+      expect(takeUnclaimedSpecViolations()).toEqual(["GET /v10/nowhere/else: Discord's API has no such route"]);
+      expect(standin.specViolations).toHaveLength(3);
+    } finally {
+      await standin.close();
+    }
   });
 });
