@@ -29,15 +29,18 @@ export function createInteractionRouter(commands: ReadonlyMap<string, CommandMod
     const refusal = runPreconditions([...command.preconditions, ...(sub ? (command.subcommandPreconditions?.[sub] ?? []) : [])], interaction, context);
     if (!refusal.ok) {
       context.logger.info({ command: commandLabel(interaction), user: interaction.user.id }, 'command refused');
-      if (interaction.inGuild() && interaction.guildId === context.env.DISCORD_GUILD_ID) {
-        await context.audit.record({
-          actor: { via: 'discord', id: interaction.user.id, name: interaction.user.username },
-          action: commandLabel(interaction),
-          outcome: 'refused',
-          detail: refusal.message,
-        });
-      }
+      // Answered first: Discord gives 3 s to acknowledge, and the audit write may be slow (Redis far away).
       await interaction.reply({ content: refusal.message, flags: MessageFlags.Ephemeral });
+      if (interaction.inGuild() && interaction.guildId === context.env.DISCORD_GUILD_ID) {
+        await context.audit
+          .record({
+            actor: { via: 'discord', id: interaction.user.id, name: interaction.user.username },
+            action: commandLabel(interaction),
+            outcome: 'refused',
+            detail: refusal.message,
+          })
+          .catch((error: Error) => context.logger.warn({ command: commandLabel(interaction), err: error.message }, 'refusal not audited'));
+      }
       return;
     }
     await interaction.deferReply(command.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
