@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,7 +14,9 @@ import { startBot, TEST_BOT_TOKEN } from '../../support/bot-process.js';
 import { jsonOf, runCli } from '../../support/cli-process.js';
 import { startOtherVersionAgent, type OtherVersionAgent } from '../../support/other-version-agent.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent, type RunningAgent } from '../../support/processes.js';
+import { redisAvailable, startRedis } from '../../support/redis-server.js';
 import { findSecrets } from '../../support/secret-scan.js';
+import { waitUntil } from '../../support/wait-until.js';
 import { buildStateDir, DAY, HOUR, newNodeKeyHex, oauth, storePath } from '../../support/state-dir.js';
 
 /*
@@ -189,6 +192,34 @@ describe('tokenops doctor', () => {
     expect(failed(json).map((check) => check.check)).toEqual(['store']);
     expect(line('store')?.fix).toMatch(/^start Redis or correct TOKENOPS_STATE/);
   });
+
+  test.skipIf(!redisAvailable())('Redis up: reachable and writable; no replica leads until a bot runs, then the one that leads is named', async () => {
+    const redis = await startRedis();
+    try {
+      const idle = await doctor({ TOKENOPS_STATE: redis.url });
+      expect(idle.code).toBe(0);
+      expect(idle.line('store')).toMatchObject({ status: 'pass', detail: `redis://127.0.0.1:${redis.port}: reachable and writable` });
+      expect(idle.line('leader')).toMatchObject({ status: 'warn', detail: 'no replica leads: no bot is running on this state', fix: 'start the bot (npm start, or its service)' });
+      // Its token is days from expiring: the bot has nothing to post while the doctor watches the channel.
+      const quiet = { nodes: [{ name: 'pc-a', url: agents[0]!.url, keyEnv: 'TOKENOPS_KEY_PC_A' }], alerts: { warnBefore: '1h', criticalBefore: '30m' } };
+      const bot = await startBot(discord, quiet, { TOKENOPS_KEY_PC_A: keys.pca }, { stateUrl: redis.url });
+      try {
+        await waitUntil(() => bot.output.some((line) => line.includes('leadership acquired')), 20_000, 'the bot to lead');
+        const replica = /"owner":"([^"]+)"[^\n]*leadership acquired/.exec(bot.output.join('\n'))?.[1];
+        const leading = await doctor({ TOKENOPS_STATE: redis.url });
+        expect(leading.code).toBe(0);
+        expect(leading.line('leader')?.status).toBe('pass');
+        expect(leading.line('leader')?.detail).toMatch(new RegExp(`^replica ${replica} leads \\(lease \\d+ ms left\\)$`));
+        // The probe key is gone: the doctor leaves nothing behind in the bot's state.
+        const keysLeft = spawnSync('redis-cli', ['-p', String(redis.port), '--no-auth-warning', '-a', new URL(redis.url).password, '--scan', '--pattern', 'tokenops:doctor:*'], { encoding: 'utf8' }).stdout.trim();
+        expect(keysLeft).toBe('');
+      } finally {
+        await bot.stop();
+      }
+    } finally {
+      await redis.stop();
+    }
+  }, 60_000);
 
   test('a usage error: exit 2', async () => {
     expect((await runCli(['doctor', '--fix'], env)).code).toBe(2);
