@@ -29,7 +29,7 @@ beforeAll(async () => {
   const nodes = fleetOnLoopback.local.fleetNodes;
   fleet = { nodes, owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' }, sync: { auto: false } };
   discord = await DiscordStandin.start();
-  bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' });
+  bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '6s' });
   botDir = bot.fleetFile.replace(/\/fleet\.json$/, '');
   await discord.waitForReady();
 }, 60_000);
@@ -94,7 +94,7 @@ describe('/restart t440: the incident', () => {
   test('no reaction: the plan expires and says so', async () => {
     const pid = fleetOnLoopback.gateway('t440').pid();
     const { handle } = await plan({ node: 't440' });
-    expect((await final(handle, 10_000)).content).toBe('⌛ Expired: no ✅ from an ops member within 4s. Nothing was done.');
+    expect((await final(handle, 10_000)).content).toBe('⌛ Expired: no ✅ from an ops member within 6s. Nothing was done.');
     expect(fleetOnLoopback.gateway('t440').pid()).toBe(pid);
   });
 
@@ -153,7 +153,7 @@ describe('a bot restarted while a plan waits', () => {
     const pid = fleetOnLoopback.gateway('pc-a').pid();
     const pending = await plan({ node: 'pc-a' });
     await bot.stop();
-    bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '4s' }, { dir: botDir });
+    bot = await startBot(discord, fleet, { ...fleetEnv, CONFIRM_TIMEOUT: '6s' }, { dir: botDir });
     await discord.waitFor(() => (discord.messageById(pending.messageId)?.content.startsWith('⌛ Expired: the bot restarted') ? true : undefined), 10_000, 'the leftover plan to be expired');
     discord.react(pending.messageId, '✅', DEFAULT_OPS_MEMBER.id);
     await new Promise((resolve) => setTimeout(resolve, 800));
