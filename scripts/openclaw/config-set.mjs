@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// TOKENOPS_CONFIG_SET_CMD for the conformance suite: the real `openclaw config set` of one
+// TOKENOPS_CONFIG_SET_CMD for the real-OpenClaw demo and the conformance suite: the real `openclaw config set` of one
 // pinned version, on Node 24, with the agent's environment (OPENCLAW_STATE_DIR, HOME…).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// A small supervisor standing in for systemd's openclaw-gateway.service in the conformance
+// A small supervisor standing in for systemd's openclaw-gateway.service in the demo and the conformance
 // suite: `start|restart|stop <version> <stateRoot> <port>` runs the real
 // `openclaw gateway run --allow-unconfigured --auth none --bind loopback --port P`
 // detached on Node 24, its pid in <stateRoot>/gateway.pid, its output in <stateRoot>/gateway.out.

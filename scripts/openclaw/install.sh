@@ -110,7 +110,13 @@ write_outputs() {
   mkdir -p "$CACHE/bin"
   local json="{\"node\":\"$NODE_BIN\",\"openclaw\":{" sep=""
   echo "node $NODE_BIN"
-  for v in "${VERSIONS[@]}"; do
+  # Every version in the cache, not only the ones asked for this time: a run for one
+  # version (the demo's) must not drop the others from the manifest.
+  local installed=()
+  for marker in "$CACHE"/openclaw-*/.tokenops-installed; do
+    [ -f "$marker" ] && installed+=("$(cat "$marker")")
+  done
+  for v in "${installed[@]}"; do
     openclaw_ok "$v" || continue
     local entry; entry="$(openclaw_entry "$v")"
     cat > "$CACHE/bin/openclaw-$v" <<EOF

@@ -32,9 +32,16 @@ export interface IncidentStateDirs extends Record<string, string> {
   t440: string;
 }
 
-export function buildIncident(root: string, now = Date.now()): IncidentStateDirs {
+/** Each node's agents and maxConcurrent: what its openclaw.json says. */
+export const INCIDENT_NODES = {
+  'pc-a': { agents: ['main'], maxConcurrent: 8 },
+  t440: { agents: T440_AGENTS, maxConcurrent: 4 },
+} as const;
+
+/** The two state dirs; `stateDirOf` says where each node's goes (default `<root>/<node>`). */
+export function buildIncident(root: string, now = Date.now(), stateDirOf: (node: keyof typeof INCIDENT_NODES) => string = (node) => path.join(root, node)): IncidentStateDirs {
   const pcA = buildStateDir({
-    dir: path.join(root, 'pc-a'),
+    dir: stateDirOf('pc-a'),
     layout: 'split',
     agents: {
       main: {
@@ -44,17 +51,17 @@ export function buildIncident(root: string, now = Date.now()): IncidentStateDirs
         },
       },
     },
-    openclawJson5: openclawJson5(['main'], 8),
+    openclawJson5: openclawJson5([...INCIDENT_NODES['pc-a'].agents], INCIDENT_NODES['pc-a'].maxConcurrent),
   });
   const expiredAnthropic = oauth('anthropic', now - 2 * HOUR);
   const olderCodex = oauth('openai-codex', now + 3 * HOUR, { accountId: 'acct-demo' });
   const t440 = buildStateDir({
-    dir: path.join(root, 't440'),
+    dir: stateDirOf('t440'),
     layout: 'legacy',
     agents: Object.fromEntries(
       T440_AGENTS.map((agent) => [agent, { profiles: agent === 'main' ? { 'anthropic:default': expiredAnthropic, 'openai-codex:ops@example.com': olderCodex } : { 'anthropic:default': expiredAnthropic } }]),
     ),
-    openclawJson5: openclawJson5(T440_AGENTS, 4),
+    openclawJson5: openclawJson5(INCIDENT_NODES.t440.agents, INCIDENT_NODES.t440.maxConcurrent),
   });
   return { 'pc-a': pcA, t440 };
 }

@@ -42,16 +42,26 @@ export async function startLocalFleet(
       TOKENOPS_READY_DEADLINE: options.readyDeadline ?? '5s',
       ...options.agentEnv,
     });
-    nodes[name] = { name, agent, gateway, key, keyEnv: `TOKENOPS_KEY_${name.toUpperCase().replace(/-/g, '_')}` };
+    nodes[name] = { name, agent, gateway, key, keyEnv: keyEnvOf(name) };
   }
+  return {
+    ...fleetOf(nodes),
+    nodes,
+    async stop() {
+      for (const node of Object.values(nodes)) await node.agent.stop();
+      for (const node of Object.values(nodes)) await node.gateway.stop();
+    },
+  };
+}
+
+/** The variable the fleet file names for a node's key, as DESIGN.md spells it. */
+export const keyEnvOf = (node: string) => `TOKENOPS_KEY_${node.toUpperCase().replace(/-/g, '_')}`;
+
+/** The fleet file's `nodes` and the keys' environment, for nodes already running. */
+export function fleetOf(nodes: Record<string, LocalNode>): Pick<LocalFleet, 'fleetNodes' | 'keys'> {
   const list = Object.values(nodes);
   return {
-    nodes,
     fleetNodes: list.map((node) => ({ name: node.name, url: node.agent.url, keyEnv: node.keyEnv })),
     keys: Object.fromEntries(list.map((node) => [node.keyEnv, node.key])),
-    async stop() {
-      for (const node of list) await node.agent.stop();
-      for (const node of list) await node.gateway.stop();
-    },
   };
 }

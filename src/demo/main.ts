@@ -4,30 +4,47 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DiscordStandin } from '../standin/discord/index.js';
-import { buildIncident, incidentSecrets } from './incident.js';
+import { buildIncident, INCIDENT_NODES, incidentSecrets } from './incident.js';
+import { incidentTimings, renderTimings } from './incident-timings.js';
 import { startBot, type RunningBot } from './local-bot.js';
 import { startLocalFleet, type LocalFleet } from './local-fleet.js';
 import { killAllSpawned, observeOutput, ROOT } from './local-processes.js';
+import { startOpenClawFleet, type OpenClawFleet } from './openclaw/openclaw-fleet.js';
+import { confirmTokenHealth } from './openclaw/confirm-token-health.js';
+import { DEFAULT_OPENCLAW_VERSION, installOpenClaw } from './openclaw/openclaw-install.js';
+import { restartFromLog } from './openclaw/restart-from-log.js';
 import { playIncident } from './play-incident.js';
 
 /*
  * `npm run demo [-- --keep]`: the whole product on one machine, no Discord account needed.
  * Two node agents over state dirs that reproduce the incident, a stand-in gateway per node,
  * the local Discord stand-in and the real bot connected to it; then the incident is played
- * in the ops channel and the channel is printed as a transcript. Exit 0 when every step
- * showed what it should. `--keep` leaves everything running, for the CLI.
+ * in the ops channel and the channel is printed as a transcript, with where the recovery's
+ * time went. Exit 0 when every step showed what it should. `--keep` leaves everything
+ * running, for the CLI.
+ *
+ * `--openclaw [version]` plays it on real OpenClaw gateways instead of stand-ins (default
+ * 2026.9.6), installed by scripts/openclaw/install.sh into its cache on first use.
  */
 
-const USAGE = 'usage: npm run demo [-- --keep] [-- --dir <folder>]';
+const USAGE = `usage: npm run demo [-- --keep] [-- --dir <folder>] [-- --openclaw [version]]   (version default ${DEFAULT_OPENCLAW_VERSION})`;
 
 function usageError(message: string): never {
   process.stderr.write(`demo: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-let args: { keep?: boolean; dir?: string; help?: boolean };
+let args: { keep?: boolean; dir?: string; help?: boolean; openclaw?: boolean };
+let openclawVersion: string | null = null;
 try {
-  args = parseArgs({ options: { keep: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true }).values;
+  const parsed = parseArgs({ options: { keep: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' }, openclaw: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  args = parsed.values;
+  if (parsed.positionals.length > 0 && !args.openclaw) usageError(`unexpected ${parsed.positionals.join(' ')} (a version goes after --openclaw)`);
+  if (parsed.positionals.length > 1) usageError(`one OpenClaw version at a time, not ${parsed.positionals.join(' ')}`);
+  if (args.openclaw) {
+    openclawVersion = parsed.positionals[0] ?? DEFAULT_OPENCLAW_VERSION;
+    if (!/^\d{4}\.\d{1,2}\.\d{1,2}$/.test(openclawVersion)) usageError(`"${openclawVersion}" is not an OpenClaw version (like ${DEFAULT_OPENCLAW_VERSION})`);
+  }
 } catch (error) {
   usageError((error as Error).message);
 }
@@ -43,7 +60,7 @@ const DEMO_ENTRIES = ['nodes', 'bot', 'tokenops.env'];
 mkdirSync(root, { recursive: true, mode: 0o700 });
 for (const entry of DEMO_ENTRIES) rmSync(path.join(root, entry), { recursive: true, force: true });
 
-let localFleet: LocalFleet | undefined;
+let localFleet: LocalFleet | OpenClawFleet | undefined;
 let bot: RunningBot | undefined;
 let discord: DiscordStandin | undefined;
 
@@ -61,11 +78,21 @@ observeOutput((line) => logLines.push(line));
 let exitCode = 1;
 try {
   progress(`state dirs of the incident in ${path.relative(process.cwd(), root) || root}`);
-  const states = buildIncident(path.join(root, 'nodes'));
-  const local = await startLocalFleet(states, { gatewayReadyDelayMs: 300, readyDeadline: '15s' });
+  let local: LocalFleet | OpenClawFleet;
+  if (openclawVersion) {
+    const install = await installOpenClaw(openclawVersion, (line) => progress(line));
+    // A home per node (HOME, TMPDIR and the state dir OpenClaw runs on), the incident's stores in it.
+    const homes = { 'pc-a': path.join(root, 'nodes', 'pc-a'), t440: path.join(root, 'nodes', 't440') };
+    buildIncident(path.join(root, 'nodes'), Date.now(), (node) => path.join(homes[node], 'state'));
+    progress(`starting two real OpenClaw ${openclawVersion} gateways (each takes tens of seconds to be ready)…`);
+    local = await startOpenClawFleet(install, homes, INCIDENT_NODES, { log: progress });
+  } else {
+    const states = buildIncident(path.join(root, 'nodes'));
+    local = await startLocalFleet(states, { gatewayReadyDelayMs: 300, readyDeadline: '15s' });
+  }
   localFleet = local;
   const keys = local.keys;
-  for (const node of Object.values(local.nodes)) progress(`node ${node.name}: agent ${node.agent.url}, stand-in gateway ${node.gateway.url}`);
+  for (const node of Object.values(local.nodes)) progress(`node ${node.name}: agent ${node.agent.url}, ${openclawVersion ? `OpenClaw ${openclawVersion}` : 'stand-in'} gateway ${node.gateway.url}`);
   const fleet = {
     nodes: local.fleetNodes,
     owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
@@ -81,7 +108,13 @@ try {
   await discord.waitForReady(20_000);
   progress(`local Discord on ${discord.apiBase}, the bot is connected; playing the incident…`);
 
-  const results = await playIncident(discord);
+  const realT440 = openclawVersion ? (local as OpenClawFleet).nodes.t440 : undefined;
+  const play = await playIncident(discord, {
+    // Real gateways take tens of seconds to come back; the stand-ins a fraction of one.
+    timeoutMs: openclawVersion ? 300_000 : 60_000,
+    ...(realT440 ? { afterRecovery: () => confirmTokenHealth(discord!, realT440.home, 't440', 'anthropic:default') } : {}),
+  });
+  const results = play.results;
   const secrets = [...incidentSecrets, ...Object.values(keys), botToken];
   const seen = [...logLines, ...discord.requestBodies];
   const leaked = secrets.filter((secret) => seen.some((text) => text.includes(secret)));
@@ -90,6 +123,10 @@ try {
   results.push({ step: "every request one Discord's API takes", ok: violations.length === 0, detail: `${discord.requests.length} requests checked against discord-api-spec${violations.length ? `; refused: ${violations.join('; ')}` : ''}` });
   process.stdout.write(`${discord.transcript(undefined, { includeEphemeral: true, versions: true })}\n\n`);
   process.stdout.write(`${results.map((result) => `${result.ok ? '✓' : '✗'} ${result.step}: ${result.detail}`).join('\n')}\n`);
+  if (play.marks) {
+    const rows = incidentTimings({ ...play.marks, restart: restartFromLog(logLines, local.nodes.t440?.agent.proc.pid), healthConfirmedAt: play.healthConfirmedAt });
+    process.stdout.write(`\nWhere the recovery's time went (${openclawVersion ? `real OpenClaw ${openclawVersion}` : 'stand-in gateways'}; the bot's steps as Discord received its edits, the restart from t440's agent):\n${renderTimings(rows)}\n`);
+  }
   exitCode = results.length > 0 && results.every((result) => result.ok) ? 0 : 1;
 
   if (args.keep) {
@@ -110,3 +147,4 @@ try {
   if (!args.keep && !args.dir) rmSync(root, { recursive: true, force: true });
 }
 process.exit(exitCode);
+

@@ -1,5 +1,6 @@
 import { DEFAULT_OPS_MEMBER, DEFAULT_PLAIN_MEMBER, type DiscordStandin } from '../standin/discord/index.js';
 import type { InteractionState, RecordedMessage } from '../standin/discord/types.js';
+import type { IncidentMarks } from './incident-timings.js';
 
 /*
  * The incident as people in the ops channel live it, through the real bot: the scheduled
@@ -18,9 +19,26 @@ export interface StepResult {
 const text = (state: { content: string; embeds: { title?: string; description?: string; fields?: { name: string; value: string }[] }[] }) =>
   [state.content, ...state.embeds.flatMap((embed) => [embed.title ?? '', embed.description ?? '', ...(embed.fields ?? []).flatMap((field) => [field.name, field.value])])].join('\n');
 
-export async function playIncident(discord: DiscordStandin, options: { timeoutMs?: number } = {}): Promise<StepResult[]> {
+export interface IncidentPlay {
+  results: StepResult[];
+  /** When each part happened, for the timing table; what the agent logged is added by the caller. */
+  marks: Omit<IncidentMarks, 'restart' | 'healthConfirmedAt'> | null;
+  /** When `afterRecovery` confirmed the node's health. */
+  healthConfirmedAt: number | null;
+}
+
+export async function playIncident(
+  discord: DiscordStandin,
+  options: {
+    timeoutMs?: number;
+    /** Run right after the bot reports the recovery (the real run asks OpenClaw itself); its result is a step. */
+    afterRecovery?: () => Promise<StepResult>;
+  } = {},
+): Promise<IncidentPlay> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const results: StepResult[] = [];
+  let marks: IncidentPlay['marks'] = null;
+  let healthConfirmedAt: number | null = null;
   const say = (who: string, content: string) => discord.injectMessage({ content, authorId: who, dispatch: false });
   const check = (step: string, ok: boolean, detail: string) => {
     results.push({ step, ok, detail });
@@ -56,9 +74,17 @@ export async function playIncident(discord: DiscordStandin, options: { timeoutMs
     say(DEFAULT_OPS_MEMBER.id, 'plan looks right: sync from pc-a, restart, raise maxConcurrent');
     discord.react(planId, '✅', DEFAULT_PLAIN_MEMBER.id);
     discord.react(planId, '✅', DEFAULT_OPS_MEMBER.id);
+    const confirmedAt = Date.now();
     const done = await restart.waitForReply((s) => s.content.length > 0 && !s.content.startsWith('⏳') && !s.content.startsWith('✅ Confirmed by'), timeoutMs);
     const doneText = text(done);
     check('✅ and the verified recovery', /ready/i.test(doneText) && !/failed|rolled back|❌/i.test(done.content), done.content.split('\n')[0] ?? '');
+    const versions = (discord.messageById(planId)?.history ?? []).map((version) => ({ at: version.at, content: version.content }));
+    marks = { alertAt: alarm.createdAt, planAt: versions.find((version) => /React ✅/.test(version.content))?.at ?? confirmedAt, confirmedAt, versions };
+    if (options.afterRecovery) {
+      const confirmed = await options.afterRecovery();
+      check(confirmed.step, confirmed.ok, confirmed.detail);
+      healthConfirmedAt = Date.now();
+    }
 
     // 5. The alert cycle: t440's remaining alert (its older Codex copy) is cleared by a sync.
     const remaining = await discord.waitFor(() => discord.channelMessages().find((message) => alertFor('t440')(message) && /openai-codex/.test(message.content) && !/anthropic:default/.test(message.content)), timeoutMs, "t440's alert to drop the synced Anthropic token");
@@ -76,5 +102,5 @@ export async function playIncident(discord: DiscordStandin, options: { timeoutMs
   } catch (error) {
     if (!results.some((result) => !result.ok)) results.push({ step: 'next step', ok: false, detail: (error as Error).message });
   }
-  return results;
+  return { results, marks, healthConfirmedAt };
 }

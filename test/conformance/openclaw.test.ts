@@ -65,7 +65,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
 
     const keyHex = newNodeKeyHex();
-    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: `${process.execPath} ${path.join(process.cwd(), 'test/conformance/openclaw-config-set.mjs')} ${version}` });
+    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: `${process.execPath} ${path.join(process.cwd(), 'scripts/openclaw/config-set.mjs')} ${version}` });
     const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 120_000 });
     try {
       const ours = statusResponseSchema.parse(await client.request('GET', '/v1/status'));
@@ -110,7 +110,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
   test('our restart path restarts a real gateway, waits for its real /readyz, and the synced tokens are what it runs with', async () => {
     const oc = openclawHome(version);
     const port = await freePort();
-    const supervisor = path.join(process.cwd(), 'test/conformance/gateway-supervisor.mjs');
+    const supervisor = path.join(process.cwd(), 'scripts/openclaw/gateway-supervisor.mjs');
     const run = (command: string) => spawnSync(process.execPath, [supervisor, command, version, oc.root, String(port)], { encoding: 'utf8' });
     expect(run('start').status).toBe(0);
     const keyHex = newNodeKeyHex();

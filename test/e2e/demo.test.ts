@@ -40,6 +40,12 @@ test('npm run demo plays the incident and exits 0; the transcript shows every st
   expect(out).toMatch(/^✓ \/audit:/m);
   expect(out).toMatch(/^✓ no secret in a log or a Discord payload: \d+ tokens and keys looked for in \d+ log lines and \d+ payloads: 0 found/m);
   expect(out).not.toMatch(/^✗/m);
+  expect(out).toMatch(/^✓ every request one Discord's API takes: \d+ requests checked against discord-api-spec$/m);
+  // Where the time went: each step after the ✅, the restart split as t440's agent logged it.
+  for (const step of ['✅ → tokens fixed (sync from the owner)', '→ capacity set (openclaw config set)', '→ restart command done', '→ gateway ready (/readyz)', 'total: ✅ → verified recovery']) {
+    expect(out).toContain(`| ${step} | `);
+    expect(out).not.toMatch(new RegExp(`\\| ${step.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\| — \\|`));
+  }
   // The demo's tokens are `<provider>-<kind>-demo-<32 hex>` and its keys 64 hex: none printed, nor in any log.
   expect(out).not.toMatch(/-demo-[0-9a-f]{32}|\b[0-9a-f]{64}\b/);
 }, 180_000);
@@ -48,4 +54,16 @@ test('a mistyped option is a usage error (exit 2) that says what is wrong', asyn
   const demo = spawnTs('src/demo/main.ts', ['--keeep'], {});
   expect(await demo.exited).toBe(2);
   expect(demo.output.join('\n')).toMatch(/demo: Unknown option '--keeep'[\s\S]*usage: npm run demo/);
+});
+
+test('--openclaw takes one version, shaped like one; a version alone is a usage error', async () => {
+  for (const [args, said] of [
+    [['--openclaw', 'latest'], /demo: "latest" is not an OpenClaw version \(like 2026\.9\.6\)/],
+    [['--openclaw', '2026.9.6', '2026.6.1'], /demo: one OpenClaw version at a time, not 2026\.9\.6 2026\.6\.1/],
+    [['2026.9.6'], /demo: unexpected 2026\.9\.6 \(a version goes after --openclaw\)/],
+  ] as const) {
+    const demo = spawnTs('src/demo/main.ts', [...args], {});
+    expect(await demo.exited, args.join(' ')).toBe(2);
+    expect(demo.output.join('\n')).toMatch(said);
+  }
 });

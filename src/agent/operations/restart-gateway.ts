@@ -61,7 +61,7 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     const secrets = [...new Set([...secretValues(before), ...secretValues(snapshot)])];
     const outputTail = blankOut(result.spawnError ? [...result.outputTail, result.spawnError] : result.outputTail, secrets);
     const outcome = !commandOk ? 'command_failed' : readyAfterMs === null ? 'not_ready' : 'ready';
-    logger.info({ outcome, exitCode: result.exitCode, readyAfterMs }, 'gateway restart finished');
+    logger.info({ outcome, exitCode: result.exitCode, commandMs: result.durationMs, readyAfterMs }, 'gateway restart finished');
     return {
       node: env.TOKENOPS_NODE,
       outcome,

@@ -1,0 +1,63 @@
+/*
+ * Where the minute of a recovery goes: from the messages the bot edited as it worked and the
+ * agent's own account of the restart, the time of each step after the ✅. Pure: the marks in,
+ * the rows out.
+ */
+
+export interface IncidentMarks {
+  /** The scheduled alert was posted. */
+  alertAt: number;
+  /** The plan was offered (its message first asked for ✅). */
+  planAt: number;
+  /** An ops member reacted ✅. */
+  confirmedAt: number;
+  /** The restart message as the bot edited it while it worked: each version and when Discord got it. */
+  versions: ReadonlyArray<{ at: number; content: string }>;
+  /** The agent's restart: when its command started, how long it ran, how long /readyz took after it. */
+  restart: { startedAt: number; commandMs: number; readyAfterMs: number | null } | null;
+  /** The gateway's own CLI agreed with the bot about the node's tokens (the real run only). */
+  healthConfirmedAt: number | null;
+}
+
+export interface TimingRow {
+  step: string;
+  /** This step's own time; null when it did not happen. */
+  ms: number | null;
+  /** From the ✅ to the end of this step. */
+  sinceConfirmMs: number | null;
+}
+
+const firstAt = (marks: IncidentMarks, pattern: RegExp) => marks.versions.find((version) => version.at >= marks.confirmedAt && pattern.test(version.content))?.at ?? null;
+
+export function incidentTimings(marks: IncidentMarks): TimingRow[] {
+  // Each step ends where the next one's message appears: the bot says what it starts, not what it finished.
+  const capacityStarts = firstAt(marks, /raising maxConcurrent/);
+  const restartStarts = firstAt(marks, /restarting the gateway/);
+  const tokensFixed = capacityStarts ?? restartStarts;
+  const capacitySet = capacityStarts === null ? null : restartStarts;
+  const commandDone = marks.restart ? marks.restart.startedAt + marks.restart.commandMs : null;
+  const ready = commandDone !== null && marks.restart?.readyAfterMs !== null && marks.restart ? commandDone + marks.restart.readyAfterMs : null;
+  const done = marks.versions.find((version) => version.at >= marks.confirmedAt && /^✅ \S+ ready\./.test(version.content))?.at ?? null;
+  const end = marks.healthConfirmedAt ?? done;
+  const row = (step: string, from: number | null, to: number | null): TimingRow => ({
+    step,
+    ms: from === null || to === null ? null : to - from,
+    sinceConfirmMs: to === null ? null : to - marks.confirmedAt,
+  });
+  return [
+    { step: 'alert → plan offered', ms: marks.planAt - marks.alertAt, sinceConfirmMs: null },
+    row('✅ → tokens fixed (sync from the owner)', marks.confirmedAt, tokensFixed),
+    row('→ capacity set (openclaw config set)', tokensFixed, capacitySet),
+    row('→ restart command done', capacitySet ?? tokensFixed, commandDone),
+    row('→ gateway ready (/readyz)', commandDone, ready),
+    row(marks.healthConfirmedAt === null ? '→ the bot reports the node healthy' : '→ token health confirmed (openclaw models status)', ready, end),
+    { step: 'total: ✅ → verified recovery', ms: end === null ? null : end - marks.confirmedAt, sinceConfirmMs: end === null ? null : end - marks.confirmedAt },
+  ];
+}
+
+const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
+
+/** The rows as a table a terminal and a closing note both read. */
+export function renderTimings(rows: readonly TimingRow[]): string {
+  return ['| step | took | since ✅ |', '| --- | ---: | ---: |', ...rows.map((row) => `| ${row.step} | ${seconds(row.ms)} | ${seconds(row.sinceConfirmMs)} |`)].join('\n');
+}

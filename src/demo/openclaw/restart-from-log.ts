@@ -1,0 +1,40 @@
+/*
+ * The agent's own account of a gateway restart, from its log: when the command started
+ * ("restarting gateway"), how long it ran and how long /readyz took after it ("gateway
+ * restart finished"). The bot sees only the whole; the timing table splits it.
+ */
+
+interface LogLine {
+  pid?: number;
+  /** The logger writes ISO times; pino's default is epoch milliseconds. */
+  time?: string | number;
+  msg?: string;
+  commandMs?: number;
+  readyAfterMs?: number | null;
+}
+
+function parse(line: string): LogLine | null {
+  const start = line.indexOf('{');
+  if (start < 0) return null;
+  try {
+    return JSON.parse(line.slice(start)) as LogLine;
+  } catch {
+    return null;
+  }
+}
+
+/** The last restart the agent with this pid logged; null when it logged none. */
+export function restartFromLog(lines: readonly string[], pid: number | undefined): { startedAt: number; commandMs: number; readyAfterMs: number | null } | null {
+  let startedAt: number | null = null;
+  let found: { startedAt: number; commandMs: number; readyAfterMs: number | null } | null = null;
+  for (const line of lines) {
+    const entry = parse(line);
+    const time = typeof entry?.time === 'string' ? Date.parse(entry.time) : entry?.time;
+    if (!entry || entry.pid !== pid || time === undefined || Number.isNaN(time)) continue;
+    if (entry.msg === 'restarting gateway') startedAt = time;
+    if (entry.msg === 'gateway restart finished' && startedAt !== null && typeof entry.commandMs === 'number') {
+      found = { startedAt, commandMs: entry.commandMs, readyAfterMs: entry.readyAfterMs ?? null };
+    }
+  }
+  return found;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { incidentTimings, renderTimings, type IncidentMarks } from '../../../src/demo/incident-timings.js';
+import { restartFromLog } from '../../../src/demo/openclaw/restart-from-log.js';
+
+const T = 1_800_000_000_000;
+const marks: IncidentMarks = {
+  alertAt: T - 5_000,
+  planAt: T - 2_000,
+  confirmedAt: T,
+  versions: [
+    { at: T - 2_000, content: '⏳ React ✅ to run it (ops role), ❌ to cancel.' },
+    { at: T + 200, content: '✅ Confirmed by ops-alice. t440: syncing anthropic:default from pc-a…' },
+    { at: T + 1_200, content: '✅ Confirmed by ops-alice. t440: raising maxConcurrent to 12…' },
+    { at: T + 9_200, content: '✅ Confirmed by ops-alice. t440: restarting the gateway on t440 and waiting for it to be ready…' },
+    { at: T + 50_000, content: '✅ t440 ready. Confirmed by ops-alice.' },
+  ],
+  restart: { startedAt: T + 9_300, commandMs: 1_700, readyAfterMs: 38_000 },
+  healthConfirmedAt: T + 58_000,
+};
+
+describe('where the recovery time went', () => {
+  it('each step from the version that starts the next, the restart split by the agent; total to the confirmation', () => {
+    expect(incidentTimings(marks).map((row) => [row.step, row.ms, row.sinceConfirmMs])).toEqual([
+      ['alert → plan offered', 3_000, null],
+      ['✅ → tokens fixed (sync from the owner)', 1_200, 1_200],
+      ['→ capacity set (openclaw config set)', 8_000, 9_200],
+      ['→ restart command done', 1_800, 11_000],
+      ['→ gateway ready (/readyz)', 38_000, 49_000],
+      ['→ token health confirmed (openclaw models status)', 9_000, 58_000],
+      ['total: ✅ → verified recovery', 58_000, 58_000],
+    ]);
+  });
+
+  it('without a capacity change the restart follows the tokens; without a confirmation the bot\'s report ends it; a missing restart is a dash', () => {
+    const rows = incidentTimings({ ...marks, versions: marks.versions.filter((version) => !/maxConcurrent/.test(version.content)), restart: null, healthConfirmedAt: null });
+    expect(rows.map((row) => [row.step, row.ms])).toEqual([
+      ['alert → plan offered', 3_000],
+      ['✅ → tokens fixed (sync from the owner)', 9_200],
+      ['→ capacity set (openclaw config set)', null],
+      ['→ restart command done', null],
+      ['→ gateway ready (/readyz)', null],
+      ['→ the bot reports the node healthy', null],
+      ['total: ✅ → verified recovery', 50_000],
+    ]);
+    expect(renderTimings(rows).split('\n').slice(0, 4)).toEqual(['| step | took | since ✅ |', '| --- | ---: | ---: |', '| alert → plan offered | 3.0 s | — |', '| ✅ → tokens fixed (sync from the owner) | 9.2 s | 9.2 s |']);
+  });
+});
+
+describe("the agent's restart from its log", () => {
+  const line = (fields: Record<string, unknown>) => JSON.stringify({ level: 30, name: 'tokenops-agent', ...fields });
+  it("the last restart of the agent with that pid; other processes' lines and garbage skipped", () => {
+    const lines = [
+      'not json',
+      line({ pid: 7, time: '2026-12-07T03:00:00.000Z', msg: 'restarting gateway' }),
+      line({ pid: 8, time: '2026-12-07T03:00:01.000Z', msg: 'restarting gateway' }),
+      line({ pid: 7, time: '2026-12-07T03:00:03.000Z', msg: 'gateway restart finished', commandMs: 1_500, readyAfterMs: 900 }),
+      `[prefix] ${line({ pid: 8, time: Date.parse('2026-12-07T03:00:09.000Z'), msg: 'gateway restart finished', commandMs: 4_000, readyAfterMs: null })}`,
+    ];
+    expect(restartFromLog(lines, 7)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:00.000Z'), commandMs: 1_500, readyAfterMs: 900 });
+    expect(restartFromLog(lines, 8)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:01.000Z'), commandMs: 4_000, readyAfterMs: null });
+    expect(restartFromLog(lines, 9)).toBeNull();
+    expect(restartFromLog(lines, undefined)).toBeNull();
+  });
+});
