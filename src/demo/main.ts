@@ -95,7 +95,8 @@ try {
   for (const node of Object.values(local.nodes)) progress(`node ${node.name}: agent ${node.agent.url}, ${openclawVersion ? `OpenClaw ${openclawVersion}` : 'stand-in'} gateway ${node.gateway.url}`);
   const fleet = {
     nodes: local.fleetNodes,
-    owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a' },
+    // OpenClaw 2026.9 names the Codex provider `openai` once `openclaw doctor --fix` has migrated its stores.
+    owners: { 'anthropic:*': 'pc-a', 'openai-codex:*': 'pc-a', 'openai:*': 'pc-a' },
     alerts: { checkEvery: '2s', warnBefore: '6h', criticalBefore: '1h', repeatEvery: '4h' },
     // People act in this story; automatic syncs would fix t440 before anyone looked.
     sync: { auto: false },

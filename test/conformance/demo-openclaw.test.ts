@@ -1,0 +1,23 @@
+import { expect, test } from 'vitest';
+import { spawnTs } from '../support/processes.js';
+
+/*
+ * The incident on real OpenClaw (`npm run demo -- --openclaw`): two real gateways of the
+ * newest version, the real agents beside them, the local Discord and the real bot. Every
+ * step of the demo must pass (exit 0); its timing table is printed for the run's log.
+ */
+
+const VERSION = process.env.TOKENOPS_DEMO_OPENCLAW ?? '2026.9.6';
+
+test(`npm run demo -- --openclaw ${VERSION}: every step passes on real gateways, and the recovery is timed`, async () => {
+  const demo = spawnTs('src/demo/main.ts', ['--openclaw', VERSION], {});
+  const code = await demo.exited;
+  const out = demo.output.join('\n');
+  const table = out.slice(out.indexOf("Where the recovery's time went"));
+  console.log(`${out.split('\n').filter((line) => /^[✓✗] /.test(line)).join('\n')}\n\n${table}`);
+  expect(code, out.slice(-6_000)).toBe(0);
+  expect(out).toMatch(/^✓ openclaw models status on t440 agrees with the bot: anthropic:default: OpenClaw "(ok|expiring)", the bot ✅/m);
+  expect(table).toMatch(new RegExp(`real OpenClaw ${VERSION.replaceAll('.', '\\.')}`));
+  expect(table).toMatch(/\| total: ✅ → verified recovery \| \d+\.\d s \|/);
+  expect(table).not.toMatch(/\| — \| — \|\n\| total/);
+}, 900_000);
