@@ -16,6 +16,8 @@ export const T440_AGENTS = ['main', 'research', 'coder', 'writer', 'reviewer', '
 
 /** Every fake secret written, so the demo can show that none of them leaked. */
 export const incidentSecrets: string[] = [];
+/** The refresh tokens pc-a, the owner, holds: the ones its provider knows (t440's dead copy it does not). */
+export const ownerRefreshTokens: string[] = [];
 
 function fake(prefix: string): string {
   const value = `${prefix}-demo-${randomBytes(16).toString('hex')}`;
@@ -40,17 +42,15 @@ export const INCIDENT_NODES = {
 
 /** The two state dirs; `stateDirOf` says where each node's goes (default `<root>/<node>`). */
 export function buildIncident(root: string, now = Date.now(), stateDirOf: (node: keyof typeof INCIDENT_NODES) => string = (node) => path.join(root, node)): IncidentStateDirs {
+  const ownerProfiles = {
+    'anthropic:default': oauth('anthropic', now + 7 * HOUR),
+    'openai-codex:ops@example.com': oauth('openai-codex', now + 9 * DAY, { accountId: 'acct-demo' }),
+  };
+  ownerRefreshTokens.push(...Object.values(ownerProfiles).map((profile) => profile.refresh));
   const pcA = buildStateDir({
     dir: stateDirOf('pc-a'),
     layout: 'split',
-    agents: {
-      main: {
-        profiles: {
-          'anthropic:default': oauth('anthropic', now + 7 * HOUR),
-          'openai-codex:ops@example.com': oauth('openai-codex', now + 9 * DAY, { accountId: 'acct-demo' }),
-        },
-      },
-    },
+    agents: { main: { profiles: ownerProfiles } },
     openclawJson5: openclawJson5([...INCIDENT_NODES['pc-a'].agents], INCIDENT_NODES['pc-a'].maxConcurrent),
   });
   const expiredAnthropic = oauth('anthropic', now - 2 * HOUR);

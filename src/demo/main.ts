@@ -4,16 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DiscordStandin } from '../standin/discord/index.js';
-import { buildIncident, INCIDENT_NODES, incidentSecrets } from './incident.js';
+import { buildIncident, INCIDENT_NODES, incidentSecrets, ownerRefreshTokens } from './incident.js';
 import { incidentTimings, renderTimings } from './incident-timings.js';
 import { startBot, type RunningBot } from './local-bot.js';
 import { startLocalFleet, type LocalFleet } from './local-fleet.js';
+import { startOAuthServer, type RotatingOAuthServer } from './oauth-provider.js';
+import { providersFile } from './offline-providers.js';
 import { killAllSpawned, observeOutput, ROOT } from './local-processes.js';
 import { startOpenClawFleet, type OpenClawFleet } from './openclaw/openclaw-fleet.js';
-import { confirmTokenHealth } from './openclaw/confirm-token-health.js';
+import { confirmRenewed, confirmTokenHealth } from './openclaw/confirm-token-health.js';
 import { DEFAULT_OPENCLAW_VERSION, installOpenClaw } from './openclaw/openclaw-install.js';
 import { restartFromLog } from './openclaw/restart-from-log.js';
 import { playIncident } from './play-incident.js';
+import { playRenewal } from './play-renewal.js';
 
 /*
  * `npm run demo [-- --keep]`: the whole product on one machine, no Discord account needed.
@@ -61,6 +64,7 @@ mkdirSync(root, { recursive: true, mode: 0o700 });
 for (const entry of DEMO_ENTRIES) rmSync(path.join(root, entry), { recursive: true, force: true });
 
 let localFleet: LocalFleet | OpenClawFleet | undefined;
+let oauthProvider: RotatingOAuthServer | undefined;
 let bot: RunningBot | undefined;
 let discord: DiscordStandin | undefined;
 
@@ -68,6 +72,7 @@ async function shutdown(): Promise<void> {
   await bot?.stop();
   await localFleet?.stop();
   await discord?.close();
+  await oauthProvider?.stop();
   killAllSpawned();
 }
 
@@ -78,6 +83,10 @@ observeOutput((line) => logLines.push(line));
 let exitCode = 1;
 try {
   progress(`state dirs of the incident in ${path.relative(process.cwd(), root) || root}`);
+  // The accounts' provider: it knows pc-a's refresh tokens, not t440's dead copy; renewal runs against it.
+  const provider = await startOAuthServer({ onSecret: (value) => incidentSecrets.push(value) });
+  oauthProvider = provider;
+  const agentEnv = { TOKENOPS_OAUTH_PROVIDERS: providersFile(provider.tokenUrl, 'tokenops-demo') };
   let local: LocalFleet | OpenClawFleet;
   if (openclawVersion) {
     const install = await installOpenClaw(openclawVersion, (line) => progress(line));
@@ -85,10 +94,12 @@ try {
     const homes = { 'pc-a': path.join(root, 'nodes', 'pc-a'), t440: path.join(root, 'nodes', 't440') };
     buildIncident(path.join(root, 'nodes'), Date.now(), (node) => path.join(homes[node], 'state'));
     progress(`starting two real OpenClaw ${openclawVersion} gateways (each takes tens of seconds to be ready)…`);
-    local = await startOpenClawFleet(install, homes, INCIDENT_NODES, { log: progress });
+    for (const token of ownerRefreshTokens) provider.issue(token);
+    local = await startOpenClawFleet(install, homes, INCIDENT_NODES, { log: progress, agentEnv });
   } else {
     const states = buildIncident(path.join(root, 'nodes'));
-    local = await startLocalFleet(states, { gatewayReadyDelayMs: 300, readyDeadline: '15s' });
+    for (const token of ownerRefreshTokens) provider.issue(token);
+    local = await startLocalFleet(states, { gatewayReadyDelayMs: 300, readyDeadline: '15s', agentEnv });
   }
   localFleet = local;
   const keys = local.keys;
@@ -116,6 +127,23 @@ try {
     ...(realT440 ? { afterRecovery: () => confirmTokenHealth(discord!, realT440.home, 't440', 'anthropic:default') } : {}),
   });
   const results = play.results;
+  if (results.every((result) => result.ok)) {
+    progress('the renewal that keeps it from happening again…');
+    const nodes = Object.fromEntries(Object.values(local.nodes).map((node) => [node.name, { url: node.agent.url, key: node.key }]));
+    results.push(
+      ...(await playRenewal({
+        nodes,
+        owner: 'pc-a',
+        provider,
+        timeoutMs: openclawVersion ? 120_000 : 30_000,
+        restartBot: async (renew) => {
+          await bot?.stop();
+          bot = await startBot(discord!, { ...fleet, renew }, keys, { botToken, dir: botDir });
+        },
+        ...(realT440 ? { confirm: (node: string, expiresAtMs: number) => confirmRenewed(realT440.home, node, 'anthropic:default', expiresAtMs) } : {}),
+      })),
+    );
+  }
   const secrets = [...incidentSecrets, ...Object.values(keys), botToken];
   const seen = [...logLines, ...discord.requestBodies];
   const leaked = secrets.filter((secret) => seen.some((text) => text.includes(secret)));

@@ -12,9 +12,18 @@ let file: string | undefined;
  * provider with a made-up refresh token. Here it fails at once, on this machine.
  */
 export function offlineProvidersFile(): string {
-  if (file) return file;
-  const providers = Object.fromEntries(['google-gemini-cli', ...Object.keys(DEFAULT_OAUTH_PROVIDERS)].map((name) => [name, { tokenUrl: 'http://127.0.0.1:9/token', clientId: 'tokenops-offline' }]));
-  file = path.join(mkdtempSync(path.join(os.tmpdir(), 'tokenops-offline-providers-')), 'providers.json');
-  writeFileSync(file, JSON.stringify(providers, null, 2));
+  file ??= providersFile('http://127.0.0.1:9/token', 'tokenops-offline');
   return file;
+}
+
+/**
+ * A TOKENOPS_OAUTH_PROVIDERS file sending every known provider's refresh to `tokenUrl` (the
+ * demo's local provider), `openai` too: OpenClaw 2026.9 names the Codex provider so once its
+ * stores are migrated.
+ */
+export function providersFile(tokenUrl: string, clientId: string): string {
+  const providers = Object.fromEntries([...new Set(['google-gemini-cli', 'openai', ...Object.keys(DEFAULT_OAUTH_PROVIDERS)])].map((name) => [name, { tokenUrl, clientId }]));
+  const written = path.join(mkdtempSync(path.join(os.tmpdir(), 'tokenops-providers-')), 'providers.json');
+  writeFileSync(written, JSON.stringify(providers, null, 2));
+  return written;
 }

@@ -17,6 +17,8 @@ test(`npm run demo -- --openclaw ${VERSION}: every step passes on real gateways,
   console.log(`${out.split('\n').filter((line) => /^[✓✗] /.test(line)).join('\n')}\n\n${table}`);
   expect(code, out.slice(-6_000)).toBe(0);
   expect(out).toMatch(/^✓ openclaw models status on t440 agrees with the bot: anthropic:default: OpenClaw "(ok|expiring)", the bot ✅/m);
+  expect(out).toMatch(/^✓ renewal afterwards: pc-a renewed anthropic:default at the provider \(1 grant, 0 refresh tokens reused\)/m);
+  expect(out).toMatch(/^✓ openclaw models status on t440 reads the renewed token/m);
   expect(table).toMatch(new RegExp(`real OpenClaw ${VERSION.replaceAll('.', '\\.')}`));
   expect(table).toMatch(/\| total: ✅ → verified recovery \| \d+\.\d s \|/);
   expect(table).not.toMatch(/\| — \| — \|\n\| total/);

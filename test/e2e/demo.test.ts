@@ -40,6 +40,8 @@ test('npm run demo plays the incident and exits 0; the transcript shows every st
   expect(out).toMatch(/^✓ \/audit:/m);
   expect(out).toMatch(/^✓ no secret in a log or a Discord payload: \d+ tokens and keys looked for in \d+ log lines and \d+ payloads: 0 found/m);
   expect(out).not.toMatch(/^✗/m);
+  // Then renewal: the owner renews once at the provider, and t440 holds the same new token.
+  expect(out).toMatch(/^✓ renewal afterwards: pc-a renewed anthropic:default at the provider \(1 grant, 0 refresh tokens reused\) and t440 holds the same new token/m);
   expect(out).toMatch(/^✓ every request one Discord's API takes: \d+ requests checked against discord-api-spec$/m);
   // Where the time went: each step after the ✅, the restart split as t440's agent logged it.
   for (const step of ['✅ → tokens fixed (sync from the owner)', '→ capacity set (openclaw config set)', '→ restart command done', '→ gateway ready (/readyz)', 'total: ✅ → verified recovery']) {

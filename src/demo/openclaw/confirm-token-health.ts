@@ -25,3 +25,11 @@ export async function confirmTokenHealth(discord: DiscordStandin, home: OpenClaw
   const when = theirExpiresS === null ? 'no expiry shown by OpenClaw' : `both say it expires <t:${theirExpiresS}>`;
   return { step, ok, detail: ok ? `${profileId}: OpenClaw "${theirs.status}", the bot ✅; ${when}` : `${profileId}: OpenClaw "${theirs.status}" (expires ${theirExpiresS ?? '?'}), the bot "${line || 'nothing'}"` };
 }
+
+/** After a renewal: OpenClaw on `node` reads the renewed token (working, and expiring when the renewal said). */
+export async function confirmRenewed(home: OpenClawHome, node: string, profileId: string, expiresAtMs: number): Promise<StepResult> {
+  const step = `openclaw models status on ${node} reads the renewed token`;
+  const theirs = (await home.modelsStatus()).find((profile) => profile.profileId === profileId);
+  const ok = theirs !== undefined && WORKS.has(theirs.status) && (theirs.expiresAt === undefined || Math.abs(theirs.expiresAt - expiresAtMs) < 1_000);
+  return { step, ok, detail: theirs ? `${profileId}: OpenClaw "${theirs.status}", expires ${theirs.expiresAt === undefined ? '(not shown)' : new Date(theirs.expiresAt).toISOString()}` : `OpenClaw lists no ${profileId}` };
+}
