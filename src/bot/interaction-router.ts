@@ -6,6 +6,7 @@ import type { CommandModule } from './command-module.js';
 import { runPreconditions } from './preconditions.js';
 import { OperationRefusedError } from '../fleet/operation-refused.js';
 import { LIMITS, truncate } from './render/discord-format.js';
+import { scrub } from '../domain/scrub-secrets.js';
 
 function commandLabel(interaction: ChatInputCommandInteraction): string {
   const sub = interaction.options.getSubcommand(false);
@@ -39,7 +40,7 @@ export function createInteractionRouter(commands: ReadonlyMap<string, CommandMod
             outcome: 'refused',
             detail: refusal.message,
           })
-          .catch((error: Error) => context.logger.warn({ command: commandLabel(interaction), err: error.message }, 'refusal not audited'));
+          .catch((error: Error) => context.logger.warn({ command: commandLabel(interaction), err: scrub(error.message) }, 'refusal not audited'));
       }
       return;
     }

@@ -87,18 +87,17 @@ try {
   const provider = await startOAuthServer({ onSecret: (value) => incidentSecrets.push(value) });
   oauthProvider = provider;
   const agentEnv = { TOKENOPS_OAUTH_PROVIDERS: providersFile(provider.tokenUrl, 'tokenops-demo') };
+  // On real OpenClaw a node is a home (HOME, TMPDIR, and the state dir OpenClaw runs on); a stand-in needs only the state dir.
+  const nodesDir = path.join(root, 'nodes');
+  const homes = { 'pc-a': path.join(nodesDir, 'pc-a'), t440: path.join(nodesDir, 't440') };
+  const states = buildIncident(nodesDir, Date.now(), (node) => (openclawVersion ? path.join(homes[node], 'state') : homes[node]));
+  for (const token of ownerRefreshTokens) provider.issue(token);
   let local: LocalFleet | OpenClawFleet;
   if (openclawVersion) {
     const install = await installOpenClaw(openclawVersion, (line) => progress(line));
-    // A home per node (HOME, TMPDIR and the state dir OpenClaw runs on), the incident's stores in it.
-    const homes = { 'pc-a': path.join(root, 'nodes', 'pc-a'), t440: path.join(root, 'nodes', 't440') };
-    buildIncident(path.join(root, 'nodes'), Date.now(), (node) => path.join(homes[node], 'state'));
     progress(`starting two real OpenClaw ${openclawVersion} gateways (each takes tens of seconds to be ready)…`);
-    for (const token of ownerRefreshTokens) provider.issue(token);
     local = await startOpenClawFleet(install, homes, INCIDENT_NODES, { log: progress, agentEnv });
   } else {
-    const states = buildIncident(path.join(root, 'nodes'));
-    for (const token of ownerRefreshTokens) provider.issue(token);
     local = await startLocalFleet(states, { gatewayReadyDelayMs: 300, readyDeadline: '15s', agentEnv });
   }
   localFleet = local;
@@ -153,7 +152,7 @@ try {
   process.stdout.write(`${discord.transcript(undefined, { includeEphemeral: true, versions: true })}\n\n`);
   process.stdout.write(`${results.map((result) => `${result.ok ? '✓' : '✗'} ${result.step}: ${result.detail}`).join('\n')}\n`);
   if (play.marks) {
-    const rows = incidentTimings({ ...play.marks, restart: restartFromLog(logLines, local.nodes.t440?.agent.proc.pid), healthConfirmedAt: play.healthConfirmedAt });
+    const rows = incidentTimings({ ...play.marks, restart: restartFromLog(logLines, local.nodes.t440?.agent.proc.pid) });
     process.stdout.write(`\nWhere the recovery's time went (${openclawVersion ? `real OpenClaw ${openclawVersion}` : 'stand-in gateways'}; the bot's steps as Discord received its edits, the restart from t440's agent):\n${renderTimings(rows)}\n`);
   }
   exitCode = results.length > 0 && results.every((result) => result.ok) ? 0 : 1;
@@ -176,4 +175,3 @@ try {
   if (!args.keep && !args.dir) rmSync(root, { recursive: true, force: true });
 }
 process.exit(exitCode);
-

@@ -16,15 +16,14 @@ export interface StepResult {
   detail: string;
 }
 
-const text = (state: { content: string; embeds: { title?: string; description?: string; fields?: { name: string; value: string }[] }[] }) =>
+/** A message's words: its content and every embed's title, description and fields. */
+export const messageText = (state: { content: string; embeds: { title?: string; description?: string; fields?: { name: string; value: string }[] }[] }) =>
   [state.content, ...state.embeds.flatMap((embed) => [embed.title ?? '', embed.description ?? '', ...(embed.fields ?? []).flatMap((field) => [field.name, field.value])])].join('\n');
 
 export interface IncidentPlay {
   results: StepResult[];
   /** When each part happened, for the timing table; what the agent logged is added by the caller. */
-  marks: Omit<IncidentMarks, 'restart' | 'healthConfirmedAt'> | null;
-  /** When `afterRecovery` confirmed the node's health. */
-  healthConfirmedAt: number | null;
+  marks: Omit<IncidentMarks, 'restart'> | null;
 }
 
 export async function playIncident(
@@ -38,7 +37,6 @@ export async function playIncident(
   const timeoutMs = options.timeoutMs ?? 60_000;
   const results: StepResult[] = [];
   let marks: IncidentPlay['marks'] = null;
-  let healthConfirmedAt: number | null = null;
   const say = (who: string, content: string) => discord.injectMessage({ content, authorId: who, dispatch: false });
   const check = (step: string, ok: boolean, detail: string) => {
     results.push({ step, ok, detail });
@@ -55,13 +53,13 @@ export async function playIncident(
     say(DEFAULT_PLAIN_MEMBER.id, 'agents on t440 are all failing since the restart this morning 😬');
     say(DEFAULT_OPS_MEMBER.id, 'on it, checking tokens');
     const status = await discord.slash('tokens', { subcommand: 'status', member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0, timeoutMs);
-    const statusText = text(status);
+    const statusText = messageText(status);
     check('/tokens status', /t440/.test(statusText) && /expired/i.test(statusText) && /pc-a/.test(statusText), 't440 shows its expired token, pc-a holds fresh ones');
 
     // 3. /restart t440: the plan.
     const restart = discord.slash('restart', { options: { node: 't440', raise_capacity: true }, member: DEFAULT_OPS_MEMBER.id });
     const plan = await restart.waitForReply((s) => /React ✅|No-go|❗/.test(s.content), timeoutMs);
-    const planText = text(plan);
+    const planText = messageText(plan);
     check(
       '/restart t440 plan',
       /expired/.test(planText) && /sync from pc-a first/.test(planText) && /12/.test(planText) && /React ✅/.test(plan.content),
@@ -76,14 +74,14 @@ export async function playIncident(
     discord.react(planId, '✅', DEFAULT_OPS_MEMBER.id);
     const confirmedAt = Date.now();
     const done = await restart.waitForReply((s) => s.content.length > 0 && !s.content.startsWith('⏳') && !s.content.startsWith('✅ Confirmed by'), timeoutMs);
-    const doneText = text(done);
+    const doneText = messageText(done);
     check('✅ and the verified recovery', /ready/i.test(doneText) && !/failed|rolled back|❌/i.test(done.content), done.content.split('\n')[0] ?? '');
     const versions = (discord.messageById(planId)?.history ?? []).map((version) => ({ at: version.at, content: version.content }));
-    marks = { alertAt: alarm.createdAt, planAt: versions.find((version) => /React ✅/.test(version.content))?.at ?? confirmedAt, confirmedAt, versions };
+    marks = { alertAt: alarm.createdAt, planAt: versions.find((version) => /React ✅/.test(version.content))?.at ?? confirmedAt, confirmedAt, versions, healthConfirmedAt: null };
     if (options.afterRecovery) {
       const confirmed = await options.afterRecovery();
       check(confirmed.step, confirmed.ok, confirmed.detail);
-      healthConfirmedAt = Date.now();
+      marks.healthConfirmedAt = Date.now();
     }
 
     // 5. The alert cycle: t440's remaining alert (its older Codex copy) is cleared by a sync. On
@@ -104,18 +102,18 @@ export async function playIncident(
     } else {
       check('alert updated after the restart', true, next.content.split('\n')[0] ?? '');
       const sync = await discord.slash('tokens', { subcommand: 'sync', options: { from: 'pc-a', to: 't440' }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0, timeoutMs);
-      check('/tokens sync from:pc-a to:t440', codex.test(text(sync)), 'the Codex copy on t440 replaced by pc-a\'s');
+      check('/tokens sync from:pc-a to:t440', codex.test(messageText(sync)), 'the Codex copy on t440 replaced by pc-a\'s');
       const resolved = await discord.waitForMessage(resolvedAll, timeoutMs);
       check('alert resolved', true, resolved.content);
     }
 
     // 6. What happened, from the audit log.
     const audit = await discord.slash('audit', { options: { limit: 10 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s: InteractionState) => s.embeds.length > 0, timeoutMs);
-    const auditText = text(audit);
+    const auditText = messageText(audit);
     check('/audit', /restart/.test(auditText) && /sync/.test(auditText), 'the restart and the syncs, by ops-alice');
     say(DEFAULT_PLAIN_MEMBER.id, 'agents are answering again 🎉');
   } catch (error) {
     if (!results.some((result) => !result.ok)) results.push({ step: 'next step', ok: false, detail: (error as Error).message });
   }
-  return { results, marks, healthConfirmedAt };
+  return { results, marks };
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -6,6 +5,7 @@ import { discoverStores } from '../../src/agent/store/discover-stores.js';
 import { AgentClient } from '../../src/fleet/agent-client.js';
 import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
+import { configSetCommand, gatewayRestartCommand, superviseGateway } from '../../src/demo/openclaw/openclaw-gateway.js';
 import { startOAuthServer } from '../support/oauth-server.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
@@ -65,7 +65,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
 
     const keyHex = newNodeKeyHex();
-    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: `${process.execPath} ${path.join(process.cwd(), 'scripts/openclaw/config-set.mjs')} ${version}` });
+    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: configSetCommand(version) });
     const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 120_000 });
     try {
       const ours = statusResponseSchema.parse(await client.request('GET', '/v1/status'));
@@ -110,16 +110,14 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
   test('our restart path restarts a real gateway, waits for its real /readyz, and the synced tokens are what it runs with', async () => {
     const oc = openclawHome(version);
     const port = await freePort();
-    const supervisor = path.join(process.cwd(), 'scripts/openclaw/gateway-supervisor.mjs');
-    const run = (command: string) => spawnSync(process.execPath, [supervisor, command, version, oc.root, String(port)], { encoding: 'utf8' });
-    expect(run('start').status).toBe(0);
+    superviseGateway(oc, port, 'start');
     const keyHex = newNodeKeyHex();
     const agent = await startAgent({
       TOKENOPS_NODE: 'oc',
       TOKENOPS_AGENT_KEY: keyHex,
       OPENCLAW_STATE_DIR: oc.stateDir,
       TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`,
-      TOKENOPS_RESTART_CMD: `${process.execPath} ${supervisor} restart ${version} ${oc.root} ${port}`,
+      TOKENOPS_RESTART_CMD: gatewayRestartCommand(oc, port),
       TOKENOPS_READY_DEADLINE: '90s',
     });
     const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
@@ -144,7 +142,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
       expect((await oc.modelsStatus()).find((profile) => profile.profileId === 'anthropic:manual')?.expiresAt).toBe(expires);
     } finally {
       await agent.stop();
-      run('stop');
+      superviseGateway(oc, port, 'stop');
     }
   }, 300_000);
 

@@ -1,6 +1,6 @@
 import { HEALTH_ICONS } from '../../domain/health-colours.js';
 import { DEFAULT_PLAIN_MEMBER, type DiscordStandin } from '../../standin/discord/index.js';
-import type { StepResult } from '../play-incident.js';
+import { messageText, type StepResult } from '../play-incident.js';
 import type { OpenClawHome } from './openclaw-home.js';
 
 /*
@@ -15,15 +15,15 @@ const WORKS = new Set(['ok', 'expiring']);
 export async function confirmTokenHealth(discord: DiscordStandin, home: OpenClawHome, node: string, profileId: string): Promise<StepResult> {
   const step = `openclaw models status on ${node} agrees with the bot`;
   const reply = await discord.slash('tokens', { subcommand: 'status', options: { node }, member: DEFAULT_PLAIN_MEMBER.id }).waitForReply((state) => state.embeds.length > 0, 60_000);
-  const text = reply.embeds.flatMap((embed) => [embed.description ?? '', ...(embed.fields ?? []).map((field) => field.value)]).join('\n');
-  const line = text.split('\n').find((candidate) => candidate.includes(`\`${profileId}\``)) ?? '';
+  const line = messageText(reply).split('\n').find((candidate) => candidate.includes(`\`${profileId}\``)) ?? '';
   const botExpiresS = Number(/expires <t:(\d+):R>/.exec(line)?.[1] ?? Number.NaN);
   const theirs = (await home.modelsStatus()).find((profile) => profile.profileId === profileId);
   if (!theirs) return { step, ok: false, detail: `OpenClaw lists no ${profileId} on ${node}` };
   const theirExpiresS = theirs.expiresAt === undefined ? null : Math.floor(theirs.expiresAt / 1000);
-  const ok = (line.startsWith(HEALTH_ICONS.ok) || line.startsWith(HEALTH_ICONS.expiring)) && WORKS.has(theirs.status) && (theirExpiresS === null || theirExpiresS === botExpiresS);
+  const botIcon = [HEALTH_ICONS.ok, HEALTH_ICONS.expiring].find((icon) => line.startsWith(icon));
+  const ok = botIcon !== undefined && WORKS.has(theirs.status) && (theirExpiresS === null || theirExpiresS === botExpiresS);
   const when = theirExpiresS === null ? 'no expiry shown by OpenClaw' : `both say it expires <t:${theirExpiresS}>`;
-  return { step, ok, detail: ok ? `${profileId}: OpenClaw "${theirs.status}", the bot ✅; ${when}` : `${profileId}: OpenClaw "${theirs.status}" (expires ${theirExpiresS ?? '?'}), the bot "${line || 'nothing'}"` };
+  return { step, ok, detail: ok ? `${profileId}: OpenClaw "${theirs.status}", the bot ${botIcon}; ${when}` : `${profileId}: OpenClaw "${theirs.status}" (expires ${theirExpiresS ?? '?'}), the bot "${line || 'nothing'}"` };
 }
 
 /** After a renewal: OpenClaw on `node` reads the renewed token (working, and expiring when the renewal said). */

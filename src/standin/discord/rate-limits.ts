@@ -65,6 +65,14 @@ export type RateDecision =
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+const bucketIds = new Map<string, string>();
+/** Discord's bucket id is an opaque hash shared by the routes of one bucket. */
+const bucketId = (route: string) => {
+  let id = bucketIds.get(route);
+  if (!id) bucketIds.set(route, (id = createHash('sha1').update(route).digest('hex').slice(0, 32)));
+  return id;
+};
+
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private global: Window = { startedAt: 0, used: 0 };
@@ -96,8 +104,7 @@ export class RateLimiter {
       'X-RateLimit-Remaining': String(Math.max(0, rule.limit - window.used - 1)),
       'X-RateLimit-Reset': seconds(now + resetAfterMs),
       'X-RateLimit-Reset-After': seconds(resetAfterMs),
-      // Discord's bucket id is an opaque hash shared by the routes of one bucket.
-      'X-RateLimit-Bucket': createHash('sha1').update(rule.route).digest('hex').slice(0, 32),
+      'X-RateLimit-Bucket': bucketId(rule.route),
     };
     if (window.used >= rule.limit) {
       return { allowed: false, global: false, retryAfterMs: resetAfterMs, headers: { ...headers, 'X-RateLimit-Remaining': '0', 'Retry-After': seconds(resetAfterMs), 'X-RateLimit-Scope': 'user' } };

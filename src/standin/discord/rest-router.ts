@@ -21,6 +21,8 @@ export type RouteHandler = (ctx: RouteContext) => Answer | Promise<Answer>;
 
 interface Route {
   method: string;
+  /** `METHOD /v10/pattern`, as registered: the rate limits' and the tests' name for it. */
+  pattern: string;
   parts: string[];
   handler: RouteHandler;
 }
@@ -42,12 +44,13 @@ export class RestRouter {
   private readonly routes: Route[] = [];
 
   route(method: string, pattern: string, handler: RouteHandler): void {
-    this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
+    const parts = pattern.split('/').filter(Boolean);
+    this.routes.push({ method, pattern: `${method} /${parts.join('/')}`, parts, handler });
   }
 
   /** `METHOD /v10/pattern` of every route, in the order registered. */
   get patterns(): string[] {
-    return this.routes.map((route) => `${route.method} /${route.parts.join('/')}`);
+    return this.routes.map((route) => route.pattern);
   }
 
   match(method: string, segments: string[]): { handler: RouteHandler; params: Record<string, string>; pattern: string } | null {
@@ -64,7 +67,7 @@ export class RestRouter {
           break;
         }
       }
-      if (matched) return { handler: route.handler, params, pattern: `${route.method} /${route.parts.join('/')}` };
+      if (matched) return { handler: route.handler, params, pattern: route.pattern };
     }
     return null;
   }

@@ -105,6 +105,14 @@ describe('a request against the spec', () => {
     expect(specViolation(spec, request('DELETE', '/v10/channels/1/messages/2', { why: 'x' }))!.message).toMatch(/\(body\): this operation takes no body/);
   });
 
+  it("names an interaction's token as <token>, never its value: the message reaches logs and test failures", async () => {
+    const violation = specViolation(await discordSpec(), request('PATCH', '/v10/webhooks/123/aW50ZXJhY3Rpb246c2VjcmV0/messages/@original', { embeds: [{ title: 42 }] }));
+    expect(violation!.message).toMatch(/^PATCH \/v10\/webhooks\/123\/<token>\/messages\/@original \(PATCH \/webhooks\/\{webhook_id\}\/\{webhook_token\}\/messages\/@original\): embeds\.0\.title: /);
+    expect(violation!.message).not.toContain('aW50ZXJhY3Rpb246c2VjcmV0');
+    const wrongMethod = specViolation(await discordSpec(), request('PUT', '/v10/interactions/123/aW50ZXJhY3Rpb246c2VjcmV0/callback'));
+    expect(wrongMethod!.message).toBe('PUT /v10/interactions/123/<token>/callback: /interactions/{interaction_id}/{interaction_token}/callback takes POST, not PUT');
+  });
+
   it('of a union, reports the member that fits best', async () => {
     const violation = specViolation(await discordSpec(), request('POST', '/v10/interactions/1/tok/callback', { type: 4, data: { content: 5 } }));
     expect(violation?.status).toBe(400);

@@ -4,9 +4,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseSpecPaths, type HttpMethod, type SpecOperation } from './spec-paths.js';
 
+/** One problem with a request, at a field's path (empty: the body itself). */
+type Issue = { path: PropertyKey[]; message: string };
+
 /** A zod (mini) schema as the spec's module exports it: only what the check calls. */
 interface RequestSchema {
-  safeParse(value: unknown): { success: true } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string; code?: string }> } };
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: Issue[] } };
 }
 
 /** Discord's published REST API: its operations, and the zod schema of each request shape. */
@@ -65,11 +68,19 @@ export function discordSpec(): Promise<DiscordSpec> {
 
 const SNOWFLAKE = /^(0|[1-9][0-9]{0,19})$/;
 
+const templateParts = new Map<string, string[]>();
+/** A template's segments, split once per process: every request is matched against all 246. */
+const partsOf = (template: string) => {
+  let parts = templateParts.get(template);
+  if (!parts) templateParts.set(template, (parts = template.split('/').slice(1)));
+  return parts;
+};
+
 /** The operations whose template matches the path, literal segments before parameters (`messages/pins` before `messages/{id}`). */
 function matching(operations: SpecOperation[], segments: string[]): Array<{ operation: SpecOperation; params: Record<string, string> }> {
   const found: Array<{ operation: SpecOperation; params: Record<string, string>; literals: number }> = [];
   for (const operation of operations) {
-    const parts = operation.path.split('/').slice(1);
+    const parts = partsOf(operation.path);
     if (parts.length !== segments.length) continue;
     const params: Record<string, string> = {};
     let literals = 0;
@@ -87,7 +98,7 @@ function matching(operations: SpecOperation[], segments: string[]): Array<{ oper
 }
 
 /** Discord's 50035 body: each problem under its field's path, as `{ a: { 0: { b: { _errors: [...] } } } }`. */
-function invalidFormBody(issues: Array<{ path: PropertyKey[]; message: string; code?: string }>) {
+function invalidFormBody(issues: Issue[]) {
   const errors: Record<string, any> = {};
   for (const issue of issues) {
     let node = errors;
@@ -96,8 +107,6 @@ function invalidFormBody(issues: Array<{ path: PropertyKey[]; message: string; c
   }
   return { code: 50035, message: 'Invalid Form Body', errors };
 }
-
-type Issue = { path: PropertyKey[]; message: string; code?: string };
 
 /** The issues of the union member that fits best; none when one fits. */
 function bodyIssues(spec: DiscordSpec, operation: SpecOperation, json: unknown): Issue[] {
@@ -134,6 +143,15 @@ function bodyIssues(spec: DiscordSpec, operation: SpecOperation, json: unknown):
 /** A member whose `type` is the body's (its issues are elsewhere) fits better than one of another type, then fewer issues. */
 const rank = (issues: Issue[]) => (issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'type') ? 1_000_000 : 0) + issues.length;
 
+/** The path with every `{…_token}` parameter's value replaced by `<token>`. */
+function withoutTokens(requestPath: string, params: Record<string, string>): string {
+  const tokens = new Set(Object.entries(params).flatMap(([name, value]) => (name.endsWith('_token') ? [value] : [])));
+  return requestPath
+    .split('/')
+    .map((segment) => (tokens.has(segment) ? '<token>' : segment))
+    .join('/');
+}
+
 const describeIssue = (issue: Issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`;
 
 /**
@@ -144,10 +162,11 @@ const describeIssue = (issue: Issue) => `${issue.path.length ? issue.path.join('
 export function specViolation(spec: DiscordSpec, request: SpecRequest): SpecViolation | null {
   const method = request.method.toLowerCase();
   const segments = request.path.split('/').slice(1);
-  const where = `${request.method} ${request.path}`;
-  if (segments[0] !== 'v10') return { status: 404, message: `${where}: not under /v10, the API version tokenops speaks`, body: { code: 0, message: '404: Not Found' } };
+  if (segments[0] !== 'v10') return { status: 404, message: `${request.method} ${request.path}: not under /v10, the API version tokenops speaks`, body: { code: 0, message: '404: Not Found' } };
   const candidates = matching(spec.operations, segments.slice(1));
-  if (candidates.length === 0) return { status: 404, message: `${where}: Discord's API has no such route`, body: { code: 0, message: '404: Not Found' } };
+  if (candidates.length === 0) return { status: 404, message: `${request.method} ${request.path}: Discord's API has no such route`, body: { code: 0, message: '404: Not Found' } };
+  // The message goes to logs and test failures: an interaction's token is a credential for 15 minutes.
+  const where = `${request.method} ${withoutTokens(request.path, candidates[0]!.params)}`;
   const match = candidates.find((candidate) => candidate.operation.method === (method as HttpMethod));
   if (!match) {
     const allowed = [...new Set(candidates.map((candidate) => candidate.operation.method.toUpperCase()))].join(', ');
