@@ -55,5 +55,7 @@ export function generalizeNodeName(text: string, node: string, words: string): s
 export function groupAction(alerts: readonly ActiveAlert[]): string {
   const general = alerts.map((alert) => replaceNodeName(alert.action, alert.node, (prefix) => (prefix === 'to:' ? 'to:all' : prefix === 'node:' ? 'node:<each>' : 'each node')));
   const first = general[0] ?? '';
-  return general.every((action) => action === first) ? first : (alerts.find(isCritical) ?? alerts[0])?.action ?? '';
+  if (general.every((action) => action === first)) return first;
+  // Actions that differ need two alerts at least: there is a first one to fall back on.
+  return (alerts.find(isCritical) ?? alerts[0]!).action;
 }

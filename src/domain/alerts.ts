@@ -14,7 +14,10 @@ import { classifyExpiry } from './token-health.js';
 export const SEVERITIES = ['warning', 'critical'] as const;
 export type AlertSeverity = (typeof SEVERITIES)[number];
 
-export const isCritical = (alert: Pick<ActiveAlert, 'severity'>): boolean => alert.severity === 'critical';
+// A declaration, not an arrow bound at import: a mutant of its body then runs per test.
+export function isCritical(alert: Pick<ActiveAlert, 'severity'>): boolean {
+  return alert.severity === 'critical';
+}
 
 /** The items judged critical first, each part in its own order: what is acted on first goes out first. */
 export function criticalFirst<T>(items: readonly T[], critical: (item: T) => boolean): T[] {
