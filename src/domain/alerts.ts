@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FleetView, NodeView, ProfileCell } from './fleet-view.js';
 import { loginCommand, pasteTokenCommand } from './login-command.js';
 import { classifyExpiry } from './token-health.js';
+import { expiryWords, isResetExpiry } from './expiry-horizon.js';
 
 /*
  * Alerts as Alertmanager treats them, decided by pure functions of (previous state, fresh
@@ -202,7 +203,7 @@ export function currentAlerts(view: FleetView, node: NodeView, previous: NodeAle
         profileId: cell.profileId,
         condition: expired ? 'token_expired' : 'token_expiring',
         severity: critical ? 'critical' : 'warning',
-        summary: `${cell.profileId} ${expired ? 'expired' : 'expires'} <t:${Math.floor(expires / 1000)}:R>${cell.agents.length > 1 ? ` (agents ${cell.agents.join(', ')})` : ''}`,
+        summary: `${cell.profileId} ${expiryWords(expires, expired)}${cell.agents.length > 1 ? ` (agents ${cell.agents.join(', ')})` : ''}${isResetExpiry(expires) ? ". OpenClaw 2026.9's `openclaw doctor --fix` does this to the OAuth tokens it migrates" : ''}`,
         action: tokenAction(node.name, cell, owner, nowMs),
       }),
     );

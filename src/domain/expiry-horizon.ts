@@ -41,6 +41,25 @@ export function expiryWithinHorizon(expiresMs: number, nowMs: number): boolean {
   return expiryProblem(expiresMs, nowMs) === null;
 }
 
+/**
+ * No provider grants a token that expired before 2000: an expiry that old was written by a
+ * tool. OpenClaw 2026.9's `openclaw doctor --fix` leaves the OAuth tokens it migrates from
+ * a legacy multi-agent node at `expires: 1`. Such a token is expired all the same (OpenClaw
+ * will not use it), but a message saying it expired "57 years ago" sends a person looking
+ * for the wrong cause.
+ */
+export const RESET_EXPIRY_BEFORE_MS = Date.UTC(2000, 0, 1);
+
+export function isResetExpiry(expiresMs: number): boolean {
+  return expiresMs < RESET_EXPIRY_BEFORE_MS;
+}
+
+/** When a token expires (or, `expired`, did), as every message says it: a relative Discord time, or for a reset expiry the day it was reset to. */
+export function expiryWords(expiresMs: number, expired: boolean): string {
+  if (isResetExpiry(expiresMs)) return `expiry reset to ${calendarDay(expiresMs)} (no provider granted it: a tool or migration wrote it)`;
+  return `${expired ? 'expired' : 'expires'} <t:${Math.floor(expiresMs / 1000)}:R>`;
+}
+
 /** UTC ISO time as the agent API writes it (`2026-02-14T09:12:00.000Z`); an extended year (`+051234-…`) is no such thing. */
 const isoTime = z.iso.datetime();
 

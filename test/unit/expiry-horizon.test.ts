@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EXPIRY_HORIZON_MS, expiresAtProblem, expiryProblem, expiryWithinHorizon } from '../../src/domain/expiry-horizon.js';
+import { EXPIRY_HORIZON_MS, RESET_EXPIRY_BEFORE_MS, expiresAtProblem, expiryProblem, expiryWithinHorizon, expiryWords, isResetExpiry } from '../../src/domain/expiry-horizon.js';
 import { readProfile, summarizeProfile } from '../../src/domain/profile-status.js';
 import { planProfileUpdate } from '../../src/domain/sync-plan.js';
 import { profilePlanSchema, profileStatusSchema, profileVerdictSchema, statusResponseSchema, type ExportedCredential } from '../../src/protocol/agent-api.js';
@@ -162,5 +162,23 @@ describe('a bundle credential outside the horizon, on import', () => {
     const plan = planProfileUpdate(poisoned, incoming(NOW + 8 * HOUR), { force: false, nowMs: NOW });
     expect(plan).toMatchObject({ action: 'update', reason: 'repairs_invalid', fromExpiresAt: null, fromFingerprint: null });
     expect(profilePlanSchema.safeParse(plan).success).toBe(true);
+  });
+});
+
+describe('an expiry reset by a tool (issue 20: OpenClaw 2026.9.6 doctor --fix leaves migrated tokens at expires 1)', () => {
+  it('before 2000 no provider granted it: named as reset, with its day; anything later is an expiry like any other', () => {
+    expect(RESET_EXPIRY_BEFORE_MS).toBe(Date.UTC(2000, 0, 1));
+    for (const expires of [0, 1, 86_400_000, Date.UTC(1999, 11, 31, 23, 59, 59, 999)]) expect(isResetExpiry(expires), String(expires)).toBe(true);
+    for (const expires of [Date.UTC(2000, 0, 1), NOW - 10 * 365 * DAY, NOW - 2 * HOUR, NOW + 8 * HOUR]) expect(isResetExpiry(expires), String(expires)).toBe(false);
+  });
+
+  it('expiryWords says when a token expires, and for a reset one that it was reset and when to', () => {
+    expect(expiryWords(NOW - 2 * HOUR, true)).toBe(`expired <t:${Math.floor((NOW - 2 * HOUR) / 1000)}:R>`);
+    expect(expiryWords(NOW + 1500, false)).toBe(`expires <t:${Math.floor((NOW + 1500) / 1000)}:R>`);
+    // Reset is reset, whatever the caller's verdict.
+    for (const expired of [true, false]) {
+      expect(expiryWords(1, expired)).toBe('expiry reset to 1970-01-01 (no provider granted it: a tool or migration wrote it)');
+      expect(expiryWords(Date.UTC(1999, 5, 30), expired)).toBe('expiry reset to 1999-06-30 (no provider granted it: a tool or migration wrote it)');
+    }
   });
 });

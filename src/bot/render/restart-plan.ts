@@ -3,6 +3,7 @@ import type { RestartPlan, TokenCheck } from '../../domain/restart-plan.js';
 import { formatDuration } from '../../config/duration.js';
 import { restartTimings, type RestartExecution } from '../../fleet/operations/restart-node.js';
 import { foldOAuthCopies } from '../../domain/profile-status.js';
+import { expiryWords, isResetExpiry } from '../../domain/expiry-horizon.js';
 import { LIMITS, code, relativeTime, truncate } from './discord-format.js';
 
 const VERDICT = {
@@ -14,7 +15,8 @@ const VERDICT = {
 
 function checkLine(check: TokenCheck): string {
   const agents = check.agents.length > 1 ? ` (${check.agents.join(', ')})` : ` (${check.agents[0]})`;
-  const when = check.expiresAt ? (Date.parse(check.expiresAt) <= Date.now() ? `expired ${relativeTime(check.expiresAt)}` : `expires ${relativeTime(check.expiresAt)}`) : 'no expiry';
+  const expiresMs = check.expiresAt ? Date.parse(check.expiresAt) : null;
+  const when = expiresMs !== null ? expiryWords(expiresMs, expiresMs <= Date.now()) : 'no expiry';
   if (check.staysValid) return `✅ ${code(check.profileId)}${agents} · ${when}`;
   if (check.fix?.kind === 'sync') return `❌ ${code(check.profileId)}${agents} · ${when} → **sync from ${check.fix.from} first**`;
   if (check.fix?.kind === 'refresh') return `❌ ${code(check.profileId)}${agents} · ${when} → **refresh on ${check.fix.owner} first**${check.fix.thenSyncFrom ? `, then sync from ${check.fix.thenSyncFrom}` : ''}`;
@@ -38,6 +40,12 @@ export function renderRestartPlan(plan: RestartPlan): APIEmbed {
   return { title: `Restart ${plan.node} · plan`, description: VERDICT[plan.verdict].text, color: VERDICT[plan.verdict].color, fields };
 }
 
+/** After a restart a token's health is said already: its time, or that a tool reset it. */
+function afterWhen(expiresAt: string): string {
+  const expiresMs = Date.parse(expiresAt);
+  return isResetExpiry(expiresMs) ? expiryWords(expiresMs, true) : relativeTime(expiresAt);
+}
+
 export function renderRestartResult(execution: RestartExecution): APIEmbed {
   const ok = execution.outcome === 'ready';
   const restart = execution.restart;
@@ -45,7 +53,7 @@ export function renderRestartResult(execution: RestartExecution): APIEmbed {
   if (restart) {
     // One line per token, as the plan has it: 15 agents holding one copy are one line.
     const health = foldOAuthCopies(restart.profiles).map(
-      ({ profile, agents }) => `${profile.health === 'expired' || profile.health === 'invalid' ? '❌' : '✅'} ${code(profile.profileId)} (${agents.join(', ')}) · ${profile.health}${profile.expiresAt ? ` · ${relativeTime(profile.expiresAt)}` : ''}`,
+      ({ profile, agents }) => `${profile.health === 'expired' || profile.health === 'invalid' ? '❌' : '✅'} ${code(profile.profileId)} (${agents.join(', ')}) · ${profile.health}${profile.expiresAt ? ` · ${afterWhen(profile.expiresAt)}` : ''}`,
     );
     fields.push({ name: 'Token health after', value: truncate(health.join('\n') || 'no OAuth profiles', LIMITS.fieldValue) });
     if (restart.outcome === 'command_failed' && restart.command.outputTail.length > 0) {

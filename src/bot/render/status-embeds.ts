@@ -2,6 +2,7 @@ import type { APIEmbed } from 'discord.js';
 import { nodeUrgency, type FleetView, type NodeView, type ProfileCell } from '../../domain/fleet-view.js';
 import { scrub } from '../../domain/scrub-secrets.js';
 import { EMBED_COLOURS, HEALTH_ICONS } from '../../domain/health-colours.js';
+import { expiryWords } from '../../domain/expiry-horizon.js';
 import { LIMITS, code, embedChars, relativeTime, truncate } from './discord-format.js';
 
 /*
@@ -19,7 +20,7 @@ function profileLine(cell: ProfileCell): string {
   const parts = [`${HEALTH_ICONS[cell.health]} ${code(cell.profileId)}`];
   if (cell.health === 'missing') parts.push('missing here');
   else if (cell.health === 'invalid') parts.push(`malformed${cell.reason ? `: ${truncate(scrub(cell.reason), 80)}` : ''}`);
-  else if (cell.expiresAt) parts.push(`${cell.health === 'expired' ? 'expired' : 'expires'} ${relativeTime(cell.expiresAt)}`);
+  else if (cell.expiresAt) parts.push(expiryWords(Date.parse(cell.expiresAt), cell.health === 'expired'));
   else parts.push('no expiry');
   if (cell.isOwner) parts.push('👑 owner');
   if (cell.tokenTag) parts.push(`token ${cell.tokenTag}`);

@@ -1,4 +1,5 @@
 import { formatDuration } from '../../config/duration.js';
+import { expiryWords, isResetExpiry } from '../../domain/expiry-horizon.js';
 
 /** `2026-02-14 16:40Z`: minutes are enough to act on, and UTC reads the same on every node. */
 export function utcMinute(ms: number): string {
@@ -13,8 +14,10 @@ export function when(iso: string, nowMs: number): string {
   return `${relative} (${utcMinute(at)})`;
 }
 
-/** `expired 2h ago (…)`, `expires in 7h (…)`, `no expiry`. */
+/** `expired 2h ago (…)`, `expires in 7h (…)`, `no expiry`, or that a tool reset it. */
 export function expiry(iso: string | null, nowMs: number): string {
   if (!iso) return 'no expiry';
-  return `${Date.parse(iso) <= nowMs ? 'expired' : 'expires'} ${when(iso, nowMs)}`;
+  const at = Date.parse(iso);
+  if (isResetExpiry(at)) return expiryWords(at, true);
+  return `${at <= nowMs ? 'expired' : 'expires'} ${when(iso, nowMs)}`;
 }

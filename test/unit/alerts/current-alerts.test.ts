@@ -64,6 +64,14 @@ describe('currentAlerts: token expiry', () => {
     expect(only(alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW })] })], 't440')).condition).toBe('token_expired');
   });
 
+  it('a token whose expiry was reset (expires 1, as OpenClaw 2026.9.6 doctor --fix leaves migrated tokens) is expired, and the alert says it was reset, not "57 years ago"', () => {
+    const alert = only(alertsFor([owner(), status('t440', { profiles: [profile(ANTHROPIC, { expires: 1 })] })], 't440'));
+    expect(alert).toMatchObject({ key: `t440/token_expired/${ANTHROPIC}`, condition: 'token_expired', severity: 'critical' });
+    expect(alert.summary).toBe(`${ANTHROPIC} expiry reset to 1970-01-01 (no provider granted it: a tool or migration wrote it). OpenClaw 2026.9's \`openclaw doctor --fix\` does this to the OAuth tokens it migrates`);
+    expect(alert.summary).not.toContain('<t:');
+    expect(alert.action).toContain('/tokens sync from:pc-a to:t440');
+  });
+
   it('the fleet thresholds apply, not the health the agent reported', () => {
     // The agent (its own 24 h threshold) says ok; the view applies the fleet clock and thresholds.
     const alerts = alertsFor([status('t440', { profiles: [profile(ANTHROPIC, { expires: NOW + 3 * HOUR, health: 'ok' })] })], 't440');

@@ -73,6 +73,7 @@ function everyHealth(): NodeResult<StatusResponse>[] {
           profile('anthropic:healthy', { expires: NOW + 3 * 24 * HOUR }),
           profile('anthropic:soon', { expires: NOW + 5 * HOUR }),
           profile('anthropic:gone', { expires: NOW - 40 * MINUTE }),
+          profile('anthropic:reset', { expires: 1 }),
           profile('anthropic:broken', { health: 'invalid', expires: null, fingerprint: null, reason: 'access: expected a string' }),
         ],
       }),
@@ -98,6 +99,8 @@ describe('renderStatusEmbeds: health values', () => {
     expect(line('anthropic:gone')).toContain(unix(NOW - 40 * MINUTE));
     expect(line('anthropic:gone')).toMatch(/expired <t:\d+:R>/);
     expect(line('anthropic:soon')).toMatch(/expires <t:\d+:R>/);
+    // An expiry at the epoch was written by a tool (OpenClaw 2026.9's doctor --fix), not granted: it says so.
+    expect(line('anthropic:reset')).toBe(`${HEALTH_ICONS.expired} \`anthropic:reset\` · expiry reset to 1970-01-01 (no provider granted it: a tool or migration wrote it) · 👑 owner`);
     expect(line('anthropic:broken')).toContain(HEALTH_ICONS.invalid);
     expect(line('anthropic:broken')).toContain('access: expected a string');
     expect(line('openai-codex:only-here@example.com')).toContain(HEALTH_ICONS.missing);

@@ -22,6 +22,10 @@ describe('times for a terminal', () => {
     expect(expiry(new Date(T0 - HOUR).toISOString(), T0)).toBe('expired 1h ago (2026-02-14 08:00Z)');
     expect(expiry(null, T0)).toBe('no expiry');
   });
+
+  it('an expiry a tool reset (OpenClaw 2026.9 doctor --fix: expires 1) is said to be reset, not 20794 days ago', () => {
+    expect(expiry(new Date(1).toISOString(), T0)).toBe('expiry reset to 1970-01-01 (no provider granted it: a tool or migration wrote it)');
+  });
 });
 
 describe('plainMessage: what shared code phrased for Discord, made plain', () => {

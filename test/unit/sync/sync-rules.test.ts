@@ -26,6 +26,11 @@ describe('worthPassingOn', () => {
     expect(worthPassingOn('pc-a', [fresh, expired], { force: true, nowMs: NOW })).toEqual({ live: [fresh, expired], skipped: [] });
   });
 
+  it('a copy whose expiry a tool reset (expires 1) is kept back, saying it was reset on the source', () => {
+    const reset = credential('anthropic:default', 1);
+    expect(worthPassingOn('t440', [reset], { force: false, nowMs: NOW }).skipped).toEqual([{ profileId: 'anthropic:default', reason: 'expiry reset to 1970-01-01 (no provider granted it: a tool or migration wrote it), on t440' }]);
+  });
+
   it('a credential without an expiry is passed on', () => {
     const never = credential('anthropic:setup', undefined);
     expect(worthPassingOn('pc-a', [never], { force: false, nowMs: NOW }).live).toEqual([never]);
