@@ -57,7 +57,7 @@ export function incidentTimings(marks: IncidentMarks): TimingRow[] {
 
 const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toFixed(1)} s`);
 
-/** The rows as a table a terminal and a closing note both read. */
-export function renderTimings(rows: readonly TimingRow[]): string {
-  return ['| step | took | since ✅ |', '| --- | ---: | ---: |', ...rows.map((row) => `| ${row.step} | ${seconds(row.ms)} | ${seconds(row.sinceConfirmMs)} |`)].join('\n');
+/** The rows as a table a terminal and a closing note both read; `since` names where the last column counts from. */
+export function renderTimings(rows: readonly TimingRow[], since = '✅'): string {
+  return [`| step | took | since ${since} |`, '| --- | ---: | ---: |', ...rows.map((row) => `| ${row.step} | ${seconds(row.ms)} | ${seconds(row.sinceConfirmMs)} |`)].join('\n');
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { startOpenClawFleet, type OpenClawFleet } from './openclaw/openclaw-flee
 import { confirmRenewed, confirmTokenHealth } from './openclaw/confirm-token-health.js';
 import { DEFAULT_OPENCLAW_VERSION, installOpenClaw } from './openclaw/openclaw-install.js';
 import { restartFromLog } from './openclaw/restart-from-log.js';
+import { gatewayStartPhases } from './openclaw/gateway-start-phases.js';
 import { playIncident } from './play-incident.js';
 import { playRenewal } from './play-renewal.js';
 
@@ -152,8 +153,15 @@ try {
   process.stdout.write(`${discord.transcript(undefined, { includeEphemeral: true, versions: true })}\n\n`);
   process.stdout.write(`${results.map((result) => `${result.ok ? '✓' : '✗'} ${result.step}: ${result.detail}`).join('\n')}\n`);
   if (play.marks) {
-    const rows = incidentTimings({ ...play.marks, restart: restartFromLog(logLines, local.nodes.t440?.agent.proc.pid) });
+    const restart = restartFromLog(logLines, local.nodes.t440?.agent.proc.pid);
+    const rows = incidentTimings({ ...play.marks, restart });
     process.stdout.write(`\nWhere the recovery's time went (${openclawVersion ? `real OpenClaw ${openclawVersion}` : 'stand-in gateways'}; the bot's steps as Discord received its edits, the restart from t440's agent):\n${renderTimings(rows)}\n`);
+    if (realT440 && restart) {
+      const spawnedAt = restart.startedAt + restart.commandMs;
+      const output = readFileSync(path.join(realT440.home.root, 'gateway.out'), 'utf8').split('\n');
+      const phases = gatewayStartPhases(output, restart.startedAt, spawnedAt, restart.readyAfterMs === null ? null : spawnedAt + restart.readyAfterMs);
+      process.stdout.write(`\nWhere the gateway's start went (t440's gateway output):\n${renderTimings(phases, 'spawn')}\n`);
+    }
   }
   exitCode = results.length > 0 && results.every((result) => result.ok) ? 0 : 1;
 

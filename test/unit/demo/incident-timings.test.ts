@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { incidentTimings, renderTimings, type IncidentMarks } from '../../../src/demo/incident-timings.js';
 import { restartFromLog } from '../../../src/demo/openclaw/restart-from-log.js';
+import { gatewayStartPhases } from '../../../src/demo/openclaw/gateway-start-phases.js';
 
 const T = 1_800_000_000_000;
 const marks: IncidentMarks = {
@@ -60,5 +61,40 @@ describe("the agent's restart from its log", () => {
     expect(restartFromLog(lines, 8)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:01.000Z'), commandMs: 4_000, readyAfterMs: null });
     expect(restartFromLog(lines, 9)).toBeNull();
     expect(restartFromLog(lines, undefined)).toBeNull();
+  });
+});
+
+describe("where a real gateway's start went (its own output)", () => {
+  const at = (ms: number) => new Date(T + ms).toISOString().replace('Z', '+00:00');
+  const output = [
+    // The gateway the restart stopped.
+    `${at(-60_000)} [gateway] loading configuration…`,
+    `${at(-40_000)} [gateway] ready`,
+    `${at(9_500)} [gateway] signal SIGTERM received`,
+    // The one it started.
+    `${at(19_000)} [gateway] loading configuration…`,
+    `${at(19_700)} [gateway] resolving authentication…`,
+    'a line without a time',
+    `${at(26_000)} [gateway] starting HTTP server...`,
+    `${at(27_500)} [gateway] http server listening (14 plugins: anthropic, browser)`,
+    `${at(30_800)} [gateway] ready`,
+    `${at(31_000)} [heartbeat] started`,
+  ];
+
+  it('each phase from the line that ends it, after the restart command; the last to the agent’s /readyz', () => {
+    const rows = gatewayStartPhases(output, T + 9_300, T + 11_000, T + 31_200);
+    expect(rows.map((row) => [row.step, row.ms, row.sinceConfirmMs])).toEqual([
+      ['spawned → OpenClaw loaded (its first line)', 8_000, 8_000],
+      ['→ config, auth, state and plugins (HTTP server starts)', 7_000, 15_000],
+      ['→ HTTP server listening (models, plugins registered)', 1_500, 16_500],
+      ['→ channels and sidecars started (it logs ready)', 3_300, 19_800],
+      ['→ /readyz answered the agent', 400, 20_200],
+    ]);
+  });
+
+  it('a phase whose line a version words differently is left out, and the next is not measured from a guess', () => {
+    const rows = gatewayStartPhases(output.filter((line) => !/http server listening/.test(line)), T + 9_300, T + 11_000, null);
+    expect(rows.map((row) => row.ms)).toEqual([8_000, 7_000, null, null, null]);
+    expect(rows[3]!.sinceConfirmMs).toBe(19_800);
   });
 });
