@@ -20,14 +20,15 @@ const marks: IncidentMarks = {
 };
 
 describe('where the recovery time went', () => {
-  it('each step from the version that starts the next, the restart split by the agent; total to the confirmation', () => {
+  it('each step from the version that starts the next, the restart split by the agent; the bot\'s own report, then OpenClaw\'s confirmation, ends it', () => {
     expect(incidentTimings(marks).map((row) => [row.step, row.ms, row.sinceConfirmMs])).toEqual([
       ['alert → plan offered', 3_000, null],
       ['✅ → tokens fixed (sync from the owner)', 1_200, 1_200],
       ['→ capacity set (openclaw config set)', 8_000, 9_200],
       ['→ restart command done', 1_800, 11_000],
       ['→ gateway ready (/readyz)', 38_000, 49_000],
-      ['→ token health confirmed (openclaw models status)', 9_000, 58_000],
+      ['→ the bot reports the node healthy', 1_000, 50_000],
+      ['→ token health confirmed (openclaw models status)', 8_000, 58_000],
       ['total: ✅ → verified recovery', 58_000, 58_000],
     ]);
   });
