@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 
 /**
- * The environment for commands the agent runs: its own, less the node key, so a script
- * that prints its environment leaks nothing.
+ * The environment for commands the agent runs: its own, less the node key and the
+ * gateway's token, so a script that prints its environment leaks nothing.
  */
 export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env.TOKENOPS_AGENT_KEY;
+  delete env.TOKENOPS_GATEWAY_TOKEN;
   return env;
 }
 

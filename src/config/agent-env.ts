@@ -29,7 +29,9 @@ export const agentEnvSchema = z.object({
   TOKENOPS_GATEWAY_URL: z.url({ protocol: /^https?$/, message: 'expected an http(s) URL' }).default('http://127.0.0.1:18789'),
   TOKENOPS_WARN_BEFORE: durationSchema.default(24 * 3_600_000),
   // Extensions: sensible defaults, named so an operator can find them in .env.example.
-  /** Command that sets an OpenClaw config key; `<key> <value>` are appended. */
+  /** The gateway's token, for its admin RPC when it has token auth (capacity changes then skip the CLI). A secret: never logged. */
+  TOKENOPS_GATEWAY_TOKEN: z.string().trim().min(1).optional(),
+  /** Command that sets an OpenClaw config key; `<key> <value>` are appended. Used when the gateway's admin RPC cannot. */
   TOKENOPS_CONFIG_SET_CMD: commandLineSchema.default(['openclaw', 'config', 'set']),
   /** How long a write waits for OpenClaw's store lock before answering 409. */
   TOKENOPS_LOCK_WAIT: durationSchema.default(10_000),

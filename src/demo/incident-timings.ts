@@ -17,6 +17,8 @@ export interface IncidentMarks {
   restart: { startedAt: number; commandMs: number; readyAfterMs: number | null } | null;
   /** The gateway's own CLI agreed with the bot about the node's tokens (the real run only). */
   healthConfirmedAt: number | null;
+  /** How the agent set capacity: the running gateway's admin RPC, or `openclaw config set`. */
+  capacityVia?: 'gateway' | 'cli' | null;
 }
 
 export interface TimingRow {
@@ -47,7 +49,7 @@ export function incidentTimings(marks: IncidentMarks): TimingRow[] {
   return [
     { step: 'alert → plan offered', ms: marks.planAt - marks.alertAt, sinceConfirmMs: null },
     row('✅ → tokens fixed (sync from the owner)', marks.confirmedAt, tokensFixed),
-    row('→ capacity set (openclaw config set)', tokensFixed, capacitySet),
+    row(`→ capacity set (${marks.capacityVia === 'gateway' ? "the gateway's admin RPC" : marks.capacityVia === 'cli' ? 'openclaw config set' : 'maxConcurrent'})`, tokensFixed, capacitySet),
     row('→ restart command done', capacitySet ?? tokensFixed, commandDone),
     row('→ gateway ready (/readyz)', commandDone, ready),
     row('→ the bot reports the node healthy', ready, done),

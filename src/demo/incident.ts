@@ -51,7 +51,7 @@ export function buildIncident(root: string, now = Date.now(), stateDirOf: (node:
     dir: stateDirOf('pc-a'),
     layout: 'split',
     agents: { main: { profiles: ownerProfiles } },
-    openclawJson5: openclawJson5([...INCIDENT_NODES['pc-a'].agents], INCIDENT_NODES['pc-a'].maxConcurrent),
+    openclawJson5: openclawJson5([...INCIDENT_NODES['pc-a'].agents], INCIDENT_NODES['pc-a'].maxConcurrent, { adminRpc: true }),
   });
   const expiredAnthropic = oauth('anthropic', now - 2 * HOUR);
   const olderCodex = oauth('openai-codex', now + 3 * HOUR, { accountId: 'acct-demo' });
@@ -61,7 +61,7 @@ export function buildIncident(root: string, now = Date.now(), stateDirOf: (node:
     agents: Object.fromEntries(
       T440_AGENTS.map((agent) => [agent, { profiles: agent === 'main' ? { 'anthropic:default': expiredAnthropic, 'openai-codex:ops@example.com': olderCodex } : { 'anthropic:default': expiredAnthropic } }]),
     ),
-    openclawJson5: openclawJson5(INCIDENT_NODES.t440.agents, INCIDENT_NODES.t440.maxConcurrent),
+    openclawJson5: openclawJson5(INCIDENT_NODES.t440.agents, INCIDENT_NODES.t440.maxConcurrent, { adminRpc: true }),
   });
   return { 'pc-a': pcA, t440 };
 }

@@ -14,7 +14,7 @@ import { killAllSpawned, observeOutput, ROOT } from './local-processes.js';
 import { startOpenClawFleet, type OpenClawFleet } from './openclaw/openclaw-fleet.js';
 import { confirmRenewed, confirmTokenHealth } from './openclaw/confirm-token-health.js';
 import { DEFAULT_OPENCLAW_VERSION, installOpenClaw } from './openclaw/openclaw-install.js';
-import { restartFromLog } from './openclaw/restart-from-log.js';
+import { capacityViaFromLog, restartFromLog } from './openclaw/restart-from-log.js';
 import { gatewayStartPhases } from './openclaw/gateway-start-phases.js';
 import { playIncident } from './play-incident.js';
 import { playRenewal } from './play-renewal.js';
@@ -154,7 +154,7 @@ try {
   process.stdout.write(`${results.map((result) => `${result.ok ? '✓' : '✗'} ${result.step}: ${result.detail}`).join('\n')}\n`);
   if (play.marks) {
     const restart = restartFromLog(logLines, local.nodes.t440?.agent.proc.pid);
-    const rows = incidentTimings({ ...play.marks, restart });
+    const rows = incidentTimings({ ...play.marks, restart, capacityVia: capacityViaFromLog(logLines, local.nodes.t440?.agent.proc.pid) });
     process.stdout.write(`\nWhere the recovery's time went (${openclawVersion ? `real OpenClaw ${openclawVersion}` : 'stand-in gateways'}; the bot's steps as Discord received its edits, the restart from t440's agent):\n${renderTimings(rows)}\n`);
     if (realT440 && restart) {
       const spawnedAt = restart.startedAt + restart.commandMs;

@@ -60,11 +60,17 @@ export function buildStateDir(spec: StateDirSpec): string {
   return stateDir;
 }
 
-/** openclaw.json as users write it: JSON5, comments, trailing commas. */
-export function openclawJson5(agentIds: string[], maxConcurrent = 4): string {
+/**
+ * openclaw.json as users write it: JSON5, comments, trailing commas. `adminRpc` turns on
+ * OpenClaw's admin HTTP RPC plugin (the agent then sets capacity through the running
+ * gateway); `gatewayToken` gives the gateway token auth.
+ */
+export function openclawJson5(agentIds: string[], maxConcurrent = 4, options: { adminRpc?: boolean; gatewayToken?: string } = {}): string {
+  const auth = options.gatewayToken ? `, auth: { mode: "token", token: "${options.gatewayToken}" }` : '';
+  const plugins = options.adminRpc ? '  plugins: { entries: { "admin-http-rpc": { enabled: true } } },\n' : '';
   return `// gateway config (JSON5)
 {
-  gateway: { port: 18789, bind: "loopback" },
+  gateway: { port: 18789, bind: "loopback"${auth} },
   agents: {
     defaults: {
       maxConcurrent: ${maxConcurrent}, // raised after the reconnect storm
@@ -74,6 +80,6 @@ export function openclawJson5(agentIds: string[], maxConcurrent = 4): string {
 ${agentIds.map((id, index) => `      { id: "${id}"${index === 0 ? ', default: true' : ''} },`).join('\n')}
     ],
   },
-}
+${plugins}}
 `;
 }

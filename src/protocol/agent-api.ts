@@ -282,8 +282,8 @@ export const capacityResponseSchema = z.object({
   node: z.string(),
   capacity: capacitySchema,
   blastRadius: blastRadiusSchema,
-  /** Present after a change: the command that made it. */
-  changed: z.object({ from: z.number().int(), to: z.number().int() }).optional(),
+  /** Present after a change: from what to what, and whether the running gateway or OpenClaw's CLI made it. */
+  changed: z.object({ from: z.number().int(), to: z.number().int(), via: z.enum(['gateway', 'cli']).optional() }).optional(),
 });
 export type CapacityResponse = z.infer<typeof capacityResponseSchema>;
 

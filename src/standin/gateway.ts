@@ -7,6 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { readNodeSnapshot } from '../agent/node-snapshot.js';
 import { processIsAlive } from '../agent/store/process-starttime.js';
 import { entryPoint } from '../runtime/entry-point.js';
+import { ADMIN_RPC_PATH, adminRpcSettings, handleAdminRpc } from './gateway-admin-rpc.js';
+import { parseConfig, readConfigText } from './openclaw-config-file.js';
 
 /*
  * A stand-in OpenClaw gateway for tests and demos: the incident in miniature. It loads the
@@ -43,6 +45,12 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
     .filter((profile) => profile.type === 'oauth')
     .map((profile) => ({ id: `${profile.agentId}/${profile.profileId}`, expires: profile.expiresAt ? Date.parse(profile.expiresAt) : 0 }));
   const unreadable = snapshot.storeStatuses.filter((store) => !store.readable).map((store) => store.path);
+  let adminRpc = { enabled: false, token: null as string | null };
+  try {
+    adminRpc = adminRpcSettings(parseConfig(readConfigText(stateDir)));
+  } catch {
+    // A config the gateway cannot read turns no plugin on.
+  }
 
   const server = createServer((request, response) => {
     const url = request.url?.split('?')[0];
@@ -51,6 +59,10 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
       response.end(JSON.stringify(body));
     };
     if (url === '/healthz') return json(200, { ok: true, status: 'live' });
+    if (url === ADMIN_RPC_PATH && adminRpc.enabled) {
+      handleAdminRpc(stateDir, adminRpc.token, request, response, (line) => process.stdout.write(`${new Date().toISOString()} [gateway] ${line}\n`)).catch((error: Error) => json(500, { ok: false, error: { code: 'UNAVAILABLE', message: error.message } }));
+      return;
+    }
     if (url === '/readyz') {
       const now = Date.now();
       const failing = [
@@ -66,7 +78,7 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
   await once(server, 'listening');
   const info: RunInfo = { pid: process.pid, port, readyDelayMs, startedAt: new Date(startedAt).toISOString() };
   writeFileSync(infoPath(stateDir), JSON.stringify(info));
-  process.stdout.write(`stand-in gateway pid ${process.pid} on 127.0.0.1:${port}, ${loaded.length} OAuth profiles loaded\n`);
+  process.stdout.write(`stand-in gateway pid ${process.pid} on 127.0.0.1:${port}, ${loaded.length} OAuth profiles loaded${adminRpc.enabled ? `, admin RPC on ${ADMIN_RPC_PATH}` : ''}\n`);
   const stop = () => {
     const current = readGatewayInfo(stateDir);
     if (current?.pid === process.pid) rmSync(infoPath(stateDir), { force: true });

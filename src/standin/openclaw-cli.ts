@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import JSON5 from 'json5';
-import { writeFileDurably } from '../agent/store/atomic-file.js';
-import { openclawConfigPath } from '../agent/openclaw-config.js';
+import { mergePatch, parseConfig, readConfigText, valueAt, writeConfig, type OpenClawConfig } from './openclaw-config-file.js';
 import { restartGateway, runGateway, stopGateway } from './gateway.js';
 
 /*
@@ -27,16 +25,12 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-function getPath(object: unknown, keys: string[]): unknown {
-  return keys.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), object);
-}
-
-function readConfig(stateDir: string): Record<string, unknown> {
+function readConfig(stateDir: string): { text: string | null; config: OpenClawConfig } {
   try {
-    return JSON5.parse(readFileSync(openclawConfigPath(stateDir), 'utf8')) as Record<string, unknown>;
+    const text = readConfigText(stateDir);
+    return { text, config: parseConfig(text) };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    return fail('openclaw.json is not valid JSON5', 1);
+    return fail(error instanceof SyntaxError ? 'openclaw.json is not valid JSON5' : `openclaw.json cannot be read (${(error as NodeJS.ErrnoException).code})`, 1);
   }
 }
 
@@ -62,7 +56,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     const previous = await stopGateway(stateDir);
     process.stdout.write(previous ? `stopped pid ${previous.pid}\n` : 'not running\n');
   } else if (group === 'config' && command === 'get' && rest.length === 1) {
-    const value = getPath(readConfig(stateDir), rest[0]!.split('.'));
+    const value = valueAt(readConfig(stateDir).config, rest[0]!);
     if (value === undefined) fail(`${rest[0]} is not set`, 1);
     process.stdout.write(`${JSON.stringify(value)}\n`);
   } else if (group === 'config' && command === 'set' && rest.length === 2) {
@@ -73,15 +67,9 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     } catch {
       value = text;
     }
-    const config = readConfig(stateDir);
-    const keys = key.split('.');
-    let node: Record<string, unknown> = config;
-    for (const part of keys.slice(0, -1)) {
-      if (!node[part] || typeof node[part] !== 'object') node[part] = {};
-      node = node[part] as Record<string, unknown>;
-    }
-    node[keys.at(-1)!] = value;
-    await writeFileDurably(openclawConfigPath(stateDir), `${JSON.stringify(config, null, 2)}\n`);
+    const current = readConfig(stateDir);
+    const patch = key.split('.').reduceRight<unknown>((inner, part) => ({ [part]: inner }), value);
+    await writeConfig(stateDir, mergePatch(current.config, patch) as OpenClawConfig, current.text);
     process.stdout.write(`Updated ${key}. Restart the gateway to apply.\n`);
   } else {
     fail(`unknown command: ${positionals.join(' ') || '(none)'}`);

@@ -5,7 +5,7 @@ import { discoverStores } from '../../src/agent/store/discover-stores.js';
 import { AgentClient } from '../../src/fleet/agent-client.js';
 import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, statusResponseSchema } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
-import { configSetCommand, gatewayRestartCommand, superviseGateway } from '../../src/demo/openclaw/openclaw-gateway.js';
+import { configSetCommand, gatewayRestartCommand, superviseGateway, waitForReadyz } from '../../src/demo/openclaw/openclaw-gateway.js';
 import { startOAuthServer } from '../support/oauth-server.js';
 import { capturedOutput, freePort, killAllSpawned, startAgent } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
@@ -65,7 +65,8 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     }, { lockWaitMs: 10_000, dryRun: false, backupsKeep: 3 });
 
     const keyHex = newNodeKeyHex();
-    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: configSetCommand(version) });
+    // No gateway runs here (port 9): capacity goes through the real CLI.
+    const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_CONFIG_SET_CMD: configSetCommand(version), TOKENOPS_GATEWAY_URL: 'http://127.0.0.1:9' });
     const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 120_000 });
     try {
       const ours = statusResponseSchema.parse(await client.request('GET', '/v1/status'));
@@ -97,7 +98,7 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
 
       // maxConcurrent through `openclaw config set`: in `openclaw config get` and in our status.
       const set = capacityResponseSchema.parse(await client.request('POST', '/v1/capacity', { maxConcurrent: 12 }, 120_000));
-      expect(set.changed?.to).toBe(12);
+      expect(set.changed).toMatchObject({ to: 12, via: 'cli' });
       const got = await oc.run(['config', 'get', 'agents.defaults.maxConcurrent']);
       expect(got.stdout.trim()).toMatch(/12/);
       expect(statusResponseSchema.parse(await client.request('GET', '/v1/status')).capacity.maxConcurrent).toBe(12);
@@ -107,8 +108,13 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     expect(capturedOutput.join('\n')).not.toContain(token);
   }, 300_000);
 
-  test('our restart path restarts a real gateway, waits for its real /readyz, and the synced tokens are what it runs with', async () => {
+  test("capacity through the running gateway's admin RPC (no CLI); then our restart path restarts it, waits for its real /readyz, and the synced tokens and capacity are what it runs with", async () => {
     const oc = openclawHome(version);
+    // As docs/install-node.md tells an operator: the plugin on through OpenClaw's own CLI.
+    for (const [key, value] of [['plugins.entries.admin-http-rpc.enabled', 'true'], ['agents.defaults.maxConcurrent', '4']] as const) {
+      const set = await oc.run(['config', 'set', key, value]);
+      expect(set.code, set.stderr).toBe(0);
+    }
     const port = await freePort();
     superviseGateway(oc, port, 'start');
     const keyHex = newNodeKeyHex();
@@ -119,9 +125,19 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
       TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`,
       TOKENOPS_RESTART_CMD: gatewayRestartCommand(oc, port),
       TOKENOPS_READY_DEADLINE: '90s',
+      // Were the CLI used, the change would fail: only the gateway can make it.
+      TOKENOPS_CONFIG_SET_CMD: 'openclaw-not-installed config set',
     });
     const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
     try {
+      await waitForReadyz(`http://127.0.0.1:${port}`, 180_000, path.join(oc.root, 'gateway.out'));
+      const started = Date.now();
+      const capacity = capacityResponseSchema.parse(await client.request('POST', '/v1/capacity', { maxConcurrent: 12 }, 60_000));
+      console.log(`openclaw ${version}: maxConcurrent 4 → 12 through the gateway's admin RPC in ${Date.now() - started} ms`);
+      expect(capacity.changed).toEqual({ from: 4, to: 12, via: 'gateway' });
+      const got = await oc.run(['config', 'get', 'agents.defaults.maxConcurrent']);
+      expect(got.stdout.trim().split('\n').at(-1)).toBe('12');
+
       // A profile made by OpenClaw, then fresher credentials synced in by us.
       const pasted = await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'y'.repeat(90)}\n`);
       expect(pasted.code, pasted.stderr).toBe(0);
@@ -140,11 +156,12 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
       const held = await Promise.all(stores.map((store) => store.read()));
       expect(held.some((read) => read.ok && (read.profiles['anthropic:manual'] as { token?: string } | undefined)?.token === synced)).toBe(true);
       expect((await oc.modelsStatus()).find((profile) => profile.profileId === 'anthropic:manual')?.expiresAt).toBe(expires);
+      expect(statusResponseSchema.parse(await client.request('GET', '/v1/status')).capacity.maxConcurrent).toBe(12);
     } finally {
       await agent.stop();
       superviseGateway(oc, port, 'stop');
     }
-  }, 300_000);
+  }, 420_000);
 
   test("while our agent holds a store's lock, an OpenClaw write waits and does not clobber ours", async () => {
     const oc = openclawHome(version);

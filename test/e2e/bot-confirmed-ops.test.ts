@@ -100,7 +100,7 @@ describe('every change a confirmed restart makes is audited as its own action', 
       'capacity set | t440 | ok | ops-alice',
       'restart | t440 | ok | ops-alice',
     ]);
-    expect(records.find((record) => record.action === 'capacity set')?.detail).toMatch(/^a fix before restarting t440: maxConcurrent 4 → 12$/);
+    expect(records.find((record) => record.action === 'capacity set')?.detail).toMatch(/^a fix before restarting t440: maxConcurrent 4 → 12 through openclaw config set$/);
     expect(records.find((record) => record.action === 'tokens sync')?.detail).toMatch(/^a fix before restarting t440: t440: updated /);
   }, 90_000);
 });

@@ -44,7 +44,7 @@ test('npm run demo plays the incident and exits 0; the transcript shows every st
   expect(out).toMatch(/^✓ renewal afterwards: pc-a renewed anthropic:default at the provider \(1 grant, 0 refresh tokens reused\) and t440 holds the same new token/m);
   expect(out).toMatch(/^✓ every request one Discord's API takes: \d+ requests checked against discord-api-spec$/m);
   // Where the time went: each step after the ✅, the restart split as t440's agent logged it.
-  for (const step of ['✅ → tokens fixed (sync from the owner)', '→ capacity set (openclaw config set)', '→ restart command done', '→ gateway ready (/readyz)', 'total: ✅ → verified recovery']) {
+  for (const step of ['✅ → tokens fixed (sync from the owner)', "→ capacity set (the gateway's admin RPC)", '→ restart command done', '→ gateway ready (/readyz)', 'total: ✅ → verified recovery']) {
     expect(out).toContain(`| ${step} | `);
     expect(out).not.toMatch(new RegExp(`\\| ${step.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\| — \\|`));
   }

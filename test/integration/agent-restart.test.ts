@@ -5,7 +5,7 @@ import { AgentClient } from '../../src/fleet/agent-client.js';
 import { subscribeAgentEvents } from '../../src/fleet/agent-events.js';
 import type { AgentEvent, CapacityResponse, PreflightResponse, RestartResponse } from '../../src/protocol/agent-api.js';
 import { seal } from '../../src/protocol/sealing.js';
-import { capturedOutput, killAllSpawned, startAgent, startStandInGateway, type StandInGateway } from '../support/processes.js';
+import { capturedOutput, killAllSpawned, STANDIN_BIN, startAgent, startStandInGateway, type StandInGateway } from '../support/processes.js';
 import { findSecrets } from '../support/secret-scan.js';
 import { buildStateDir, HOUR, newNodeKeyHex, oauth, openclawJson5, readStore, secret, storePath } from '../support/state-dir.js';
 
@@ -17,14 +17,14 @@ afterAll(() => {
 
 const fifteen = Array.from({ length: 15 }, (_, i) => (i === 0 ? 'main' : `agent${i}`));
 
-async function t440(options: { expired: boolean; env?: (stateDir: string, gateway: StandInGateway) => Record<string, string> }) {
+async function t440(options: { expired: boolean; env?: (stateDir: string, gateway: StandInGateway) => Record<string, string>; config?: Parameters<typeof openclawJson5>[2] }) {
   const stateDir = buildStateDir({
     layout: 'legacy',
     agents: {
       main: { profiles: { 'anthropic:default': oauth('anthropic', options.expired ? -2 * HOUR : 8 * HOUR), 'openai-codex:ops@example.com': oauth('openai-codex', 9 * 24 * HOUR) } },
       agent1: { profiles: { 'anthropic:default': oauth('anthropic', options.expired ? -2 * HOUR : 8 * HOUR) } },
     },
-    openclawJson5: openclawJson5(fifteen, 4),
+    openclawJson5: openclawJson5(fifteen, 4, options.config),
   });
   const gateway = await startStandInGateway(stateDir, 150);
   const keyHex = newNodeKeyHex();
@@ -144,17 +144,79 @@ describe('preflight and restart: the incident in miniature', () => {
 });
 
 describe('capacity', () => {
-  test('reads agents vs maxConcurrent and sets it through the openclaw CLI', async () => {
+  test('reads agents vs maxConcurrent and sets it through the openclaw CLI when the gateway has no admin RPC', async () => {
     const node = await t440({ expired: false });
     try {
       const read = (await node.client.request('GET', '/v1/capacity')) as CapacityResponse;
       expect(read.capacity).toMatchObject({ maxConcurrent: 4, agentCount: 15, source: 'openclaw.json' });
       expect(read.blastRadius.suggestedMaxConcurrent).toBe(12);
       const set = (await node.client.request('POST', '/v1/capacity', { maxConcurrent: 12 })) as CapacityResponse;
-      expect(set.changed).toEqual({ from: 4, to: 12 });
+      expect(set.changed).toEqual({ from: 4, to: 12, via: 'cli' });
       expect(set.blastRadius.exceedsCapacity).toBe(false);
       const status = (await node.client.request('GET', '/v1/status')) as { capacity: { maxConcurrent: number } };
       expect(status.capacity.maxConcurrent).toBe(12);
+    } finally {
+      await node.cleanup();
+    }
+  });
+
+  // OpenClaw's admin HTTP RPC (plugin admin-http-rpc): the running gateway patches its own
+  // config, validated and backed up as the CLI would, without the CLI's start (8 s on 2026.9).
+  const noCli = { TOKENOPS_CONFIG_SET_CMD: 'openclaw-not-installed config set' };
+
+  test('with the admin RPC on, the running gateway sets it and the CLI is not run', async () => {
+    const node = await t440({ expired: true, config: { adminRpc: true }, env: () => noCli });
+    try {
+      const set = (await node.client.request('POST', '/v1/capacity', { maxConcurrent: 12 })) as CapacityResponse;
+      expect(set.changed).toEqual({ from: 4, to: 12, via: 'gateway' });
+      expect(set.capacity).toMatchObject({ maxConcurrent: 12, agentCount: 15, source: 'openclaw.json' });
+      // The gateway wrote the file (as OpenClaw does, plain JSON) and kept the one before.
+      expect(JSON.parse(readFileSync(path.join(node.stateDir, 'openclaw.json'), 'utf8')).agents.defaults.maxConcurrent).toBe(12);
+      expect(readFileSync(path.join(node.stateDir, 'openclaw.json.bak'), 'utf8')).toContain('maxConcurrent: 4');
+      expect(readFileSync(path.join(node.stateDir, 'logs', 'standin-gateway.log'), 'utf8')).toMatch(/config\.patch .*agents\.defaults\.maxConcurrent/);
+    } finally {
+      await node.cleanup();
+    }
+  });
+
+  test("a gateway with a token takes TOKENOPS_GATEWAY_TOKEN; without it, or with the wrong one, the CLI sets it (and the token is never logged)", async () => {
+    const token = secret('gateway-token');
+    const right = await t440({ expired: false, config: { adminRpc: true, gatewayToken: token }, env: () => ({ ...noCli, TOKENOPS_GATEWAY_TOKEN: token }) });
+    try {
+      expect(((await right.client.request('POST', '/v1/capacity', { maxConcurrent: 12 })) as CapacityResponse).changed).toEqual({ from: 4, to: 12, via: 'gateway' });
+    } finally {
+      await right.cleanup();
+    }
+    for (const env of [{}, { TOKENOPS_GATEWAY_TOKEN: secret('not-the-gateway-token') }] as Record<string, string>[]) {
+      const node = await t440({ expired: false, config: { adminRpc: true, gatewayToken: token }, env: () => env });
+      try {
+        expect(((await node.client.request('POST', '/v1/capacity', { maxConcurrent: 12 })) as CapacityResponse).changed).toEqual({ from: 4, to: 12, via: 'cli' });
+        expect(node.agent.output.join('\n')).toMatch(/the gateway refused our credentials.*TOKENOPS_GATEWAY_TOKEN/);
+      } finally {
+        await node.cleanup();
+      }
+    }
+  });
+
+  test("a gateway on another state dir is not this agent's to change: the CLI sets its own, the other is untouched", async () => {
+    const ownDir = buildStateDir({ layout: 'split', agents: { main: { profiles: {} } }, openclawJson5: openclawJson5(['main'], 4) });
+    const node = await t440({ expired: false, config: { adminRpc: true }, env: () => ({ OPENCLAW_STATE_DIR: ownDir, TOKENOPS_CONFIG_SET_CMD: `${STANDIN_BIN} config set --state ${ownDir}` }) });
+    try {
+      const gatewayConfig = readFileSync(path.join(node.stateDir, 'openclaw.json'), 'utf8');
+      expect(((await node.client.request('POST', '/v1/capacity', { maxConcurrent: 12 })) as CapacityResponse).changed).toEqual({ from: 4, to: 12, via: 'cli' });
+      expect(readFileSync(path.join(node.stateDir, 'openclaw.json'), 'utf8')).toBe(gatewayConfig);
+      expect(JSON.parse(readFileSync(path.join(ownDir, 'openclaw.json'), 'utf8')).agents.defaults.maxConcurrent).toBe(12);
+      expect(node.agent.output.join('\n')).toMatch(/the gateway at http:\/\/127\.0\.0\.1:\d+ runs on .*openclaw\.json, not this agent's .*openclaw\.json/);
+    } finally {
+      await node.cleanup();
+    }
+  });
+
+  test('the gateway down: the CLI sets it', async () => {
+    const node = await t440({ expired: false, config: { adminRpc: true } });
+    try {
+      await node.gateway.stop();
+      expect(((await node.client.request('POST', '/v1/capacity', { maxConcurrent: 12 })) as CapacityResponse).changed).toEqual({ from: 4, to: 12, via: 'cli' });
     } finally {
       await node.cleanup();
     }

@@ -2,7 +2,8 @@ import type { CapacityResponse } from '../../protocol/agent-api.js';
 import { blastRadius } from '../../domain/blast-radius.js';
 import type { AgentContext } from '../agent-context.js';
 import { discoverStores } from '../store/discover-stores.js';
-import { MAX_CONCURRENT_KEY, readCapacity } from '../openclaw-config.js';
+import { MAX_CONCURRENT_KEY, openclawConfigPath, readCapacity } from '../openclaw-config.js';
+import { setMaxConcurrentThroughGateway } from '../gateway-admin-rpc.js';
 import { childEnv, runCommand } from '../run-command.js';
 
 export async function readNodeCapacity(context: AgentContext): Promise<CapacityResponse> {
@@ -23,22 +24,39 @@ export class CapacityChangeError extends Error {
 }
 
 /**
- * Sets `agents.defaults.maxConcurrent` through OpenClaw's own CLI (`openclaw config set`),
- * never by rewriting openclaw.json ourselves: the CLI owns that file's format and backups.
+ * Sets `agents.defaults.maxConcurrent` through OpenClaw itself, never by rewriting
+ * openclaw.json ourselves: OpenClaw owns that file's format, validation and backups. First
+ * through the running gateway's admin RPC (well under a second), else through its CLI
+ * (`openclaw config set`, seconds). Setting a number is idempotent, so the CLI after a
+ * gateway that failed mid-patch does no harm.
  */
 export async function setNodeCapacity(context: AgentContext, maxConcurrent: number): Promise<CapacityResponse> {
   return context.guard.run('capacity', async () => {
     const before = await readNodeCapacity(context);
-    const argv = [...context.env.TOKENOPS_CONFIG_SET_CMD, MAX_CONCURRENT_KEY, String(maxConcurrent)] as [string, ...string[]];
-    const result = await runCommand(argv, { timeoutMs: 30_000, env: childEnv({ OPENCLAW_STATE_DIR: context.env.OPENCLAW_STATE_DIR }) });
-    if (result.spawnError || result.exitCode !== 0) {
-      const why = result.spawnError
-        ? `${result.spawnError} (install the openclaw CLI or set TOKENOPS_CONFIG_SET_CMD)`
-        : `\`${argv.slice(0, -2).join(' ')}\` exited with ${result.timedOut ? 'a timeout' : (result.exitCode ?? result.signal)}`;
-      throw new CapacityChangeError(`could not set maxConcurrent: ${why}`, result.exitCode, result.outputTail);
+    const configFile = openclawConfigPath(context.env.OPENCLAW_STATE_DIR);
+    const gateway = await setMaxConcurrentThroughGateway({ url: context.env.TOKENOPS_GATEWAY_URL, token: context.env.TOKENOPS_GATEWAY_TOKEN }, configFile, maxConcurrent);
+    let after = gateway.ok ? await readNodeCapacity(context) : null;
+    let via: 'gateway' | 'cli' = 'gateway';
+    if (after?.capacity.maxConcurrent !== maxConcurrent) {
+      // A gateway that wrote elsewhere (another state dir) is as good as none.
+      const reason = gateway.ok ? `the gateway took the change but ${configFile} does not show it` : gateway.reason;
+      context.logger.info({ reason }, 'capacity through the gateway not possible; using the openclaw CLI');
+      await setThroughCli(context, maxConcurrent);
+      after = await readNodeCapacity(context);
+      via = 'cli';
     }
-    const after = await readNodeCapacity(context);
-    context.logger.info({ from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent }, 'capacity changed');
-    return { ...after, changed: { from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent } };
+    context.logger.info({ from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent, via }, 'capacity changed');
+    return { ...after, changed: { from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent, via } };
   });
+}
+
+async function setThroughCli(context: AgentContext, maxConcurrent: number): Promise<void> {
+  const argv = [...context.env.TOKENOPS_CONFIG_SET_CMD, MAX_CONCURRENT_KEY, String(maxConcurrent)] as [string, ...string[]];
+  const result = await runCommand(argv, { timeoutMs: 30_000, env: childEnv({ OPENCLAW_STATE_DIR: context.env.OPENCLAW_STATE_DIR }) });
+  if (result.spawnError || result.exitCode !== 0) {
+    const why = result.spawnError
+      ? `${result.spawnError} (install the openclaw CLI or set TOKENOPS_CONFIG_SET_CMD)`
+      : `\`${argv.slice(0, -2).join(' ')}\` exited with ${result.timedOut ? 'a timeout' : (result.exitCode ?? result.signal)}`;
+    throw new CapacityChangeError(`could not set maxConcurrent: ${why}`, result.exitCode, result.outputTail);
+  }
 }

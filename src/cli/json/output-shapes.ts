@@ -232,8 +232,8 @@ export const capacityJson = z.object({
   node: z.string(),
   capacity: z.object({ maxConcurrent: z.number(), agentCount: z.number(), source: z.enum(['openclaw.json', 'defaults']).nullable() }),
   blastRadius: blastRadiusSchema,
-  /** After `--set`: the change made (the gateway picks it up on its next restart). */
-  changed: z.object({ from: z.number(), to: z.number() }).nullable(),
+  /** After `--set`: the change made, and whether the running gateway (its admin RPC) or `openclaw config set` made it. */
+  changed: z.object({ from: z.number(), to: z.number(), via: z.enum(['gateway', 'cli']).optional() }).nullable(),
 });
 export type CapacityJson = z.infer<typeof capacityJson>;
 

@@ -11,6 +11,7 @@ interface LogLine {
   msg?: string;
   commandMs?: number;
   readyAfterMs?: number | null;
+  via?: string;
 }
 
 function parse(line: string): LogLine | null {
@@ -37,4 +38,15 @@ export function restartFromLog(lines: readonly string[], pid: number | undefined
     }
   }
   return found;
+}
+
+/** How the agent with this pid last changed capacity ("capacity changed"): through the gateway's admin RPC or the CLI; null when it did not. */
+export function capacityViaFromLog(lines: readonly string[], pid: number | undefined): 'gateway' | 'cli' | null {
+  let via: 'gateway' | 'cli' | null = null;
+  if (pid === undefined) return null;
+  for (const line of lines) {
+    const entry = parse(line);
+    if (entry && entry.pid === pid && entry.msg === 'capacity changed' && (entry.via === 'gateway' || entry.via === 'cli')) via = entry.via;
+  }
+  return via;
 }

@@ -10,9 +10,16 @@ export async function readCapacity(fleet: FleetClient, node: string): Promise<Ca
   return fleet.call(fleet.node(node).name, 'GET', '/v1/capacity', capacityResponseSchema);
 }
 
+/** `maxConcurrent 4 → 12 through the gateway`: a change as the audit log keeps it. */
+export function capacityChangeText(changed: { from: number; to: number; via?: 'gateway' | 'cli' | undefined }): string {
+  const via = changed.via === 'gateway' ? " through the gateway's admin RPC" : changed.via === 'cli' ? ' through openclaw config set' : '';
+  return `maxConcurrent ${changed.from} → ${changed.to}${via}`;
+}
+
 /**
- * Sets `agents.defaults.maxConcurrent` through the agent (`openclaw config set`), one
- * mutation on the node at a time, audited whether it worked or not.
+ * Sets `agents.defaults.maxConcurrent` through the agent (the gateway's admin RPC, else
+ * `openclaw config set`), one mutation on the node at a time, audited whether it worked
+ * or not.
  */
 export async function setCapacity(context: OperationContext, actor: AuditActor, node: string, maxConcurrent: number): Promise<CapacityResponse> {
   const name = context.fleetClient.node(node).name;
@@ -27,7 +34,7 @@ export async function setCapacity(context: OperationContext, actor: AuditActor, 
   try {
     // `openclaw config set` may be slow to start: a minute, not the status timeout.
     const response = await context.fleetClient.call(name, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent }, 60_000);
-    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'ok', detail: `maxConcurrent ${response.changed?.from} → ${response.changed?.to}` });
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'ok', detail: capacityChangeText(response.changed ?? { from: maxConcurrent, to: maxConcurrent }) });
     return response;
   } catch (error) {
     await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'failed', detail: (error as Error).message });

@@ -9,6 +9,7 @@ import { AgentCallError } from '../agent-client.js';
 import type { FleetClient } from '../fleet-client.js';
 import type { NodeLocks } from '../node-locks.js';
 import { OperationRefusedError } from '../operation-refused.js';
+import { capacityChangeText } from './capacity.js';
 import { fleetStatus } from './fleet-status.js';
 import { syncTokens } from './sync-tokens.js';
 import { summarizeSync, syncOutcome, syncTarget } from './sync-report.js';
@@ -149,7 +150,7 @@ export async function executeRestart(run: RestartRun, plan: RestartPlan, progres
       await progress(`raising maxConcurrent to ${plan.capacityChange.to}…`);
       try {
         const response = await fleet.call(node, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent: plan.capacityChange.to }, 60_000);
-        await record({ action: AUDIT_ACTIONS.capacitySet, target: node, outcome: 'ok', detail: `${why}: maxConcurrent ${response.changed?.from ?? plan.capacityChange.from} → ${response.changed?.to ?? plan.capacityChange.to}` });
+        await record({ action: AUDIT_ACTIONS.capacitySet, target: node, outcome: 'ok', detail: `${why}: ${capacityChangeText(response.changed ?? plan.capacityChange)}` });
       } catch (error) {
         await record({ action: AUDIT_ACTIONS.capacitySet, target: node, outcome: 'failed', detail: `${why}: ${(error as Error).message}` });
         throw error;

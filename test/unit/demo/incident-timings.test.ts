@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { incidentTimings, renderTimings, type IncidentMarks } from '../../../src/demo/incident-timings.js';
-import { restartFromLog } from '../../../src/demo/openclaw/restart-from-log.js';
+import { capacityViaFromLog, restartFromLog } from '../../../src/demo/openclaw/restart-from-log.js';
 import { gatewayStartPhases } from '../../../src/demo/openclaw/gateway-start-phases.js';
 
 const T = 1_800_000_000_000;
@@ -24,7 +24,7 @@ describe('where the recovery time went', () => {
     expect(incidentTimings(marks).map((row) => [row.step, row.ms, row.sinceConfirmMs])).toEqual([
       ['alert → plan offered', 3_000, null],
       ['✅ → tokens fixed (sync from the owner)', 1_200, 1_200],
-      ['→ capacity set (openclaw config set)', 8_000, 9_200],
+      ['→ capacity set (maxConcurrent)', 8_000, 9_200],
       ['→ restart command done', 1_800, 11_000],
       ['→ gateway ready (/readyz)', 38_000, 49_000],
       ['→ the bot reports the node healthy', 1_000, 50_000],
@@ -38,7 +38,7 @@ describe('where the recovery time went', () => {
     expect(rows.map((row) => [row.step, row.ms])).toEqual([
       ['alert → plan offered', 3_000],
       ['✅ → tokens fixed (sync from the owner)', 9_200],
-      ['→ capacity set (openclaw config set)', null],
+      ['→ capacity set (maxConcurrent)', null],
       ['→ restart command done', null],
       ['→ gateway ready (/readyz)', null],
       ['→ the bot reports the node healthy', null],
@@ -62,6 +62,26 @@ describe("the agent's restart from its log", () => {
     expect(restartFromLog(lines, 8)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:01.000Z'), commandMs: 4_000, readyAfterMs: null });
     expect(restartFromLog(lines, 9)).toBeNull();
     expect(restartFromLog(lines, undefined)).toBeNull();
+  });
+
+  it('how that agent last set capacity: through the gateway or the CLI', () => {
+    const lines = [
+      line({ pid: 7, msg: 'capacity changed', from: 4, to: 12, via: 'cli' }),
+      line({ pid: 8, msg: 'capacity changed', from: 4, to: 12, via: 'gateway' }),
+      line({ pid: 7, msg: 'capacity changed', from: 12, to: 16, via: 'gateway' }),
+      line({ pid: 9, msg: 'capacity changed', via: 'fax' }),
+    ];
+    expect(capacityViaFromLog(lines, 7)).toBe('gateway');
+    expect(capacityViaFromLog(lines.slice(0, 2), 7)).toBe('cli');
+    expect(capacityViaFromLog(lines, 9)).toBeNull();
+    expect(capacityViaFromLog(lines, undefined)).toBeNull();
+  });
+
+  it('the capacity row names the path the agent took', () => {
+    const step = (capacityVia: IncidentMarks['capacityVia']) => incidentTimings({ ...marks, capacityVia })[2]!.step;
+    expect(step('gateway')).toBe("→ capacity set (the gateway's admin RPC)");
+    expect(step('cli')).toBe('→ capacity set (openclaw config set)');
+    expect(step(null)).toBe('→ capacity set (maxConcurrent)');
   });
 });
 
