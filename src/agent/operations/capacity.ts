@@ -32,6 +32,7 @@ export class CapacityChangeError extends Error {
  */
 export async function setNodeCapacity(context: AgentContext, maxConcurrent: number): Promise<CapacityResponse> {
   return context.guard.run('capacity', async () => {
+    const started = Date.now();
     const before = await readNodeCapacity(context);
     const configFile = openclawConfigPath(context.env.OPENCLAW_STATE_DIR);
     const gateway = await setMaxConcurrentThroughGateway({ url: context.env.TOKENOPS_GATEWAY_URL, token: context.env.TOKENOPS_GATEWAY_TOKEN }, configFile, maxConcurrent);
@@ -45,7 +46,7 @@ export async function setNodeCapacity(context: AgentContext, maxConcurrent: numb
       after = await readNodeCapacity(context);
       via = 'cli';
     }
-    context.logger.info({ from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent, via }, 'capacity changed');
+    context.logger.info({ from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent, via, ms: Date.now() - started }, 'capacity changed');
     return { ...after, changed: { from: before.capacity.maxConcurrent, to: after.capacity.maxConcurrent, via } };
   });
 }
