@@ -3,7 +3,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { scrub } from '../domain/scrub-secrets.js';
 import { failureWord, httpExchange } from '../net/http-exchange.js';
-import { MAX_CONCURRENT_KEY } from './openclaw-config.js';
 
 /*
  * OpenClaw's admin HTTP RPC: its admin-http-rpc plugin (off unless openclaw.json has
@@ -79,8 +78,9 @@ export async function setMaxConcurrentThroughGateway(gateway: GatewayAdmin, conf
   if (!current.ok) return current;
   const revision = configGetSchema.safeParse(current.payload);
   if (!revision.success) return { ok: false, reason: 'the gateway answered config.get without a revision hash' };
-  if (revision.data.path !== undefined && !sameFile(revision.data.path, configFile)) return { ok: false, reason: `the gateway at ${gateway.url} runs on ${revision.data.path}, not this agent's ${configFile}` };
+  if (revision.data.path !== undefined && !sameFile(revision.data.path, configFile)) return { ok: false, reason: `the gateway at ${gateway.url} runs on ${scrub(revision.data.path).slice(0, 200)}, not this agent's ${configFile}` };
   const patch = { agents: { defaults: { maxConcurrent } } } satisfies Record<string, unknown>;
-  const patched = await callAdminRpc(gateway, 'config.patch', { raw: JSON.stringify(patch), baseHash: revision.data.hash, note: `tokenops: ${MAX_CONCURRENT_KEY} ${maxConcurrent}` }, 15_000);
+  // No note, session or restart delay: nothing for the gateway to announce or schedule.
+  const patched = await callAdminRpc(gateway, 'config.patch', { raw: JSON.stringify(patch), baseHash: revision.data.hash }, 15_000);
   return patched.ok ? { ok: true } : patched;
 }

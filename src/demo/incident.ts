@@ -36,8 +36,8 @@ export interface IncidentStateDirs extends Record<string, string> {
 
 /** Each node's agents and maxConcurrent: what its openclaw.json says. */
 export const INCIDENT_NODES = {
-  'pc-a': { agents: ['main'], maxConcurrent: 8 },
-  t440: { agents: T440_AGENTS, maxConcurrent: 4 },
+  'pc-a': { agents: ['main'], maxConcurrent: 8, adminRpc: true },
+  t440: { agents: T440_AGENTS, maxConcurrent: 4, adminRpc: true },
 } as const;
 
 /** The two state dirs; `stateDirOf` says where each node's goes (default `<root>/<node>`). */
@@ -51,7 +51,7 @@ export function buildIncident(root: string, now = Date.now(), stateDirOf: (node:
     dir: stateDirOf('pc-a'),
     layout: 'split',
     agents: { main: { profiles: ownerProfiles } },
-    openclawJson5: openclawJson5([...INCIDENT_NODES['pc-a'].agents], INCIDENT_NODES['pc-a'].maxConcurrent, { adminRpc: true }),
+    openclawJson5: openclawJson5([...INCIDENT_NODES['pc-a'].agents], INCIDENT_NODES['pc-a'].maxConcurrent, { adminRpc: INCIDENT_NODES['pc-a'].adminRpc }),
   });
   const expiredAnthropic = oauth('anthropic', now - 2 * HOUR);
   const olderCodex = oauth('openai-codex', now + 3 * HOUR, { accountId: 'acct-demo' });
@@ -61,7 +61,7 @@ export function buildIncident(root: string, now = Date.now(), stateDirOf: (node:
     agents: Object.fromEntries(
       T440_AGENTS.map((agent) => [agent, { profiles: agent === 'main' ? { 'anthropic:default': expiredAnthropic, 'openai-codex:ops@example.com': olderCodex } : { 'anthropic:default': expiredAnthropic } }]),
     ),
-    openclawJson5: openclawJson5(INCIDENT_NODES.t440.agents, INCIDENT_NODES.t440.maxConcurrent, { adminRpc: true }),
+    openclawJson5: openclawJson5(INCIDENT_NODES.t440.agents, INCIDENT_NODES.t440.maxConcurrent, { adminRpc: INCIDENT_NODES.t440.adminRpc }),
   });
   return { 'pc-a': pcA, t440 };
 }

@@ -22,6 +22,8 @@ test(`npm run demo -- --openclaw ${VERSION}: every step passes on real gateways,
   expect(out).toMatch(/^✓ openclaw models status on t440 reads the renewed token/m);
   expect(table).toMatch(new RegExp(`real OpenClaw ${VERSION.replaceAll('.', '\\.')}`));
   expect(table).toMatch(/\| total: ✅ → verified recovery \| \d+\.\d s \|/);
+  // The nodes have OpenClaw's admin RPC on: capacity must not fall back to the CLI unseen.
+  expect(table).toContain("| → capacity set (the gateway's admin RPC) |");
   expect(table).not.toMatch(/\| — \| — \|\n\| total/);
   // The gateway's own lines still read as the phases the table splits its start into.
   const phases = table.slice(table.indexOf("Where the gateway's start went"));

@@ -18,6 +18,8 @@ export interface NodeSetup {
   /** The node's agents (openclaw.json's agents.list) and its maxConcurrent. */
   agents: readonly string[];
   maxConcurrent: number;
+  /** OpenClaw's admin HTTP RPC plugin on, as docs/install-node.md recommends: capacity then changes through the gateway. */
+  adminRpc?: boolean;
 }
 
 export interface OpenClawNode extends LocalNode {
@@ -31,10 +33,11 @@ export interface OpenClawFleet extends LocalFleet {
   setup: Record<string, { migrateMs: number; firstReadyMs: number }>;
 }
 
-/** openclaw.json for a node: the home's base, its agents and its maxConcurrent (as JSON, which OpenClaw reads as JSON5). */
+/** openclaw.json for a node: the home's base, its agents, its maxConcurrent and its plugins (as JSON, which OpenClaw reads as JSON5). */
 export function nodeConfig(stateDir: string, setup: NodeSetup): string {
   const list = setup.agents.map((id, index) => (index === 0 ? { id, default: true } : { id }));
-  return `${JSON.stringify({ ...homeConfig(stateDir), agents: { defaults: { maxConcurrent: setup.maxConcurrent }, list } }, null, 2)}\n`;
+  const plugins = setup.adminRpc ? { plugins: { entries: { 'admin-http-rpc': { enabled: true } } } } : {};
+  return `${JSON.stringify({ ...homeConfig(stateDir), agents: { defaults: { maxConcurrent: setup.maxConcurrent }, list }, ...plugins }, null, 2)}\n`;
 }
 
 /** Brings the stores to this version: `openclaw doctor --fix` when OpenClaw says a migration is required, else nothing. */
