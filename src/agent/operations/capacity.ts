@@ -39,7 +39,8 @@ export async function setNodeCapacity(context: AgentContext, maxConcurrent: numb
     let after = gateway.ok ? await readNodeCapacity(context) : null;
     let via: 'gateway' | 'cli' = 'gateway';
     if (after?.capacity.maxConcurrent !== maxConcurrent) {
-      // A gateway that wrote elsewhere (another state dir) is as good as none.
+      // A gateway that said yes while the file this agent reads does not show it (the value
+      // under an $include, say) is as good as none: the CLI writes where we read.
       const reason = gateway.ok ? `the gateway took the change but ${configFile} does not show it` : gateway.reason;
       context.logger.info({ reason }, 'capacity through the gateway not possible; using the openclaw CLI');
       await setThroughCli(context, maxConcurrent);
