@@ -54,9 +54,14 @@ export function isResetExpiry(expiresMs: number): boolean {
   return expiresMs < RESET_EXPIRY_BEFORE_MS;
 }
 
-/** When a token expires (or, `expired`, did), as every message says it: a relative Discord time, or for a reset expiry the day it was reset to. */
+/** An expiry a tool reset, as every message says it: the day it was reset to, and that no provider granted it. */
+export function resetExpiryWords(expiresMs: number): string {
+  return `expiry reset to ${calendarDay(expiresMs)} (no provider granted it: a tool or migration wrote it)`;
+}
+
+/** When a token expires (or, `expired`, did), as every message says it: a relative Discord time, or for a reset expiry its words. */
 export function expiryWords(expiresMs: number, expired: boolean): string {
-  if (isResetExpiry(expiresMs)) return `expiry reset to ${calendarDay(expiresMs)} (no provider granted it: a tool or migration wrote it)`;
+  if (isResetExpiry(expiresMs)) return resetExpiryWords(expiresMs);
   return `${expired ? 'expired' : 'expires'} <t:${Math.floor(expiresMs / 1000)}:R>`;
 }
 

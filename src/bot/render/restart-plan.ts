@@ -3,7 +3,7 @@ import type { RestartPlan, TokenCheck } from '../../domain/restart-plan.js';
 import { formatDuration } from '../../config/duration.js';
 import { restartTimings, type RestartExecution } from '../../fleet/operations/restart-node.js';
 import { foldOAuthCopies } from '../../domain/profile-status.js';
-import { expiryWords, isResetExpiry } from '../../domain/expiry-horizon.js';
+import { expiryWords, isResetExpiry, resetExpiryWords } from '../../domain/expiry-horizon.js';
 import { LIMITS, code, relativeTime, truncate } from './discord-format.js';
 
 const VERDICT = {
@@ -43,7 +43,7 @@ export function renderRestartPlan(plan: RestartPlan): APIEmbed {
 /** After a restart a token's health is said already: its time, or that a tool reset it. */
 function afterWhen(expiresAt: string): string {
   const expiresMs = Date.parse(expiresAt);
-  return isResetExpiry(expiresMs) ? expiryWords(expiresMs, true) : relativeTime(expiresAt);
+  return isResetExpiry(expiresMs) ? resetExpiryWords(expiresMs) : relativeTime(expiresAt);
 }
 
 export function renderRestartResult(execution: RestartExecution): APIEmbed {

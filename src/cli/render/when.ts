@@ -1,5 +1,5 @@
 import { formatDuration } from '../../config/duration.js';
-import { expiryWords, isResetExpiry } from '../../domain/expiry-horizon.js';
+import { isResetExpiry, resetExpiryWords } from '../../domain/expiry-horizon.js';
 
 /** `2026-02-14 16:40Z`: minutes are enough to act on, and UTC reads the same on every node. */
 export function utcMinute(ms: number): string {
@@ -18,6 +18,6 @@ export function when(iso: string, nowMs: number): string {
 export function expiry(iso: string | null, nowMs: number): string {
   if (!iso) return 'no expiry';
   const at = Date.parse(iso);
-  if (isResetExpiry(at)) return expiryWords(at, true);
+  if (isResetExpiry(at)) return resetExpiryWords(at);
   return `${at <= nowMs ? 'expired' : 'expires'} ${when(iso, nowMs)}`;
 }

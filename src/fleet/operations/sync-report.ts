@@ -1,6 +1,6 @@
 import type { ExportedCredential, ExportResponse, ImportResponse } from '../../protocol/agent-api.js';
 import type { NodeResult } from '../../protocol/node-result.js';
-import { expiryProblem, expiryWords, isResetExpiry } from '../../domain/expiry-horizon.js';
+import { expiryProblem, isResetExpiry, resetExpiryWords } from '../../domain/expiry-horizon.js';
 import { credentialExpiry } from '../../domain/sync-plan.js';
 
 /*
@@ -39,7 +39,7 @@ export function worthPassingOn(source: string, credentials: readonly ExportedCre
     const implausible = expires === null ? null : expiryProblem(expires, options.nowMs);
     if (implausible) skipped.push({ profileId: credential.profileId, reason: `${source} sent it with ${implausible}` });
     else if (options.force || expires === null || expires > options.nowMs) live.push(credential);
-    else skipped.push({ profileId: credential.profileId, reason: isResetExpiry(expires) ? `${expiryWords(expires, true)}, on ${source}` : `expired on ${source} <t:${Math.floor(expires / 1000)}:R>` });
+    else skipped.push({ profileId: credential.profileId, reason: isResetExpiry(expires) ? `${resetExpiryWords(expires)}, on ${source}` : `expired on ${source} <t:${Math.floor(expires / 1000)}:R>` });
   }
   return { live, skipped };
 }
