@@ -384,6 +384,18 @@ describe('the local Discord stand-in, driven by the real discord.js Client', () 
     expect(standin.requests.slice(before).filter((request) => request.status === 429)).toEqual([]);
   });
 
+  test("a rate-limited or unknown request on an interaction's webhook is logged with <token> for its token", async () => {
+    const token = `aW50ZXJhY3Rpb246${'q'.repeat(60)}`;
+    const post = (suffix = '') => fetch(`${standin.apiBase}/v10/webhooks/1300000000000000001/${token}${suffix}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ content: 'x' }) });
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post()).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await post('/nowhere')).status).toBe(404);
+    standin.claimSpecViolations();
+    expect(standinLog.filter((line) => /RATE LIMITED POST \/v10\/webhooks\/1300000000000000001\/<token>|POST \/v10\/webhooks\/1300000000000000001\/<token>\/nowhere/.test(line)).length).toBeGreaterThanOrEqual(2);
+    expect(standinLog.filter((line) => line.includes(token))).toEqual([]);
+  });
+
   test('HTTP details: 204 without a content type, unknown routes are 404 and logged, the token never in a body or a recorded IDENTIFY', async () => {
     const typing = await fetch(`${standin.apiBase}/v10/channels/${standin.opsChannelId}/typing`, { method: 'POST', headers: { authorization: `Bot ${TOKEN}` } });
     expect(typing.status).toBe(204);

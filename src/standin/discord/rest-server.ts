@@ -4,7 +4,7 @@ import { discordError, parseBody, readBody, send, type Json } from './http-util.
 import type { Outage } from './outage.js';
 import { RateLimiter } from './rate-limits.js';
 import { fail, type Answer, type RestRouter } from './rest-router.js';
-import { discordSpec, specViolation } from './spec/spec-check.js';
+import { discordSpec, specViolation, withoutTokens } from './spec/spec-check.js';
 import { recordUnclaimed } from './spec/unclaimed-violations.js';
 import type { RecordedAttachment, RecordedRequest } from './types.js';
 
@@ -107,13 +107,13 @@ export class RestServer {
     }
     const match = this.router.match(method, segments);
     if (!match) {
-      this.unknownRoutes.push(`${method} ${path}`);
-      this.ctx.warn(`UNKNOWN ROUTE ${method} ${path}${url.search}: answering 404; teach the stand-in this route if the bot needs it`);
+      this.unknownRoutes.push(`${method} ${withoutTokens(path)}`);
+      this.ctx.warn(`UNKNOWN ROUTE ${method} ${withoutTokens(path)}${url.search}: answering 404; teach the stand-in this route if the bot needs it`);
       return fail(404, 0, '404: Not Found');
     }
     const rate = this.rates?.take(match.pattern, match.params) ?? null;
     if (rate && !rate.allowed) {
-      this.ctx.warn(`RATE LIMITED ${method} ${path}: retry after ${rate.retryAfterMs} ms${rate.global ? ' (global)' : ''}`);
+      this.ctx.warn(`RATE LIMITED ${method} ${withoutTokens(path)}: retry after ${rate.retryAfterMs} ms${rate.global ? ' (global)' : ''}`);
       return { status: 429, headers: rate.headers, body: { message: 'You are being rate limited.', retry_after: rate.retryAfterMs / 1000, global: rate.global } };
     }
     try {

@@ -111,6 +111,11 @@ describe('a request against the spec', () => {
     expect(violation!.message).not.toContain('aW50ZXJhY3Rpb246c2VjcmV0');
     const wrongMethod = specViolation(await discordSpec(), request('PUT', '/v10/interactions/123/aW50ZXJhY3Rpb246c2VjcmV0/callback'));
     expect(wrongMethod!.message).toBe('PUT /v10/interactions/123/<token>/callback: /interactions/{interaction_id}/{interaction_token}/callback takes POST, not PUT');
+    // A route Discord lacks, or another API version, still carries the token where Discord puts it.
+    const noRoute = specViolation(await discordSpec(), request('PATCH', '/v10/webhooks/123/aW50ZXJhY3Rpb246c2VjcmV0/messages/@original/extra'));
+    expect(noRoute!.message).toBe("PATCH /v10/webhooks/123/<token>/messages/@original/extra: Discord's API has no such route");
+    const oldVersion = specViolation(await discordSpec(), request('POST', '/v9/interactions/123/aW50ZXJhY3Rpb246c2VjcmV0/callback'));
+    expect(oldVersion!.message).toBe('POST /v9/interactions/123/<token>/callback: not under /v10, the API version tokenops speaks');
   });
 
   it('of a union, reports the member that fits best', async () => {

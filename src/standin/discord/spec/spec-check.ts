@@ -143,13 +143,12 @@ function bodyIssues(spec: DiscordSpec, operation: SpecOperation, json: unknown):
 /** A member whose `type` is the body's (its issues are elsewhere) fits better than one of another type, then fewer issues. */
 const rank = (issues: Issue[]) => (issues.some((issue) => issue.path.length === 1 && issue.path[0] === 'type') ? 1_000_000 : 0) + issues.length;
 
-/** The path with every `{…_token}` parameter's value replaced by `<token>`. */
-function withoutTokens(requestPath: string, params: Record<string, string>): string {
-  const tokens = new Set(Object.entries(params).flatMap(([name, value]) => (name.endsWith('_token') ? [value] : [])));
-  return requestPath
-    .split('/')
-    .map((segment) => (tokens.has(segment) ? '<token>' : segment))
-    .join('/');
+/**
+ * The path with an interaction's token replaced by `<token>`, wherever Discord puts one (after
+ * `webhooks/{id}/` or `interactions/{id}/`), whether or not the route is one of Discord's.
+ */
+export function withoutTokens(requestPath: string): string {
+  return requestPath.replace(/\/(webhooks|interactions)\/([^/]+)\/[^/?]+/, '/$1/$2/<token>');
 }
 
 const describeIssue = (issue: Issue) => `${issue.path.length ? issue.path.join('.') : '(body)'}: ${issue.message}`;
@@ -162,11 +161,11 @@ const describeIssue = (issue: Issue) => `${issue.path.length ? issue.path.join('
 export function specViolation(spec: DiscordSpec, request: SpecRequest): SpecViolation | null {
   const method = request.method.toLowerCase();
   const segments = request.path.split('/').slice(1);
-  if (segments[0] !== 'v10') return { status: 404, message: `${request.method} ${request.path}: not under /v10, the API version tokenops speaks`, body: { code: 0, message: '404: Not Found' } };
-  const candidates = matching(spec.operations, segments.slice(1));
-  if (candidates.length === 0) return { status: 404, message: `${request.method} ${request.path}: Discord's API has no such route`, body: { code: 0, message: '404: Not Found' } };
   // The message goes to logs and test failures: an interaction's token is a credential for 15 minutes.
-  const where = `${request.method} ${withoutTokens(request.path, candidates[0]!.params)}`;
+  const where = `${request.method} ${withoutTokens(request.path)}`;
+  if (segments[0] !== 'v10') return { status: 404, message: `${where}: not under /v10, the API version tokenops speaks`, body: { code: 0, message: '404: Not Found' } };
+  const candidates = matching(spec.operations, segments.slice(1));
+  if (candidates.length === 0) return { status: 404, message: `${where}: Discord's API has no such route`, body: { code: 0, message: '404: Not Found' } };
   const match = candidates.find((candidate) => candidate.operation.method === (method as HttpMethod));
   if (!match) {
     const allowed = [...new Set(candidates.map((candidate) => candidate.operation.method.toUpperCase()))].join(', ');
