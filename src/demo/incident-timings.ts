@@ -1,3 +1,6 @@
+import type { CapacityVia } from '../protocol/agent-api.js';
+import { CAPACITY_VIA_WORDS } from '../fleet/operations/capacity.js';
+
 /*
  * Where the minute of a recovery goes: from the messages the bot edited as it worked and the
  * agent's own account of the restart, the time of each step after the ✅. Pure: the marks in,
@@ -17,8 +20,8 @@ export interface IncidentMarks {
   restart: { startedAt: number; commandMs: number; readyAfterMs: number | null } | null;
   /** The gateway's own CLI agreed with the bot about the node's tokens (the real run only). */
   healthConfirmedAt: number | null;
-  /** How the agent set capacity: the running gateway's admin RPC, or `openclaw config set`. */
-  capacityVia?: 'gateway' | 'cli' | null;
+  /** How the agent set capacity (from its log); null when it did not say. */
+  capacityVia: CapacityVia | null;
 }
 
 export interface TimingRow {
@@ -49,7 +52,7 @@ export function incidentTimings(marks: IncidentMarks): TimingRow[] {
   return [
     { step: 'alert → plan offered', ms: marks.planAt - marks.alertAt, sinceConfirmMs: null },
     row('✅ → tokens fixed (sync from the owner)', marks.confirmedAt, tokensFixed),
-    row(`→ capacity set (${marks.capacityVia === 'gateway' ? "the gateway's admin RPC" : marks.capacityVia === 'cli' ? 'openclaw config set' : 'maxConcurrent'})`, tokensFixed, capacitySet),
+    row(`→ capacity set (${marks.capacityVia ? CAPACITY_VIA_WORDS[marks.capacityVia] : 'maxConcurrent'})`, tokensFixed, capacitySet),
     row('→ restart command done', capacitySet ?? tokensFixed, commandDone),
     row('→ gateway ready (/readyz)', commandDone, ready),
     row('→ the bot reports the node healthy', ready, done),

@@ -23,7 +23,7 @@ export const messageText = (state: { content: string; embeds: { title?: string; 
 export interface IncidentPlay {
   results: StepResult[];
   /** When each part happened, for the timing table; what the agent logged is added by the caller. */
-  marks: Omit<IncidentMarks, 'restart'> | null;
+  marks: Omit<IncidentMarks, 'restart' | 'capacityVia'> | null;
 }
 
 export async function playIncident(

@@ -278,12 +278,18 @@ export const capacityRequestSchema = z.strictObject({
   maxConcurrent: z.number().int().min(1).max(1000),
 });
 
+/** What made a capacity change: the running gateway (its admin RPC) or OpenClaw's CLI. */
+export const capacityViaSchema = z.enum(['gateway', 'cli']);
+export type CapacityVia = z.infer<typeof capacityViaSchema>;
+const capacityChangeSchema = z.object({ from: z.number().int(), to: z.number().int(), via: capacityViaSchema.optional() });
+export type CapacityChange = z.infer<typeof capacityChangeSchema>;
+
 export const capacityResponseSchema = z.object({
   node: z.string(),
   capacity: capacitySchema,
   blastRadius: blastRadiusSchema,
   /** Present after a change: from what to what, and whether the running gateway or OpenClaw's CLI made it. */
-  changed: z.object({ from: z.number().int(), to: z.number().int(), via: z.enum(['gateway', 'cli']).optional() }).optional(),
+  changed: capacityChangeSchema.optional(),
 });
 export type CapacityResponse = z.infer<typeof capacityResponseSchema>;
 

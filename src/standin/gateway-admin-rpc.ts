@@ -66,6 +66,6 @@ export async function handleAdminRpc(stateDir: string, token: string | null, req
   const changedPaths = leafPaths(patch);
   log(`config.patch write changedPaths=${changedPaths.join(',')}`);
   const next = mergePatch(parseConfig(text), patch) as OpenClawConfig;
-  await writeConfig(stateDir, next, text);
-  return json(200, { id, ok: true, payload: { ok: true, path: openclawConfigPath(stateDir), hash: configHash(readConfigText(stateDir)), changedPaths } });
+  const written = await writeConfig(stateDir, next, text);
+  return json(200, { id, ok: true, payload: { ok: true, path: openclawConfigPath(stateDir), hash: configHash(written), changedPaths } });
 }

@@ -50,9 +50,11 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return merged;
 }
 
-/** Writes `config` over `previousText`, which is kept as openclaw.json.bak. */
-export async function writeConfig(stateDir: string, config: OpenClawConfig, previousText: string | null): Promise<void> {
+/** Writes `config` over `previousText`, which is kept as openclaw.json.bak; returns the text written. */
+export async function writeConfig(stateDir: string, config: OpenClawConfig, previousText: string | null): Promise<string> {
   const file = openclawConfigPath(stateDir);
+  const text = `${JSON.stringify(config, null, 2)}\n`;
   if (previousText !== null) await writeFileDurably(`${file}.bak`, previousText);
-  await writeFileDurably(file, `${JSON.stringify(config, null, 2)}\n`);
+  await writeFileDurably(file, text);
+  return text;
 }

@@ -1,4 +1,4 @@
-import type { CapacityResponse } from '../../protocol/agent-api.js';
+import type { CapacityResponse, CapacityVia } from '../../protocol/agent-api.js';
 import { blastRadius } from '../../domain/blast-radius.js';
 import type { AgentContext } from '../agent-context.js';
 import { discoverStores } from '../store/discover-stores.js';
@@ -37,7 +37,7 @@ export async function setNodeCapacity(context: AgentContext, maxConcurrent: numb
     const configFile = openclawConfigPath(context.env.OPENCLAW_STATE_DIR);
     const gateway = await setMaxConcurrentThroughGateway({ url: context.env.TOKENOPS_GATEWAY_URL, token: context.env.TOKENOPS_GATEWAY_TOKEN }, configFile, maxConcurrent);
     let after = gateway.ok ? await readNodeCapacity(context) : null;
-    let via: 'gateway' | 'cli' = 'gateway';
+    let via: CapacityVia = 'gateway';
     if (after?.capacity.maxConcurrent !== maxConcurrent) {
       // A gateway that said yes while the file this agent reads does not show it (the value
       // under an $include, say) is as good as none: the CLI writes where we read.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkLineSchema } from '../../doctor/check-line.js';
 import { auditRecordSchema } from '../../state/audit-log.js';
 import { HEALTH_VALUES } from '../../domain/token-health.js';
-import { REFRESH_OUTCOMES, SKIP_REASONS, blastRadiusSchema } from '../../protocol/agent-api.js';
+import { REFRESH_OUTCOMES, SKIP_REASONS, blastRadiusSchema, capacityViaSchema } from '../../protocol/agent-api.js';
 
 /*
  * The `--json` contract: one document on stdout per run, always an object with `ok` and
@@ -233,7 +233,7 @@ export const capacityJson = z.object({
   capacity: z.object({ maxConcurrent: z.number(), agentCount: z.number(), source: z.enum(['openclaw.json', 'defaults']).nullable() }),
   blastRadius: blastRadiusSchema,
   /** After `--set`: the change made, and whether the running gateway (its admin RPC) or `openclaw config set` made it. */
-  changed: z.object({ from: z.number(), to: z.number(), via: z.enum(['gateway', 'cli']).optional() }).nullable(),
+  changed: z.object({ from: z.number(), to: z.number(), via: capacityViaSchema.optional() }).nullable(),
 });
 export type CapacityJson = z.infer<typeof capacityJson>;
 

@@ -1,3 +1,5 @@
+import { capacityViaSchema, type CapacityVia } from '../../protocol/agent-api.js';
+
 /*
  * The agent's own account of a gateway restart, from its log: when the command started
  * ("restarting gateway"), how long it ran and how long /readyz took after it ("gateway
@@ -41,12 +43,13 @@ export function restartFromLog(lines: readonly string[], pid: number | undefined
 }
 
 /** How the agent with this pid last changed capacity ("capacity changed"): through the gateway's admin RPC or the CLI; null when it did not. */
-export function capacityViaFromLog(lines: readonly string[], pid: number | undefined): 'gateway' | 'cli' | null {
-  let via: 'gateway' | 'cli' | null = null;
+export function capacityViaFromLog(lines: readonly string[], pid: number | undefined): CapacityVia | null {
   if (pid === undefined) return null;
+  let via: CapacityVia | null = null;
   for (const line of lines) {
     const entry = parse(line);
-    if (entry && entry.pid === pid && entry.msg === 'capacity changed' && (entry.via === 'gateway' || entry.via === 'cli')) via = entry.via;
+    const said = capacityViaSchema.safeParse(entry?.via);
+    if (entry?.pid === pid && entry.msg === 'capacity changed' && said.success) via = said.data;
   }
   return via;
 }

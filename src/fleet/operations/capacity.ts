@@ -1,4 +1,4 @@
-import { capacityResponseSchema, type CapacityResponse } from '../../protocol/agent-api.js';
+import { capacityResponseSchema, type CapacityChange, type CapacityResponse, type CapacityVia } from '../../protocol/agent-api.js';
 import type { AuditActor } from '../../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
 import type { FleetClient } from '../fleet-client.js';
@@ -10,10 +10,12 @@ export async function readCapacity(fleet: FleetClient, node: string): Promise<Ca
   return fleet.call(fleet.node(node).name, 'GET', '/v1/capacity', capacityResponseSchema);
 }
 
-/** `maxConcurrent 4 → 12 through the gateway`: a change as the audit log keeps it. */
-export function capacityChangeText(changed: { from: number; to: number; via?: 'gateway' | 'cli' | undefined }): string {
-  const via = changed.via === 'gateway' ? " through the gateway's admin RPC" : changed.via === 'cli' ? ' through openclaw config set' : '';
-  return `maxConcurrent ${changed.from} → ${changed.to}${via}`;
+/** What made a capacity change, in words: the audit log's and the demo's. */
+export const CAPACITY_VIA_WORDS: Record<CapacityVia, string> = { gateway: "the gateway's admin RPC", cli: 'openclaw config set' };
+
+/** `maxConcurrent 4 → 12 through the gateway's admin RPC`: a change as the audit log keeps it. */
+export function capacityChangeText(changed: CapacityChange): string {
+  return `maxConcurrent ${changed.from} → ${changed.to}${changed.via ? ` through ${CAPACITY_VIA_WORDS[changed.via]}` : ''}`;
 }
 
 /**
@@ -34,7 +36,8 @@ export async function setCapacity(context: OperationContext, actor: AuditActor, 
   try {
     // `openclaw config set` may be slow to start: a minute, not the status timeout.
     const response = await context.fleetClient.call(name, 'POST', '/v1/capacity', capacityResponseSchema, { maxConcurrent }, 60_000);
-    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'ok', detail: capacityChangeText(response.changed ?? { from: maxConcurrent, to: maxConcurrent }) });
+    // An agent that says nothing of the change (older than the field) is recorded with what was asked.
+    await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'ok', detail: response.changed ? capacityChangeText(response.changed) : `maxConcurrent set to ${maxConcurrent}` });
     return response;
   } catch (error) {
     await context.audit.record({ actor, action: AUDIT_ACTIONS.capacitySet, target: name, outcome: 'failed', detail: (error as Error).message });

@@ -17,6 +17,7 @@ const marks: IncidentMarks = {
   ],
   restart: { startedAt: T + 9_300, commandMs: 1_700, readyAfterMs: 38_000 },
   healthConfirmedAt: T + 58_000,
+  capacityVia: null,
 };
 
 describe('where the recovery time went', () => {
