@@ -28,8 +28,8 @@ export interface TimingRow {
   step: string;
   /** This step's own time; null when it did not happen. */
   ms: number | null;
-  /** From the ✅ to the end of this step. */
-  sinceConfirmMs: number | null;
+  /** From the table's start (the ✅; a gateway's spawn) to the end of this step. */
+  sinceMs: number | null;
 }
 
 const firstAt = (marks: IncidentMarks, pattern: RegExp) => marks.versions.find((version) => version.at >= marks.confirmedAt && pattern.test(version.content))?.at ?? null;
@@ -47,10 +47,10 @@ export function incidentTimings(marks: IncidentMarks): TimingRow[] {
   const row = (step: string, from: number | null, to: number | null): TimingRow => ({
     step,
     ms: from === null || to === null ? null : to - from,
-    sinceConfirmMs: to === null ? null : to - marks.confirmedAt,
+    sinceMs: to === null ? null : to - marks.confirmedAt,
   });
   return [
-    { step: 'alert → plan offered', ms: marks.planAt - marks.alertAt, sinceConfirmMs: null },
+    { step: 'alert → plan offered', ms: marks.planAt - marks.alertAt, sinceMs: null },
     row('✅ → tokens fixed (sync from the owner)', marks.confirmedAt, tokensFixed),
     row(`→ capacity set (${marks.capacityVia ? CAPACITY_VIA_WORDS[marks.capacityVia] : 'maxConcurrent'})`, tokensFixed, capacitySet),
     row('→ restart command done', capacitySet ?? tokensFixed, commandDone),
@@ -58,7 +58,7 @@ export function incidentTimings(marks: IncidentMarks): TimingRow[] {
     row('→ the bot reports the node healthy', ready, done),
     // On real OpenClaw its own CLI then has to agree: the demo's witness, after the bot's word.
     ...(marks.healthConfirmedAt === null ? [] : [row('→ token health confirmed (openclaw models status)', done, end)]),
-    { step: 'total: ✅ → verified recovery', ms: end === null ? null : end - marks.confirmedAt, sinceConfirmMs: end === null ? null : end - marks.confirmedAt },
+    { step: 'total: ✅ → verified recovery', ms: end === null ? null : end - marks.confirmedAt, sinceMs: end === null ? null : end - marks.confirmedAt },
   ];
 }
 
@@ -66,5 +66,5 @@ const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toF
 
 /** The rows as a table a terminal and a closing note both read; `since` names where the last column counts from. */
 export function renderTimings(rows: readonly TimingRow[], since = '✅'): string {
-  return [`| step | took | since ${since} |`, '| --- | ---: | ---: |', ...rows.map((row) => `| ${row.step} | ${seconds(row.ms)} | ${seconds(row.sinceConfirmMs)} |`)].join('\n');
+  return [`| step | took | since ${since} |`, '| --- | ---: | ---: |', ...rows.map((row) => `| ${row.step} | ${seconds(row.ms)} | ${seconds(row.sinceMs)} |`)].join('\n');
 }

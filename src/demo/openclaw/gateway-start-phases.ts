@@ -23,7 +23,7 @@ function lineTime(line: string): number | null {
 /**
  * The start that followed the restart command (`commandStartedAt`, spawned at
  * `spawnedAt`), phase by phase, and the last step to the agent's first /readyz 200
- * (`readyAt`). `sinceConfirmMs` here is from the spawn.
+ * (`readyAt`). `sinceMs` here is from the spawn.
  */
 export function gatewayStartPhases(output: readonly string[], commandStartedAt: number, spawnedAt: number, readyAt: number | null): TimingRow[] {
   const timed = output.flatMap((line) => {
@@ -35,10 +35,10 @@ export function gatewayStartPhases(output: readonly string[], commandStartedAt: 
   let after = spawnedAt;
   for (const phase of PHASES) {
     const at = timed.find((entry) => entry.at >= after && phase.line.test(entry.line))?.at ?? null;
-    rows.push({ step: phase.step, ms: at === null || previous === null ? null : at - previous, sinceConfirmMs: at === null ? null : at - spawnedAt });
+    rows.push({ step: phase.step, ms: at === null || previous === null ? null : at - previous, sinceMs: at === null ? null : at - spawnedAt });
     previous = at;
     if (at !== null) after = at;
   }
-  rows.push({ step: '→ /readyz answered the agent', ms: readyAt === null || previous === null ? null : readyAt - previous, sinceConfirmMs: readyAt === null ? null : readyAt - spawnedAt });
+  rows.push({ step: '→ /readyz answered the agent', ms: readyAt === null || previous === null ? null : readyAt - previous, sinceMs: readyAt === null ? null : readyAt - spawnedAt });
   return rows;
 }

@@ -22,7 +22,7 @@ const marks: IncidentMarks = {
 
 describe('where the recovery time went', () => {
   it('each step from the version that starts the next, the restart split by the agent; the bot\'s own report, then OpenClaw\'s confirmation, ends it', () => {
-    expect(incidentTimings(marks).map((row) => [row.step, row.ms, row.sinceConfirmMs])).toEqual([
+    expect(incidentTimings(marks).map((row) => [row.step, row.ms, row.sinceMs])).toEqual([
       ['alert → plan offered', 3_000, null],
       ['✅ → tokens fixed (sync from the owner)', 1_200, 1_200],
       ['→ capacity set (maxConcurrent)', 8_000, 9_200],
@@ -105,7 +105,7 @@ describe("where a real gateway's start went (its own output)", () => {
 
   it('each phase from the line that ends it, after the restart command; the last to the agent’s /readyz', () => {
     const rows = gatewayStartPhases(output, T + 9_300, T + 11_000, T + 31_200);
-    expect(rows.map((row) => [row.step, row.ms, row.sinceConfirmMs])).toEqual([
+    expect(rows.map((row) => [row.step, row.ms, row.sinceMs])).toEqual([
       ['spawned → OpenClaw loaded (its first line)', 8_000, 8_000],
       ['→ config, auth, state and plugins (HTTP server starts)', 7_000, 15_000],
       ['→ HTTP server listening (models, plugins registered)', 1_500, 16_500],
@@ -117,6 +117,6 @@ describe("where a real gateway's start went (its own output)", () => {
   it('a phase whose line a version words differently is left out, and the next is not measured from a guess', () => {
     const rows = gatewayStartPhases(output.filter((line) => !/http server listening/.test(line)), T + 9_300, T + 11_000, null);
     expect(rows.map((row) => row.ms)).toEqual([8_000, 7_000, null, null, null]);
-    expect(rows[3]!.sinceConfirmMs).toBe(19_800);
+    expect(rows[3]!.sinceMs).toBe(19_800);
   });
 });
