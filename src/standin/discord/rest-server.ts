@@ -73,8 +73,8 @@ export class RestServer {
       return send(res, 503, discordError(0, '503: Service Unavailable'));
     }
     if (parts[0] !== 'api') {
-      this.unknownRoutes.push(`${method} ${url.pathname}`);
-      this.ctx.warn(`UNKNOWN ROUTE ${method} ${url.pathname} (not under /api: is DISCORD_API_BASE missing its /api?)`);
+      this.unknownRoutes.push(`${method} ${withoutTokens(url.pathname)}`);
+      this.ctx.warn(`UNKNOWN ROUTE ${method} ${withoutTokens(url.pathname)} (not under /api: is DISCORD_API_BASE missing its /api?)`);
       record(404);
       return send(res, 404, discordError(0, '404: Not Found'));
     }
@@ -90,10 +90,12 @@ export class RestServer {
   }
 
   private async answer(method: string, path: string, url: URL, segments: string[], raw: Buffer, contentType: string | undefined): Promise<Answer> {
+    // What is logged or listed of the path: an interaction's token is a credential for 15 minutes.
+    const shown = withoutTokens(path);
     const body = await parseBody(raw, contentType);
     if (body.error) {
       const answer = fail(400, 50109, `The request body contains invalid JSON. (${body.error})`);
-      this.ctx.refuse(`${method} ${path}: ${body.error}`);
+      this.ctx.refuse(`${method} ${shown}: ${body.error}`);
       return answer;
     }
     const violation = specViolation(await discordSpec(), { method, path, query: url.searchParams, json: body.json });
@@ -101,19 +103,19 @@ export class RestServer {
       this.specViolations.push(violation.message);
       recordUnclaimed(violation.message);
       this.ctx.warn(`NOT DISCORD'S API: ${violation.message}; answering ${violation.status} as Discord would`);
-      if (violation.status === 404) this.unknownRoutes.push(`${method} ${path}`);
+      if (violation.status === 404) this.unknownRoutes.push(`${method} ${shown}`);
       this.ctx.feed.notify();
       return { status: violation.status, body: violation.body };
     }
     const match = this.router.match(method, segments);
     if (!match) {
-      this.unknownRoutes.push(`${method} ${withoutTokens(path)}`);
-      this.ctx.warn(`UNKNOWN ROUTE ${method} ${withoutTokens(path)}${url.search}: answering 404; teach the stand-in this route if the bot needs it`);
+      this.unknownRoutes.push(`${method} ${shown}`);
+      this.ctx.warn(`UNKNOWN ROUTE ${method} ${shown}${url.search}: answering 404; teach the stand-in this route if the bot needs it`);
       return fail(404, 0, '404: Not Found');
     }
     const rate = this.rates?.take(match.pattern, match.params) ?? null;
     if (rate && !rate.allowed) {
-      this.ctx.warn(`RATE LIMITED ${method} ${withoutTokens(path)}: retry after ${rate.retryAfterMs} ms${rate.global ? ' (global)' : ''}`);
+      this.ctx.warn(`RATE LIMITED ${method} ${shown}: retry after ${rate.retryAfterMs} ms${rate.global ? ' (global)' : ''}`);
       return { status: 429, headers: rate.headers, body: { message: 'You are being rate limited.', retry_after: rate.retryAfterMs / 1000, global: rate.global } };
     }
     try {
