@@ -17,11 +17,32 @@ import type { Leadership } from '../state/coordination.js';
 import type { LeadershipChange } from '../state/leader-lease.js';
 import { pictureThresholds, picturesConcerning, type PictureFile } from '../timeline/timeline-picture.js';
 
-/** A job tried to post after this replica stopped leading: the new leader posts it (alert state is shared). */
+/** A job tried to post after this replica stopped leading, or began to stop: the (next) leader posts it (alert state is shared). */
 class NotLeaderError extends Error {
   override readonly name = 'NotLeaderError';
-  constructor() {
-    super('this bot replica is no longer the leader; the leader posts instead');
+  constructor(stopping: boolean) {
+    super(stopping ? 'this bot replica is stopping; the next leader posts instead' : 'this bot replica is no longer the leader; the leader posts instead');
+  }
+}
+
+/**
+ * How long a shutdown waits for a check, sync or renewal in progress. The bot's whole stop
+ * has 5 s (src/bot/main.ts), and the lease, the Discord client and the log come after the
+ * jobs. Work held longer (Discord holding a post in a rate limit, a node slow to answer) is
+ * left behind: the node locks it holds lapse, and what it had not posted stays unposted for
+ * the next leader, as when Discord is unreachable.
+ */
+export const SHUTDOWN_WAIT_MS = 2_000;
+
+/** Whether `work` settles before `deadline` (epoch ms); never rejects. */
+async function settlesBy(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  if (deadline === Infinity) return work.then(() => true, () => true);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -107,10 +128,10 @@ export class LeaderJobs implements AlertSink {
     return this.enqueue(() => (change.leader ? this.start() : this.stop()));
   }
 
-  /** Stops the jobs (shutdown); waits for a check or sync in progress. */
-  shutdown(): Promise<void> {
+  /** Stops the jobs (shutdown); waits for a check, sync or renewal in progress at most `withinMs`. */
+  shutdown(withinMs = SHUTDOWN_WAIT_MS): Promise<void> {
     this.closed = true;
-    return this.enqueue(() => this.stop());
+    return this.enqueue(() => this.stop(withinMs));
   }
 
   async raise(_alert: RaisedAlert): Promise<void> {
@@ -134,7 +155,7 @@ export class LeaderJobs implements AlertSink {
     const leaderOnly =
       <A extends unknown[], R>(send: (...args: A) => Promise<R>) =>
       async (...args: A): Promise<R> => {
-        if (!leadership.isLeader) throw new NotLeaderError();
+        if (!leadership.isLeader || this.closed) throw new NotLeaderError(this.closed);
         return send(...args);
       };
     const events = new AgentEventSubscriber(fleet.nodes, logger);
@@ -172,16 +193,23 @@ export class LeaderJobs implements AlertSink {
     logger.info({ autoSync: fleet.sync.auto, onRefresh: fleet.sync.onRefresh, everyMs: fleet.sync.every, renewal: fleet.renew.auto }, 'jobs started');
   }
 
-  private async stop(): Promise<void> {
+  /** On a lost lease the work in progress ends first (no overlap with the next leader); at shutdown, within `withinMs`. */
+  private async stop(withinMs = Infinity): Promise<void> {
     const running = this.running;
     if (!running) return;
     this.running = null;
     running.sweep?.stop();
     running.interrupted?.stop();
     running.events.stop();
-    await running.renewals.stop().catch(() => undefined);
-    await running.autoSync.stop().catch(() => undefined);
-    await running.alertChecks.stop().catch(() => undefined);
-    this.deps.logger.info('jobs stopped');
+    const deadline = Date.now() + withinMs;
+    const abandoned: string[] = [];
+    // Renewal and sync raise alerts: they stop before the checks do.
+    const stops: [string, () => Promise<void>][] = [
+      ['renewal', () => running.renewals.stop()],
+      ['automatic sync', () => running.autoSync.stop()],
+      ['alert check', () => running.alertChecks.stop()],
+    ];
+    for (const [what, stop] of stops) if (!(await settlesBy(stop(), deadline))) abandoned.push(what);
+    this.deps.logger.info(abandoned.length ? { abandoned } : {}, 'jobs stopped');
   }
 }

@@ -68,6 +68,7 @@ export class AlertChecks implements AlertSink {
   private job: ScheduledJob | undefined;
   private running: Promise<CheckSummary> | null = null;
   private soon: NodeJS.Timeout | null = null;
+  private stopped = false;
   private readonly now: () => number;
   private markAsked: () => void = () => undefined;
   /**
@@ -92,13 +93,15 @@ export class AlertChecks implements AlertSink {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.job?.stop();
     if (this.soon) clearTimeout(this.soon);
     await this.running?.catch(() => undefined);
   }
 
   async raise(): Promise<void> {
-    if (this.soon) return;
+    // A sync or renewal left running by a bounded stop may still raise: no check after stop.
+    if (this.soon || this.stopped) return;
     this.soon = setTimeout(() => {
       this.soon = null;
       void this.check().catch((error: Error) => this.deps.logger.error({ err: error.message }, 'alert check failed'));

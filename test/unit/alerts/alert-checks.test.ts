@@ -156,6 +156,15 @@ describe('AlertChecks', () => {
     baseline(t0);
   });
 
+  it('a raise after stop runs no check (a renewal left running by a bounded shutdown may still raise)', async () => {
+    const { checks, posts } = rig({ startAt: t0 });
+    writeNode(OWNER, { 'zeta:default': oauth('zeta', 10 * DAY, {}, t0), [ANTHROPIC]: oauth('anthropic', 10 * HOUR, {}, t0) });
+    await checks.stop();
+    await checks.raise();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(posts).toEqual([]);
+  });
+
   it('a quiet fleet posts nothing', async () => {
     const { checks, posts, edits } = rig({ startAt: t0 });
     const summary = await checks.check();

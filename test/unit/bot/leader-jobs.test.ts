@@ -61,7 +61,7 @@ class RecordingFleetClient extends FleetClient {
   }
 }
 
-function rig(level: 'info' | 'debug' = 'info') {
+function rig(level: 'info' | 'debug' = 'info', options: { post?: (content: string) => Promise<string> } = {}) {
   const fleet = unreachableFleet();
   const leadership = new FakeLeadership();
   const lines: string[] = [];
@@ -75,10 +75,12 @@ function rig(level: 'info' | 'debug' = 'info') {
     locks: new NodeLocks(),
     audit: new AuditLog(new Keyv<AuditRecord>()),
     alertStore: new AlertStore(new Keyv()),
-    post: async (content) => {
-      posts.push(content);
-      return String(posts.length);
-    },
+    post:
+      options.post ??
+      (async (content) => {
+        posts.push(content);
+        return String(posts.length);
+      }),
     edit: async () => undefined,
     logger,
     renewals: new RenewalStore(new Keyv()),
@@ -164,6 +166,54 @@ describe('LeaderJobs', () => {
     await jobs.follow({ leader: false });
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(lines.filter((line) => line.includes('"msg":"renewal plan"'))).toEqual([]);
+  });
+
+  test('shutdown waits for a check stuck posting (Discord holding it in a rate limit) only so long; nothing posts after', async () => {
+    const held: string[] = [];
+    let release = (): void => undefined;
+    const discordAnswers = new Promise<void>((resolve) => (release = resolve));
+    const { jobs, leadership, lines } = rig('info', {
+      post: async (content) => {
+        held.push(content);
+        await discordAnswers;
+        return String(held.length);
+      },
+    });
+    leadership.isLeader = true;
+    await jobs.follow({ leader: true });
+    await until(() => held.length >= 1, 5_000, 'the alert post');
+    const started = performance.now();
+    const stopped = await Promise.race([jobs.shutdown(300).then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 3_000))]);
+    expect(stopped, 'shutdown still waiting for the held post after 3 s').toBe(true);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(lines.find((line) => line.includes('"msg":"jobs stopped"'))).toContain('"abandoned":["alert check"]');
+    // Discord answers after the stop: the check goes on to nothing more (the next leader posts).
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(held).toHaveLength(1);
+  });
+
+  test('a lost lease waits for the check stuck posting, however long: the next leader must not overlap with it', async () => {
+    const held: string[] = [];
+    let release = (): void => undefined;
+    const discordAnswers = new Promise<void>((resolve) => (release = resolve));
+    const { jobs, leadership, lines } = rig('info', {
+      post: async (content) => {
+        held.push(content);
+        await discordAnswers;
+        return String(held.length);
+      },
+    });
+    leadership.isLeader = true;
+    await jobs.follow({ leader: true });
+    await until(() => held.length >= 1, 5_000, 'the alert post');
+    let followed = false;
+    const following = jobs.follow({ leader: false }).then(() => (followed = true));
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(followed).toBe(false);
+    release();
+    await following;
+    expect(lines.find((line) => line.includes('"msg":"jobs stopped"'))).not.toContain('abandoned');
   });
 
   test('after shutdown a late gain starts nothing', async () => {
