@@ -217,8 +217,17 @@ export type NotifyDecision =
   | { kind: 'edit' }
   | { kind: 'resolve' };
 
+/** What one message does this check, with the alerts it shows (unsilenced, not pending), their severity and digest. */
+export interface Notification {
+  decision: NotifyDecision;
+  shown: ActiveAlert[];
+  severity: AlertSeverity | null;
+  digest: string;
+}
+
 /** What the channel should see of a node, from its tracked alerts and what was shown last. */
-export function decideNotification(state: NodeAlertState, silences: readonly Silence[], thresholds: AlertThresholds, nowMs: number): { decision: NotifyDecision; shown: ActiveAlert[]; severity: AlertSeverity | null; digest: string } {
+
+export function decideNotification(state: NodeAlertState, silences: readonly Silence[], thresholds: AlertThresholds, nowMs: number): Notification {
   const shown = state.alerts.filter((alert) => !alert.pending && !isSilenced(alert, silences, nowMs));
   const severity = shown.some(isCritical) ? 'critical' : shown.length > 0 ? 'warning' : null;
   // Times in summaries move (relative stamps do not): the digest is keys and severities only.

@@ -1,8 +1,8 @@
 import type { AlertSink } from '../alerts/alert-sink.js';
 import type { Fleet } from '../config/fleet-file.js';
 import { fleetWideGroups, groupAction } from '../domain/alert-groups.js';
-import { nodesToPicture } from '../domain/alert-pictures.js';
-import { afterNotification, criticalFirst, currentAlerts, decideNotification, isCritical, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Silence } from '../domain/alerts.js';
+import { nodesToPicture, type PictureCandidate } from '../domain/alert-pictures.js';
+import { afterNotification, criticalFirst, currentAlerts, decideNotification, isCritical, nextNodeState, type ActiveAlert, type AlertThresholds, type NodeAlertState, type Notification } from '../domain/alerts.js';
 import type { FleetView } from '../domain/fleet-view.js';
 import type { PictureFile } from '../timeline/timeline-picture.js';
 import { classifyExpiry } from '../domain/token-health.js';
@@ -121,10 +121,9 @@ export class AlertChecks implements AlertSink {
    * ones about when tokens die, at most a few); the pool draws them side by side while the
    * messages before them go out.
    */
-  private startPictures(view: FleetView, states: readonly NodeAlertState[], silences: readonly Silence[], nowMs: number): Map<string, Promise<PictureFile[]>> {
+  private startPictures(view: FleetView, candidates: readonly PictureCandidate[], nowMs: number): Map<string, Promise<PictureFile[]>> {
     const draw = this.deps.picture;
     if (!draw) return new Map();
-    const candidates = states.map((state) => ({ node: state.node, ...decideNotification(state, silences, this.thresholds, nowMs) }));
     return new Map(
       nodesToPicture(candidates).map((node) => [
         node,
@@ -187,7 +186,8 @@ export class AlertChecks implements AlertSink {
     const groups = fleetWideGroups(states.map(({ state }) => state.alerts));
     const grouped = new Set([...groups.values()].flat().map((alert) => alert.key));
     const own = states.map(({ state }) => ({ ...state, alerts: state.alerts.filter((alert) => !grouped.has(alert.key)) }));
-    const pictures = this.startPictures(view, own, silences, nowMs);
+    const decided = own.map((state) => decideNotification(state, silences, this.thresholds, nowMs));
+    const pictures = this.startPictures(view, own.map((state, index) => ({ node: state.node, ...decided[index]! })), nowMs);
     const late: Promise<void>[] = [];
     const messages: Array<{ critical: boolean; send: () => Promise<void> }> = [];
     for (const [index, { previous, state }] of states.entries()) {
@@ -196,7 +196,7 @@ export class AlertChecks implements AlertSink {
       messages.push({
         critical: own[index]!.alerts.some(isCritical),
         send: async () => {
-          const next = await this.notify(own[index]!, previous, silences, nowMs, summary, late, {
+          const next = await this.notify(own[index]!, decided[index]!, previous, nowMs, summary, late, {
             render: (shown, reason) => renderNodeAlerts(state.node, shown, reason),
             picture: pictures.get(state.node),
             resolved: moved ? { edit: renderMovedEdit(state.node), notice: null } : { edit: renderResolvedEdit(state.node, nowMs), notice: renderResolvedNotice(state.node) },
@@ -214,7 +214,7 @@ export class AlertChecks implements AlertSink {
       messages.push({
         critical: state.alerts.some(isCritical),
         send: async () => {
-          const next = await this.notify(state, previous, silences, nowMs, summary, late, {
+          const next = await this.notify(state, decideNotification(state, silences, this.thresholds, nowMs), previous, nowMs, summary, late, {
             render: (shown, reason) => renderGroupAlert(shown, groupAction(shown), reason),
             picture: undefined,
             resolved: { edit: renderGroupResolvedEdit(key, nowMs), notice: renderGroupResolvedNotice(key) },
@@ -242,8 +242,8 @@ export class AlertChecks implements AlertSink {
    */
   private async notify(
     state: NodeAlertState,
+    { decision, shown, severity, digest }: Notification,
     previous: NodeAlertState,
-    silences: readonly Silence[],
     nowMs: number,
     summary: CheckSummary,
     late: Promise<void>[],
@@ -254,7 +254,6 @@ export class AlertChecks implements AlertSink {
       resolved: { edit: string; notice: string | null };
     },
   ): Promise<NodeAlertState> {
-    const { decision, shown, severity, digest } = decideNotification(state, silences, this.thresholds, nowMs);
     const picture = how.picture;
     try {
       if (decision.kind === 'post') {
