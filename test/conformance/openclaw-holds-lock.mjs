@@ -27,18 +27,32 @@ async function findUpdater() {
 }
 
 const update = await findUpdater();
-const result = await update({
-  agentDir,
-  // 2026.9: main's writes go to the shared store, as `models auth paste-token` does, unless
-  // the test asks for main's own agent database; older versions ignore the field.
-  sharedStoreWrite: target === 'shared',
-  updater(store) {
-    writeFileSync(heldMarker, String(Date.now()));
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(holdMs));
-    store.profiles[profileId] = { type: 'token', provider: 'anthropic', token };
-    return true;
-  },
-});
+let held = false;
+const attempt = () =>
+  update({
+    agentDir,
+    // 2026.9: main's writes go to the shared store, as `models auth paste-token` does, unless
+    // the test asks for main's own agent database; older versions ignore the field.
+    sharedStoreWrite: target === 'shared',
+    updater(store) {
+      held = true;
+      writeFileSync(heldMarker, String(Date.now()));
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(holdMs));
+      store.profiles[profileId] = { type: 'token', provider: 'anthropic', token };
+      return true;
+    },
+  });
+// OpenClaw's updater swallows every error into null. 2026.6.5 opens its agent database with
+// `PRAGMA journal_mode = WAL` before it sets a busy timeout, so an open that meets another
+// connection recovering the WAL at that instant (our agent reading the store it just saw
+// change) fails at once: seen once in CI. That is OpenClaw's own write failing, not the
+// lock this script is for: tried again, a few times, before it ever held the store.
+let result = await attempt();
+for (let retry = 1; !result && !held && retry <= 3; retry++) {
+  console.error(`OpenClaw's update failed before it held the store; attempt ${retry + 1}`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  result = await attempt();
+}
 if (!result) {
   console.error('OpenClaw reported the update as failed');
   process.exit(3);
