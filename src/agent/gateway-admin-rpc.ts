@@ -22,6 +22,8 @@ const rpcAnswerSchema = z.union([
   z.object({ ok: z.literal(false), error: z.object({ message: z.string().optional() }).optional() }),
 ]);
 const configGetSchema = z.object({ hash: z.string().min(1), path: z.string().optional() });
+/** `scheduled`, `deferred` (until its work drains) or `coalesced` (joined one already pending). */
+const restartAnswerSchema = z.object({ status: z.string().max(40) });
 
 export type AdminRpcResult = { ok: true; payload: unknown } | { ok: false; reason: string };
 
@@ -69,18 +71,40 @@ function sameFile(a: string, b: string): boolean {
 }
 
 /**
- * Sets maxConcurrent through the running gateway: config.get for the revision, then
- * config.patch on it; only when that gateway's config is `configFile`, the one this agent
- * reads (a URL pointing at another node's gateway must not change that node).
+ * The gateway's config revision (config.get), when that gateway runs on `configFile`, the
+ * one this agent reads: a URL pointing at another node's gateway must not change or
+ * restart that node.
  */
-export async function setMaxConcurrentThroughGateway(gateway: GatewayAdmin, configFile: string, maxConcurrent: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+async function ownGatewayRevision(gateway: GatewayAdmin, configFile: string): Promise<{ ok: true; hash: string } | { ok: false; reason: string }> {
   const current = await callAdminRpc(gateway, 'config.get', {}, 5_000);
   if (!current.ok) return current;
   const revision = configGetSchema.safeParse(current.payload);
   if (!revision.success) return { ok: false, reason: 'the gateway answered config.get without a revision hash' };
   if (revision.data.path !== undefined && !sameFile(revision.data.path, configFile)) return { ok: false, reason: `the gateway at ${gateway.url} runs on ${scrub(revision.data.path).slice(0, 200)}, not this agent's ${configFile}` };
+  return { ok: true, hash: revision.data.hash };
+}
+
+/** Sets maxConcurrent through the running gateway: config.patch on the revision of its own config. */
+export async function setMaxConcurrentThroughGateway(gateway: GatewayAdmin, configFile: string, maxConcurrent: number): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const revision = await ownGatewayRevision(gateway, configFile);
+  if (!revision.ok) return revision;
   const patch = { agents: { defaults: { maxConcurrent } } } satisfies Record<string, unknown>;
   // No note, session or restart delay: nothing for the gateway to announce or schedule.
-  const patched = await callAdminRpc(gateway, 'config.patch', { raw: JSON.stringify(patch), baseHash: revision.data.hash }, 15_000);
+  const patched = await callAdminRpc(gateway, 'config.patch', { raw: JSON.stringify(patch), baseHash: revision.hash }, 15_000);
   return patched.ok ? { ok: true } : patched;
+}
+
+/**
+ * Asks the running gateway to restart itself (gateway.restart.request, the safe restart
+ * `openclaw gateway restart` asks for): it stops taking work, drains what it has (bounded by
+ * OpenClaw), then restarts in its process (OPENCLAW_NO_RESPAWN=1, or in a container) or
+ * exits for its supervisor to start it again. Resolves once it has agreed, not once it is back.
+ */
+export async function requestGatewayRestart(gateway: GatewayAdmin, configFile: string, reason: string): Promise<{ ok: true; status: string } | { ok: false; reason: string }> {
+  const revision = await ownGatewayRevision(gateway, configFile);
+  if (!revision.ok) return revision;
+  const asked = await callAdminRpc(gateway, 'gateway.restart.request', { reason }, 10_000);
+  if (!asked.ok) return asked;
+  const status = restartAnswerSchema.safeParse(asked.payload);
+  return { ok: true, status: status.success ? status.data.status : 'unknown' };
 }

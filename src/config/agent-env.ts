@@ -31,6 +31,12 @@ export const agentEnvSchema = z.object({
   // Extensions: sensible defaults, named so an operator can find them in .env.example.
   /** The gateway's token, for its admin RPC when it has token auth (capacity changes then skip the CLI). A secret: never logged. */
   TOKENOPS_GATEWAY_TOKEN: z.string().trim().min(1).optional(),
+  /**
+   * `gateway`: restart by asking the running gateway (OpenClaw's own restart through its admin
+   * HTTP RPC: it drains its work, and restarts in its process with OPENCLAW_NO_RESPAWN=1),
+   * TOKENOPS_RESTART_CMD when it cannot be asked. `command`: always TOKENOPS_RESTART_CMD.
+   */
+  TOKENOPS_RESTART_VIA: z.enum(['command', 'gateway']).default('command'),
   /** Command that sets an OpenClaw config key; `<key> <value>` are appended. Used when the gateway's admin RPC cannot. */
   TOKENOPS_CONFIG_SET_CMD: commandLineSchema.default(['openclaw', 'config', 'set']),
   /** How long a write waits for OpenClaw's store lock before answering 409. */

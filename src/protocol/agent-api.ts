@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { HEALTH_VALUES } from '../domain/token-health.js';
 import { agentInfoSchema } from './api-version.js';
+import { restartViaSchema } from './restart-via.js';
+export { restartViaSchema, type RestartVia } from './restart-via.js';
 import { expiresAtProblem } from '../domain/expiry-horizon.js';
 import { agentIdSchema, epochMsSchema, profileIdSchema } from '../domain/profile.js';
 import { sealedEnvelopeSchema } from './sealing.js';
@@ -257,6 +259,9 @@ export const restartResponseSchema = z.object({
   node: z.string(),
   outcome: z.enum(['ready', 'command_failed', 'not_ready']),
   startedAt: isoTime,
+  /** How it was restarted; absent from agents older than the field. */
+  via: restartViaSchema.optional(),
+  /** The restart command; through the gateway, its request (argv0 `gateway.restart.request`, exit 0, no output). */
   command: z.object({
     argv0: z.string(),
     exitCode: z.number().int().nullable(),

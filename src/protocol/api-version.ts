@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { restartViaSchema } from './restart-via.js';
 
 /*
  * The agent API's version. Nodes are upgraded one at a time, so a bot and its agents disagree
@@ -21,6 +22,8 @@ export const agentInfoSchema = z.object({
   /** The tokenops version the agent runs (its package.json). */
   version: z.string().max(64),
   api: z.number().int().nonnegative(),
+  /** How it restarts its gateway (TOKENOPS_RESTART_VIA); absent from agents older than the field. */
+  restartVia: restartViaSchema.optional(),
 });
 export type AgentInfo = z.infer<typeof agentInfoSchema>;
 

@@ -7,8 +7,8 @@ import { configHash, mergePatch, parseConfig, readConfigText, valueAt, writeConf
 /*
  * The stand-in gateway's side of OpenClaw's admin HTTP RPC (its admin-http-rpc plugin):
  * POST /api/v1/admin/rpc {method, params}, behind the gateway's own auth. Only what tokenops
- * calls: config.get (its revision hash) and config.patch (a JSON5 merge patch on that
- * revision). Answers have OpenClaw's shape: {id, ok, payload} or {id, ok: false, error}.
+ * calls: config.get (its revision hash), config.patch (a JSON5 merge patch on that
+ * revision) and gateway.restart.request (the gateway restarts; how is the caller's hook). Answers have OpenClaw's shape: {id, ok, payload} or {id, ok: false, error}.
  */
 
 export const ADMIN_RPC_PATH = '/api/v1/admin/rpc';
@@ -37,7 +37,13 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   return JSON.parse(text);
 }
 
-export async function handleAdminRpc(stateDir: string, token: string | null, request: IncomingMessage, response: ServerResponse, log: (line: string) => void): Promise<void> {
+export interface AdminRpcHooks {
+  log: (line: string) => void;
+  /** gateway.restart.request: called once the answer is on its way. */
+  restart: () => void;
+}
+
+export async function handleAdminRpc(stateDir: string, token: string | null, request: IncomingMessage, response: ServerResponse, hooks: AdminRpcHooks): Promise<void> {
   const json = (status: number, body: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     response.end(JSON.stringify(body));
@@ -54,6 +60,10 @@ export async function handleAdminRpc(stateDir: string, token: string | null, req
   const refuse = (message: string) => json(400, { id, ok: false, error: { code: 'INVALID_REQUEST', message } });
   const text = readConfigText(stateDir);
   if (body.method === 'config.get') return json(200, { id, ok: true, payload: { path: openclawConfigPath(stateDir), exists: text !== null, hash: configHash(text) } });
+  if (body.method === 'gateway.restart.request') {
+    json(200, { id, ok: true, payload: { ok: true, status: 'scheduled' } });
+    return hooks.restart();
+  }
   if (body.method !== 'config.patch') return refuse(`admin HTTP RPC method is not supported: ${String(body.method)}`);
   if (body.params?.baseHash !== configHash(text)) return refuse('config changed since last load; re-run config.get and retry');
   let patch: unknown;
@@ -64,7 +74,7 @@ export async function handleAdminRpc(stateDir: string, token: string | null, req
   }
   if (!patch || typeof patch !== 'object' || Array.isArray(patch)) return refuse('config.patch raw must be an object');
   const changedPaths = leafPaths(patch);
-  log(`config.patch write changedPaths=${changedPaths.join(',')}`);
+  hooks.log(`config.patch write changedPaths=${changedPaths.join(',')}`);
   const next = mergePatch(parseConfig(text), patch) as OpenClawConfig;
   const written = await writeConfig(stateDir, next, text);
   return json(200, { id, ok: true, payload: { ok: true, path: openclawConfigPath(stateDir), hash: configHash(written), changedPaths } });

@@ -14,7 +14,8 @@ import { parseConfig, readConfigText } from './openclaw-config-file.js';
  * A stand-in OpenClaw gateway for tests and demos: the incident in miniature. It loads the
  * node's credential stores once, at start, as the real gateway does, and stays not ready
  * while any OAuth profile it loaded is expired, however the files change later. Only a
- * restart (`restart`, like `openclaw gateway restart` through systemd) loads them again.
+ * restart loads them again: `restart` (a new process, as systemd restarts it) or, with its
+ * admin RPC on, gateway.restart.request (in its process, as OpenClaw with OPENCLAW_NO_RESPAWN).
  * Driven by the stand-in `openclaw` CLI (openclaw-cli.ts).
  */
 
@@ -37,10 +38,10 @@ export function readGatewayInfo(stateDir: string): RunInfo | null {
   }
 }
 
-export async function runGateway(stateDir: string, port: number, readyDelayMs: number): Promise<void> {
+/** What a gateway loads at start: OAuth expiries as they are then, unreadable stores, its admin RPC settings. */
+async function load(stateDir: string) {
   const startedAt = Date.now();
   const snapshot = await readNodeSnapshot(stateDir, startedAt, 0);
-  // What the gateway "loaded": OAuth expiries as they were at start.
   const loaded = snapshot.profiles
     .filter((profile) => profile.type === 'oauth')
     .map((profile) => ({ id: `${profile.agentId}/${profile.profileId}`, expires: profile.expiresAt ? Date.parse(profile.expiresAt) : 0 }));
@@ -51,6 +52,30 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
   } catch {
     // A config the gateway cannot read turns no plugin on.
   }
+  return { startedAt, loaded, unreadable, adminRpc };
+}
+
+/** How long an in-process restart keeps the port closed: long enough for a poll to see it down. */
+const IN_PROCESS_RESTART_GAP_MS = 300;
+
+export async function runGateway(stateDir: string, port: number, readyDelayMs: number): Promise<void> {
+  let current = await load(stateDir);
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} [gateway] ${line}\n`);
+
+  // OpenClaw's gateway.restart.request with OPENCLAW_NO_RESPAWN: the server closes, the
+  // process loads its config and stores again and listens anew; its pid stays.
+  const restartInProcess = () => {
+    log('restart requested (in-process)');
+    setTimeout(() => {
+      server.close();
+      server.closeAllConnections();
+      void (async () => {
+        await sleep(IN_PROCESS_RESTART_GAP_MS);
+        current = await load(stateDir);
+        server.listen(port, '127.0.0.1');
+      })();
+    }, 50);
+  };
 
   const server = createServer((request, response) => {
     const url = request.url?.split('?')[0];
@@ -58,9 +83,10 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
       response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(JSON.stringify(body));
     };
+    const { startedAt, loaded, unreadable, adminRpc } = current;
     if (url === '/healthz') return json(200, { ok: true, status: 'live' });
     if (url === ADMIN_RPC_PATH && adminRpc.enabled) {
-      handleAdminRpc(stateDir, adminRpc.token, request, response, (line) => process.stdout.write(`${new Date().toISOString()} [gateway] ${line}\n`)).catch((error: Error) => json(500, { ok: false, error: { code: 'UNAVAILABLE', message: error.message } }));
+      handleAdminRpc(stateDir, adminRpc.token, request, response, { log, restart: restartInProcess }).catch((error: Error) => json(500, { ok: false, error: { code: 'UNAVAILABLE', message: error.message } }));
       return;
     }
     if (url === '/readyz') {
@@ -76,12 +102,12 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
   });
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  const info: RunInfo = { pid: process.pid, port, readyDelayMs, startedAt: new Date(startedAt).toISOString() };
+  const info: RunInfo = { pid: process.pid, port, readyDelayMs, startedAt: new Date(current.startedAt).toISOString() };
   writeFileSync(infoPath(stateDir), JSON.stringify(info));
-  process.stdout.write(`stand-in gateway pid ${process.pid} on 127.0.0.1:${port}, ${loaded.length} OAuth profiles loaded${adminRpc.enabled ? `, admin RPC on ${ADMIN_RPC_PATH}` : ''}\n`);
+  process.stdout.write(`stand-in gateway pid ${process.pid} on 127.0.0.1:${port}, ${current.loaded.length} OAuth profiles loaded${current.adminRpc.enabled ? `, admin RPC on ${ADMIN_RPC_PATH}` : ''}\n`);
   const stop = () => {
-    const current = readGatewayInfo(stateDir);
-    if (current?.pid === process.pid) rmSync(infoPath(stateDir), { force: true });
+    const running = readGatewayInfo(stateDir);
+    if (running?.pid === process.pid) rmSync(infoPath(stateDir), { force: true });
     server.close();
     server.closeAllConnections();
     process.exit(0);

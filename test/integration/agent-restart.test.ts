@@ -143,6 +143,72 @@ describe('preflight and restart: the incident in miniature', () => {
   });
 });
 
+describe('restart through the gateway (TOKENOPS_RESTART_VIA=gateway)', () => {
+  // OpenClaw's own restart (gateway.restart.request over its admin HTTP RPC): it drains its
+  // work, then restarts in its process (OPENCLAW_NO_RESPAWN, or in a container) or hands
+  // over to its supervisor; either way without the seconds a new Node process takes to start.
+  const viaGateway = { TOKENOPS_RESTART_VIA: 'gateway', TOKENOPS_RESTART_CMD: 'openclaw-not-installed gateway restart' };
+
+  test('the gateway restarts itself and loads the stores again: expired before the sync, ready after; no restart command runs', async () => {
+    const node = await t440({ expired: true, config: { adminRpc: true }, env: () => viaGateway });
+    try {
+      const pid = node.gateway.pid();
+      const stale = (await node.client.request('POST', '/v1/restart', { readyDeadlineMs: 1500 }, 30_000)) as RestartResponse;
+      seen.push(JSON.stringify(stale));
+      expect(stale).toMatchObject({ outcome: 'not_ready', via: 'gateway' });
+      expect(stale.gateway.detail).toMatch(/readyz 503/);
+
+      await importFresh(node);
+      const ok = (await node.client.request('POST', '/v1/restart', {}, 30_000)) as RestartResponse;
+      seen.push(JSON.stringify(ok));
+      expect(ok).toMatchObject({ outcome: 'ready', via: 'gateway', command: { argv0: 'gateway.restart.request', exitCode: 0, outputTail: [] } });
+      expect(ok.gateway.ready).toBe(true);
+      expect(ok.profiles.every((p) => p.health !== 'expired')).toBe(true);
+      // In its process: the same pid, restarted twice.
+      expect(node.gateway.pid()).toBe(pid);
+      expect(readFileSync(path.join(node.stateDir, 'logs', 'standin-gateway.log'), 'utf8').match(/restart requested \(in-process\)/g)).toHaveLength(2);
+      expect(node.agent.output.join('\n')).toMatch(/"via":"gateway"/);
+    } finally {
+      await node.cleanup();
+    }
+  });
+
+  test('the admin RPC off, or the gateway down: the restart command runs, and says why', async () => {
+    const off = await t440({ expired: false, env: (_dir, gateway) => ({ TOKENOPS_RESTART_VIA: 'gateway', TOKENOPS_RESTART_CMD: gateway.restartCmd }) });
+    try {
+      const pid = off.gateway.pid();
+      const restart = (await off.client.request('POST', '/v1/restart', {}, 30_000)) as RestartResponse;
+      expect(restart).toMatchObject({ outcome: 'ready', via: 'command' });
+      expect(off.gateway.pid()).not.toBe(pid);
+      expect(off.agent.output.find((line) => line.includes('restart through the gateway not possible'))).toMatch(/admin HTTP RPC is off/);
+    } finally {
+      await off.cleanup();
+    }
+    // Down, the stand-in's restart needs its port: it starts it.
+    const down = await t440({ expired: false, config: { adminRpc: true }, env: (_dir, gateway) => ({ TOKENOPS_RESTART_VIA: 'gateway', TOKENOPS_RESTART_CMD: `${gateway.restartCmd} --port ${gateway.port}` }) });
+    try {
+      await down.gateway.stop();
+      const restart = (await down.client.request('POST', '/v1/restart', {}, 30_000)) as RestartResponse;
+      expect(restart).toMatchObject({ outcome: 'ready', via: 'command' });
+      expect(down.agent.output.find((line) => line.includes('restart through the gateway not possible'))).toMatch(/did not answer config\.get/);
+    } finally {
+      await down.cleanup();
+    }
+  });
+
+  test('by default the restart command runs, even with the admin RPC on', async () => {
+    const node = await t440({ expired: false, config: { adminRpc: true } });
+    try {
+      const pid = node.gateway.pid();
+      const restart = (await node.client.request('POST', '/v1/restart', {}, 30_000)) as RestartResponse;
+      expect(restart).toMatchObject({ outcome: 'ready', via: 'command' });
+      expect(node.gateway.pid()).not.toBe(pid);
+    } finally {
+      await node.cleanup();
+    }
+  });
+});
+
 describe('capacity', () => {
   test('reads agents vs maxConcurrent and sets it through the openclaw CLI when the gateway has no admin RPC', async () => {
     const node = await t440({ expired: false });

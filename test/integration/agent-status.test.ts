@@ -55,7 +55,7 @@ describe.each<Layout>(['legacy', 'split'])('GET /v1/status, %s layout, from an o
     expect(status).toBe(200);
     const body = statusResponseSchema.parse(json);
     expect(body.node).toBe('t440');
-    expect(body.agent).toEqual({ version: TOKENOPS_VERSION, api: API_VERSION });
+    expect(body.agent).toEqual({ version: TOKENOPS_VERSION, api: API_VERSION, restartVia: 'command' });
     expect(Math.abs(Date.parse(body.checkedAt) - Date.now())).toBeLessThan(60_000);
     expect(body.store).toMatchObject({ kind: 'auth-profiles-json', readable: true });
     expect(body.store.stores?.map((store) => [store.agentId, store.layout])).toEqual([

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GatewayStatus, RestartResponse } from '../../protocol/agent-api.js';
+import type { GatewayStatus, RestartResponse, RestartVia } from '../../protocol/agent-api.js';
 import type { AgentContext } from '../agent-context.js';
+import { requestGatewayRestart } from '../gateway-admin-rpc.js';
 import { probeGateway } from '../gateway-probe.js';
 import { blankOut, readNodeSnapshot, secretValues } from '../node-snapshot.js';
-import { childEnv, runCommand } from '../run-command.js';
+import { openclawConfigPath } from '../openclaw-config.js';
+import { childEnv, runCommand, type CommandResult } from '../run-command.js';
 
 const READY_POLL_MS = 250;
 
@@ -18,8 +20,29 @@ function isNewProcess(before: GatewayStatus, after: GatewayStatus, elapsedMs: nu
   return after.uptimeMs < before.uptimeMs + elapsedMs;
 }
 
+const GATEWAY_RESTART_METHOD = 'gateway.restart.request';
+
 /**
- * Runs the restart command, then polls `/readyz` until ready or the deadline, then re-reads
+ * The restart itself: asked of the gateway when TOKENOPS_RESTART_VIA=gateway and it can be
+ * asked (admin RPC on, our credentials taken, this node's config), else TOKENOPS_RESTART_CMD.
+ * A request the gateway agreed to reads as a command that succeeded with no output.
+ */
+async function restartOnce(context: AgentContext): Promise<{ via: RestartVia; result: CommandResult }> {
+  const { env, logger } = context;
+  if (env.TOKENOPS_RESTART_VIA === 'gateway') {
+    const asked = Date.now();
+    const gateway = await requestGatewayRestart({ url: env.TOKENOPS_GATEWAY_URL, token: env.TOKENOPS_GATEWAY_TOKEN }, openclawConfigPath(env.OPENCLAW_STATE_DIR), 'tokenops: confirmed restart');
+    if (gateway.ok) {
+      logger.info({ status: gateway.status }, 'the gateway agreed to restart');
+      return { via: 'gateway', result: { exitCode: 0, signal: null, timedOut: false, durationMs: Date.now() - asked, outputTail: [] } };
+    }
+    logger.info({ reason: gateway.reason }, 'restart through the gateway not possible; running TOKENOPS_RESTART_CMD');
+  }
+  return { via: 'command', result: await runCommand(env.TOKENOPS_RESTART_CMD, { timeoutMs: env.TOKENOPS_RESTART_TIMEOUT, env: childEnv() }) };
+}
+
+/**
+ * Restarts the gateway (restartOnce), then polls `/readyz` until ready or the deadline, then re-reads
  * token health. The answer says which step failed, with the command's exit code and the
  * last lines of its output (credential values on this node blanked out).
  */
@@ -33,8 +56,8 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     const before = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
     const gatewayBefore = await probeGateway(env.TOKENOPS_GATEWAY_URL);
     const probedBeforeAt = Date.now();
-    logger.info({ command: argv[0] }, 'restarting gateway');
-    const result = await runCommand(argv, { timeoutMs: env.TOKENOPS_RESTART_TIMEOUT, env: childEnv() });
+    logger.info({ command: argv[0], via: env.TOKENOPS_RESTART_VIA }, 'restarting gateway');
+    const { via, result } = await restartOnce(context);
     const commandOk = !result.spawnError && !result.timedOut && result.exitCode === 0;
 
     let readyAfterMs: number | null = null;
@@ -61,13 +84,14 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     const secrets = [...new Set([...secretValues(before), ...secretValues(snapshot)])];
     const outputTail = blankOut(result.spawnError ? [...result.outputTail, result.spawnError] : result.outputTail, secrets);
     const outcome = !commandOk ? 'command_failed' : readyAfterMs === null ? 'not_ready' : 'ready';
-    logger.info({ outcome, exitCode: result.exitCode, commandMs: result.durationMs, readyAfterMs }, 'gateway restart finished');
+    logger.info({ outcome, via, exitCode: result.exitCode, commandMs: result.durationMs, readyAfterMs }, 'gateway restart finished');
     return {
       node: env.TOKENOPS_NODE,
       outcome,
       startedAt: new Date(started).toISOString(),
+      via,
       command: {
-        argv0: argv[0],
+        argv0: via === 'gateway' ? GATEWAY_RESTART_METHOD : argv[0],
         exitCode: result.exitCode,
         signal: result.signal,
         timedOut: result.timedOut,

@@ -22,6 +22,6 @@ export async function nodeStatus(context: AgentContext): Promise<StatusResponse>
     }),
     gateway,
     capacity,
-    agent: { version: TOKENOPS_VERSION, api: API_VERSION },
+    agent: { version: TOKENOPS_VERSION, api: API_VERSION, restartVia: context.env.TOKENOPS_RESTART_VIA },
   };
 }

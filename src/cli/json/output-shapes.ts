@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { checkLineSchema } from '../../doctor/check-line.js';
 import { auditRecordSchema } from '../../state/audit-log.js';
 import { HEALTH_VALUES } from '../../domain/token-health.js';
-import { REFRESH_OUTCOMES, SKIP_REASONS, blastRadiusSchema, capacityViaSchema } from '../../protocol/agent-api.js';
+import { REFRESH_OUTCOMES, SKIP_REASONS, blastRadiusSchema, capacityViaSchema, restartViaSchema } from '../../protocol/agent-api.js';
 
 /*
  * The `--json` contract: one document on stdout per run, always an object with `ok` and
@@ -198,6 +198,8 @@ export const restartResultJson = z.object({
   restart: z
     .object({
       outcome: z.enum(['ready', 'command_failed', 'not_ready']),
+      /** How it restarted: the gateway's own restart or TOKENOPS_RESTART_CMD; absent from older agents. */
+      via: restartViaSchema.optional(),
       readyAfterMs: z.number().nullable(),
       totalMs: z.number(),
       command: z.object({ exitCode: z.number().nullable(), signal: z.string().nullable(), timedOut: z.boolean(), durationMs: z.number(), outputTail: z.array(z.string()) }),

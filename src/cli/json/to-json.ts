@@ -142,6 +142,7 @@ export function restartResultToJson(execution: RestartExecution): z.infer<typeof
     restart: restart
       ? {
           outcome: restart.outcome,
+          ...(restart.via ? { via: restart.via } : {}),
           readyAfterMs: restart.readyAfterMs,
           totalMs: restart.totalMs,
           command: {

@@ -45,7 +45,7 @@ export async function planRestarts(fleet: FleetClient, nodes: readonly string[],
       marginMs: options.marginMs ?? DEFAULT_RESTART_MARGIN_MS,
       force: options.force,
       raiseCapacity: options.raiseCapacity,
-      restartCommand: "the agent's TOKENOPS_RESTART_CMD",
+      restartCommand: status.agent?.restartVia === 'gateway' ? "its own restart, asked by the agent" : "the agent's TOKENOPS_RESTART_CMD",
     });
     return { node, ok: true, plan };
   });
@@ -70,12 +70,12 @@ export interface RestartExecution {
   restart?: RestartResponse;
 }
 
-/** How long each part took (`fixes 1s`, `restart command 2s`, `ready after 281ms`, `total 3s`), for either front end. */
+/** How long each part took (`fixes 1s`, `restart command 2s` or `restart asked of the gateway 40ms`, `ready after 281ms`, `total 3s`), for either front end. */
 export function restartTimings(execution: RestartExecution): string[] {
   const timings = [`fixes ${formatDuration(execution.fixMs)}`];
   const restart = execution.restart;
   if (restart) {
-    timings.push(`restart command ${formatDuration(restart.command.durationMs)}`);
+    timings.push(`${restart.via === 'gateway' ? 'restart asked of the gateway' : 'restart command'} ${formatDuration(restart.command.durationMs)}`);
     if (restart.readyAfterMs !== null) timings.push(`ready after ${formatDuration(restart.readyAfterMs)}`);
     timings.push(`total ${formatDuration(execution.fixMs + restart.totalMs)}`);
   }
@@ -169,13 +169,14 @@ export async function executeRestart(run: RestartRun, plan: RestartPlan, progres
     if (error instanceof AgentCallError) return { node, outcome: 'command_failed', message: `the agent did not carry out the restart (${error.message})`, fixMs };
     throw error;
   }
-  const message =
-    restart.outcome === 'ready'
-      ? `ready ${Math.round((restart.readyAfterMs ?? 0) / 100) / 10} s after the restart command`
-      : restart.outcome === 'not_ready'
-        ? `the gateway restarted but was not ready within the deadline (${restart.gateway.detail ?? 'no detail'})`
-        : `the restart command failed (exit ${restart.command.exitCode ?? restart.command.signal ?? 'none'}${restart.command.timedOut ? ', timed out' : ''})`;
-  return { node, outcome: restart.outcome, message, fixMs, restart };
+  return { node, outcome: restart.outcome, message: restartMessage(restart), fixMs, restart };
+}
+
+/** The agent's answer for a person: ready after what, or what failed. */
+export function restartMessage(restart: RestartResponse): string {
+  if (restart.outcome === 'ready') return `ready ${Math.round((restart.readyAfterMs ?? 0) / 100) / 10} s after ${restart.via === 'gateway' ? 'the gateway agreed to restart' : 'the restart command'}`;
+  if (restart.outcome === 'not_ready') return `the gateway restarted but was not ready within the deadline (${restart.gateway.detail ?? 'no detail'})`;
+  return `the restart command failed (exit ${restart.command.exitCode ?? restart.command.signal ?? 'none'}${restart.command.timedOut ? ', timed out' : ''})`;
 }
 
 /**
