@@ -39,7 +39,10 @@ async function stop() {
 
 function start() {
   const out = openSync(path.join(root, 'gateway.out'), 'a');
-  const env = { ...process.env, HOME: path.join(root, 'home'), OPENCLAW_STATE_DIR: path.join(root, 'state'), TMPDIR: path.join(root, 'tmp'), NO_COLOR: '1' };
+  // OPENCLAW_NO_RESPAWN=1, as OpenClaw's docs advise for a systemd unit on a small host: a
+  // restart OpenClaw is asked for (gateway.restart.request) stays in its process, so the pid
+  // this supervisor keeps stays the gateway's.
+  const env = { ...process.env, HOME: path.join(root, 'home'), OPENCLAW_STATE_DIR: path.join(root, 'state'), TMPDIR: path.join(root, 'tmp'), NO_COLOR: '1', OPENCLAW_NO_RESPAWN: '1' };
   const child = spawn(manifest.node, [manifest.openclaw[version].entry, 'gateway', 'run', '--allow-unconfigured', '--auth', 'none', '--bind', 'loopback', '--port', port], { detached: true, stdio: ['ignore', out, out], env, cwd: root });
   child.unref();
   writeFileSync(pidFile, String(child.pid));

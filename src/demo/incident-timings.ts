@@ -1,5 +1,6 @@
 import type { CapacityVia } from '../protocol/agent-api.js';
 import { CAPACITY_VIA_WORDS } from '../fleet/operations/capacity.js';
+import type { LoggedRestart } from './openclaw/restart-from-log.js';
 
 /*
  * Where the minute of a recovery goes: from the messages the bot edited as it worked and the
@@ -16,8 +17,8 @@ export interface IncidentMarks {
   confirmedAt: number;
   /** The restart message as the bot edited it while it worked: each version and when Discord got it. */
   versions: ReadonlyArray<{ at: number; content: string }>;
-  /** The agent's restart: when its command started, how long it ran, how long /readyz took after it. */
-  restart: { startedAt: number; commandMs: number; readyAfterMs: number | null } | null;
+  /** The agent's restart: when it started, how, how long its command ran (or the gateway took to agree), how long /readyz took after. */
+  restart: LoggedRestart | null;
   /** The gateway's own CLI agreed with the bot about the node's tokens (the real run only). */
   healthConfirmedAt: number | null;
   /** How the agent set capacity (from its log); null when it did not say. */
@@ -53,7 +54,7 @@ export function incidentTimings(marks: IncidentMarks): TimingRow[] {
     { step: 'alert → plan offered', ms: marks.planAt - marks.alertAt, sinceMs: null },
     row('✅ → tokens fixed (sync from the owner)', marks.confirmedAt, tokensFixed),
     row(`→ capacity set (${marks.capacityVia ? CAPACITY_VIA_WORDS[marks.capacityVia] : 'maxConcurrent'})`, tokensFixed, capacitySet),
-    row('→ restart command done', capacitySet ?? tokensFixed, commandDone),
+    row(marks.restart?.via === 'gateway' ? '→ restart asked of the gateway (its admin RPC)' : '→ restart command done', capacitySet ?? tokensFixed, commandDone),
     row('→ gateway ready (/readyz)', commandDone, ready),
     row('→ the bot reports the node healthy', ready, done),
     // On real OpenClaw its own CLI then has to agree: the demo's witness, after the bot's word.

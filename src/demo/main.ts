@@ -87,7 +87,9 @@ try {
   // The accounts' provider: it knows pc-a's refresh tokens, not t440's dead copy; renewal runs against it.
   const provider = await startOAuthServer({ onSecret: (value) => incidentSecrets.push(value) });
   oauthProvider = provider;
-  const agentEnv = { TOKENOPS_OAUTH_PROVIDERS: providersFile(provider.tokenUrl, 'tokenops-demo') };
+  // The nodes run as docs/install-node.md recommends: OpenClaw's admin RPC on (INCIDENT_NODES),
+  // and the agent restarting the gateway through it (OpenClaw's own restart, in its process).
+  const agentEnv = { TOKENOPS_OAUTH_PROVIDERS: providersFile(provider.tokenUrl, 'tokenops-demo'), TOKENOPS_RESTART_VIA: 'gateway' };
   // On real OpenClaw a node is a home (HOME, TMPDIR, and the state dir OpenClaw runs on); a stand-in needs only the state dir.
   const nodesDir = path.join(root, 'nodes');
   const homes = { 'pc-a': path.join(nodesDir, 'pc-a'), t440: path.join(nodesDir, 't440') };
@@ -159,8 +161,8 @@ try {
     if (realT440 && restart) {
       const spawnedAt = restart.startedAt + restart.commandMs;
       const output = readFileSync(path.join(realT440.home.root, 'gateway.out'), 'utf8').split('\n');
-      const phases = gatewayStartPhases(output, restart.startedAt, spawnedAt, restart.readyAfterMs === null ? null : spawnedAt + restart.readyAfterMs);
-      process.stdout.write(`\nWhere the gateway's start went (t440's gateway output):\n${renderTimings(phases, 'spawn')}\n`);
+      const phases = gatewayStartPhases(output, restart.startedAt, spawnedAt, restart.readyAfterMs === null ? null : spawnedAt + restart.readyAfterMs, restart.via);
+      process.stdout.write(`\nWhere the gateway's start went (t440's gateway output):\n${renderTimings(phases, restart.via === 'gateway' ? 'it agreed' : 'spawn')}\n`);
     }
   }
   exitCode = results.length > 0 && results.every((result) => result.ok) ? 0 : 1;

@@ -24,10 +24,12 @@ test(`npm run demo -- --openclaw ${VERSION}: every step passes on real gateways,
   expect(table).toMatch(/\| total: ✅ → verified recovery \| \d+\.\d s \|/);
   // The nodes have OpenClaw's admin RPC on: capacity must not fall back to the CLI unseen.
   expect(table).toContain("| → capacity set (the gateway's admin RPC) |");
+  // And restart through it: OpenClaw's own restart, in its process.
+  expect(table).toContain('| → restart asked of the gateway (its admin RPC) |');
   expect(table).not.toMatch(/\| — \| — \|\n\| total/);
   // The gateway's own lines still read as the phases the table splits its start into.
   const phases = table.slice(table.indexOf("Where the gateway's start went"));
-  for (const step of ['spawned → OpenClaw loaded', '→ config, auth, state and plugins', '→ HTTP server listening', '→ channels and sidecars started', '→ /readyz answered the agent']) {
+  for (const step of ['agreed → drained and closed', '→ config, auth, state and plugins', '→ HTTP server listening', '→ channels and sidecars started', '→ /readyz answered the agent']) {
     expect(phases).toMatch(new RegExp(`\\| ${step.replace(/[()]/g, '\\$&')}[^|]* \\| \\d+\\.\\d s \\|`));
   }
 }, 900_000);

@@ -163,6 +163,42 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
     }
   }, 420_000);
 
+  test("restart through the gateway (TOKENOPS_RESTART_VIA=gateway, no restart command): OpenClaw restarts in its process, and our agent waits for the new one's /readyz", async () => {
+    const oc = openclawHome(version);
+    const set = await oc.run(['config', 'set', 'plugins.entries.admin-http-rpc.enabled', 'true']);
+    expect(set.code, set.stderr).toBe(0);
+    const port = await freePort();
+    superviseGateway(oc, port, 'start');
+    const keyHex = newNodeKeyHex();
+    const agent = await startAgent({
+      TOKENOPS_NODE: 'oc',
+      TOKENOPS_AGENT_KEY: keyHex,
+      OPENCLAW_STATE_DIR: oc.stateDir,
+      TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`,
+      TOKENOPS_RESTART_VIA: 'gateway',
+      // Were the command run, the restart would fail: only the gateway can make it.
+      TOKENOPS_RESTART_CMD: 'openclaw-not-installed gateway restart',
+      TOKENOPS_READY_DEADLINE: '90s',
+    });
+    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
+    try {
+      await waitForReadyz(`http://127.0.0.1:${port}`, 180_000, path.join(oc.root, 'gateway.out'));
+      const status = statusResponseSchema.parse(await client.request('GET', '/v1/status'));
+      expect(status.agent?.restartVia).toBe('gateway');
+      const pidBefore = readFileSync(path.join(oc.root, 'gateway.pid'), 'utf8');
+      const restart = restartResponseSchema.parse(await client.request('POST', '/v1/restart', {}, 180_000));
+      console.log(`openclaw ${version}: restart through the gateway ${restart.outcome}, agreed in ${restart.command.durationMs} ms, ready after ${restart.readyAfterMs} ms`);
+      expect(restart).toMatchObject({ outcome: 'ready', via: 'gateway', command: { argv0: 'gateway.restart.request', exitCode: 0 } });
+      // The same process (OPENCLAW_NO_RESPAWN), started again: younger than the restart.
+      expect(readFileSync(path.join(oc.root, 'gateway.pid'), 'utf8')).toBe(pidBefore);
+      expect(restart.gateway.ready).toBe(true);
+      expect(restart.gateway.uptimeMs).toBeLessThan(restart.totalMs);
+    } finally {
+      await agent.stop();
+      superviseGateway(oc, port, 'stop');
+    }
+  }, 420_000);
+
   test("while our agent holds a store's lock, an OpenClaw write waits and does not clobber ours", async () => {
     const oc = openclawHome(version);
     expect((await oc.run(['models', 'auth', 'paste-token', '--provider', 'anthropic', '--expires-in', '2h'], `sk-ant-oat01-${'a'.repeat(90)}\n`)).code).toBe(0);

@@ -10,14 +10,15 @@ import { childEnv, runCommand, type CommandResult } from '../run-command.js';
 const READY_POLL_MS = 250;
 
 /*
- * A ready answer right after the command could still come from the old process, if the
- * command returned before it went down. It counts once the gateway was seen down, or when
- * its reported uptime shows a new process (uptime smaller than the old one's plus the time
- * since). A gateway that reports no uptime is taken at its word.
+ * A ready answer right after the restart could still come from the old gateway: the command
+ * returned before it went down, or, asked to restart, it answers while it drains. It counts
+ * once the gateway was seen not ready, or when its reported uptime is shorter than the time
+ * since the restart began: it started after we asked. (Measured against the old one's uptime
+ * plus the time since, a slow answer from the old one passed for a new one on OpenClaw
+ * 2026.9.6.) A gateway that reports no uptime is taken at its word.
  */
-function isNewProcess(before: GatewayStatus, after: GatewayStatus, elapsedMs: number): boolean {
-  if (before.uptimeMs === undefined || after.uptimeMs === undefined || !before.reachable) return true;
-  return after.uptimeMs < before.uptimeMs + elapsedMs;
+export function startedSinceRestart(after: GatewayStatus, sinceRestartMs: number): boolean {
+  return after.uptimeMs === undefined || after.uptimeMs < sinceRestartMs;
 }
 
 const GATEWAY_RESTART_METHOD = 'gateway.restart.request';
@@ -54,9 +55,8 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
     // Secrets as they are before the command too: a token replaced during the restart may
     // still be in its output.
     const before = await readNodeSnapshot(env.OPENCLAW_STATE_DIR, context.now(), env.TOKENOPS_WARN_BEFORE);
-    const gatewayBefore = await probeGateway(env.TOKENOPS_GATEWAY_URL);
-    const probedBeforeAt = Date.now();
     logger.info({ command: argv[0], via: env.TOKENOPS_RESTART_VIA }, 'restarting gateway');
+    const restartBegan = Date.now();
     const { via, result } = await restartOnce(context);
     const commandOk = !result.spawnError && !result.timedOut && result.exitCode === 0;
 
@@ -69,7 +69,7 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
       for (;;) {
         gateway = await probeGateway(env.TOKENOPS_GATEWAY_URL, Math.max(200, Math.min(1500, deadline - Date.now())));
         sawDown ||= !gateway.ready;
-        if (gateway.ready && (sawDown || isNewProcess(gatewayBefore, gateway, Date.now() - probedBeforeAt))) {
+        if (gateway.ready && (sawDown || startedSinceRestart(gateway, Date.now() - restartBegan))) {
           readyAfterMs = Date.now() - commandEnded;
           break;
         }

@@ -1,9 +1,9 @@
-import { capacityViaSchema, type CapacityVia } from '../../protocol/agent-api.js';
+import { capacityViaSchema, restartViaSchema, type CapacityVia, type RestartVia } from '../../protocol/agent-api.js';
 
 /*
- * The agent's own account of a gateway restart, from its log: when the command started
- * ("restarting gateway"), how long it ran and how long /readyz took after it ("gateway
- * restart finished"). The bot sees only the whole; the timing table splits it.
+ * The agent's own account of a gateway restart, from its log: when it started ("restarting
+ * gateway"), how it restarted it, how long the command ran (or the gateway took to agree)
+ * and how long /readyz took after that ("gateway restart finished"). The bot sees only the whole; the timing table splits it.
  */
 
 interface LogLine {
@@ -26,17 +26,26 @@ function parse(line: string): LogLine | null {
   }
 }
 
-/** The last restart the agent with this pid logged; null when it logged none. */
-export function restartFromLog(lines: readonly string[], pid: number | undefined): { startedAt: number; commandMs: number; readyAfterMs: number | null } | null {
+export interface LoggedRestart {
+  startedAt: number;
+  /** The command's run, or the gateway's answer to the request. */
+  commandMs: number;
+  readyAfterMs: number | null;
+  via: RestartVia;
+}
+
+/** The last restart the agent with this pid logged; null when it logged none. An agent that does not say how restarted by its command. */
+export function restartFromLog(lines: readonly string[], pid: number | undefined): LoggedRestart | null {
   let startedAt: number | null = null;
-  let found: { startedAt: number; commandMs: number; readyAfterMs: number | null } | null = null;
+  let found: LoggedRestart | null = null;
   for (const line of lines) {
     const entry = parse(line);
     const time = typeof entry?.time === 'string' ? Date.parse(entry.time) : entry?.time;
     if (!entry || entry.pid !== pid || time === undefined || Number.isNaN(time)) continue;
     if (entry.msg === 'restarting gateway') startedAt = time;
     if (entry.msg === 'gateway restart finished' && startedAt !== null && typeof entry.commandMs === 'number') {
-      found = { startedAt, commandMs: entry.commandMs, readyAfterMs: entry.readyAfterMs ?? null };
+      const via = restartViaSchema.safeParse(entry.via);
+      found = { startedAt, commandMs: entry.commandMs, readyAfterMs: entry.readyAfterMs ?? null, via: via.success ? via.data : 'command' };
     }
   }
   return found;

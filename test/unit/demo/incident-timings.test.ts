@@ -15,7 +15,7 @@ const marks: IncidentMarks = {
     { at: T + 9_200, content: '✅ Confirmed by ops-alice. t440: restarting the gateway on t440 and waiting for it to be ready…' },
     { at: T + 50_000, content: '✅ t440 ready. Confirmed by ops-alice.' },
   ],
-  restart: { startedAt: T + 9_300, commandMs: 1_700, readyAfterMs: 38_000 },
+  restart: { startedAt: T + 9_300, commandMs: 1_700, readyAfterMs: 38_000, via: 'command' },
   healthConfirmedAt: T + 58_000,
   capacityVia: null,
 };
@@ -56,11 +56,12 @@ describe("the agent's restart from its log", () => {
       'not json',
       line({ pid: 7, time: '2026-12-07T03:00:00.000Z', msg: 'restarting gateway' }),
       line({ pid: 8, time: '2026-12-07T03:00:01.000Z', msg: 'restarting gateway' }),
-      line({ pid: 7, time: '2026-12-07T03:00:03.000Z', msg: 'gateway restart finished', commandMs: 1_500, readyAfterMs: 900 }),
+      line({ pid: 7, time: '2026-12-07T03:00:03.000Z', msg: 'gateway restart finished', via: 'gateway', commandMs: 1_500, readyAfterMs: 900 }),
       `[prefix] ${line({ pid: 8, time: Date.parse('2026-12-07T03:00:09.000Z'), msg: 'gateway restart finished', commandMs: 4_000, readyAfterMs: null })}`,
     ];
-    expect(restartFromLog(lines, 7)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:00.000Z'), commandMs: 1_500, readyAfterMs: 900 });
-    expect(restartFromLog(lines, 8)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:01.000Z'), commandMs: 4_000, readyAfterMs: null });
+    expect(restartFromLog(lines, 7)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:00.000Z'), commandMs: 1_500, readyAfterMs: 900, via: 'gateway' });
+    // An agent that does not say how restarted by its command.
+    expect(restartFromLog(lines, 8)).toEqual({ startedAt: Date.parse('2026-12-07T03:00:01.000Z'), commandMs: 4_000, readyAfterMs: null, via: 'command' });
     expect(restartFromLog(lines, 9)).toBeNull();
     expect(restartFromLog(lines, undefined)).toBeNull();
   });
@@ -76,6 +77,12 @@ describe("the agent's restart from its log", () => {
     expect(capacityViaFromLog(lines.slice(0, 2), 7)).toBe('cli');
     expect(capacityViaFromLog(lines, 9)).toBeNull();
     expect(capacityViaFromLog(lines, undefined)).toBeNull();
+  });
+
+  it('the restart row names how the gateway was restarted', () => {
+    const step = (via: 'gateway' | 'command') => incidentTimings({ ...marks, restart: { ...marks.restart!, via } })[3]!.step;
+    expect(step('command')).toBe('→ restart command done');
+    expect(step('gateway')).toBe("→ restart asked of the gateway (its admin RPC)");
   });
 
   it('the capacity row names the path the agent took', () => {
@@ -104,7 +111,7 @@ describe("where a real gateway's start went (its own output)", () => {
   ];
 
   it('each phase from the line that ends it, after the restart command; the last to the agent’s /readyz', () => {
-    const rows = gatewayStartPhases(output, T + 9_300, T + 11_000, T + 31_200);
+    const rows = gatewayStartPhases(output, T + 9_300, T + 11_000, T + 31_200, 'command');
     expect(rows.map((row) => [row.step, row.ms, row.sinceMs])).toEqual([
       ['spawned → OpenClaw loaded (its first line)', 8_000, 8_000],
       ['→ config, auth, state and plugins (HTTP server starts)', 7_000, 15_000],
@@ -114,8 +121,28 @@ describe("where a real gateway's start went (its own output)", () => {
     ]);
   });
 
+  it('restarted in its process (asked through its admin RPC): from its answer to the old server closed, then the same phases', () => {
+    const inProcess = [
+      `${at(-40_000)} [gateway] ready`,
+      `${at(9_310)} [gateway] received SIGUSR2; restarting`,
+      `${at(9_800)} [shutdown] completed cleanly in 324ms`,
+      `${at(10_100)} [gateway] restart mode: in-process restart (OPENCLAW_NO_RESPAWN)`,
+      `${at(13_000)} [gateway] starting HTTP server...`,
+      `${at(13_200)} [gateway] http server listening (15 plugins: admin-http-rpc)`,
+      `${at(14_600)} [gateway] ready`,
+    ];
+    const rows = gatewayStartPhases(inProcess, T + 9_300, T + 9_340, T + 15_000, 'gateway');
+    expect(rows.map((row) => [row.step, row.ms, row.sinceMs])).toEqual([
+      ['agreed → drained and closed (it restarts in its process)', 760, 760],
+      ['→ config, auth, state and plugins (HTTP server starts)', 2_900, 3_660],
+      ['→ HTTP server listening (models, plugins registered)', 200, 3_860],
+      ['→ channels and sidecars started (it logs ready)', 1_400, 5_260],
+      ['→ /readyz answered the agent', 400, 5_660],
+    ]);
+  });
+
   it('a phase whose line a version words differently is left out, and the next is not measured from a guess', () => {
-    const rows = gatewayStartPhases(output.filter((line) => !/http server listening/.test(line)), T + 9_300, T + 11_000, null);
+    const rows = gatewayStartPhases(output.filter((line) => !/http server listening/.test(line)), T + 9_300, T + 11_000, null, 'command');
     expect(rows.map((row) => row.ms)).toEqual([8_000, 7_000, null, null, null]);
     expect(rows[3]!.sinceMs).toBe(19_800);
   });
