@@ -361,7 +361,9 @@ describe.each(['docs/install-node.md', 'docs/install-bot.md'])('%s', (file) => {
   it('names only variables the code reads', () => {
     // scripts/agent-call.ts reads its own two (the agent's URL and key).
     const agentCall = new Set([...read('scripts/agent-call.ts').matchAll(/setting\('([A-Z_]+)'/g)].map((match) => match[1]!));
-    const known = new Set([...agentVars, ...botVars, ...fleetKeyVars, ...agentCall]);
+    // OpenClaw's own, which the node guide tells an operator to give the gateway's unit.
+    const forTheGateway = ['OPENCLAW_NO_RESPAWN'];
+    const known = new Set([...agentVars, ...botVars, ...fleetKeyVars, ...agentCall, ...forTheGateway]);
     const named = new Set(text.match(/\b(?:TOKENOPS|DISCORD|OPS|OPENCLAW|CONFIRM)_[A-Z0-9_]*[A-Z0-9]\b/g) ?? []);
     expect(named.size).toBeGreaterThan(0);
     for (const name of named) expect(known.has(name), `${name} is not read by the code`).toBe(true);
