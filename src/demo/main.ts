@@ -18,6 +18,7 @@ import { capacityViaFromLog, restartFromLog } from './openclaw/restart-from-log.
 import { gatewayStartPhases } from './openclaw/gateway-start-phases.js';
 import { playIncident } from './play-incident.js';
 import { playRenewal } from './play-renewal.js';
+import { restartViaSchema, type RestartVia } from '../protocol/agent-api.js';
 
 /*
  * `npm run demo [-- --keep]`: the whole product on one machine, no Discord account needed.
@@ -29,20 +30,28 @@ import { playRenewal } from './play-renewal.js';
  *
  * `--openclaw [version]` plays it on real OpenClaw gateways instead of stand-ins (default
  * 2026.9.6), installed by scripts/openclaw/install.sh into its cache on first use.
+ * `--restart-via command` restarts the gateways with their restart command (a new process,
+ * as systemd does) instead of asking them through their admin RPC (the default).
  */
 
-const USAGE = `usage: npm run demo [-- --keep] [-- --dir <folder>] [-- --openclaw [version]]   (version default ${DEFAULT_OPENCLAW_VERSION})`;
+const USAGE = `usage: npm run demo [-- --keep] [-- --dir <folder>] [-- --openclaw [version]] [-- --restart-via gateway|command]   (version default ${DEFAULT_OPENCLAW_VERSION})`;
 
 function usageError(message: string): never {
   process.stderr.write(`demo: ${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-let args: { keep?: boolean; dir?: string; help?: boolean; openclaw?: boolean };
+let args: { keep?: boolean; dir?: string; help?: boolean; openclaw?: boolean; 'restart-via'?: string };
 let openclawVersion: string | null = null;
+let restartVia: RestartVia = 'gateway';
 try {
-  const parsed = parseArgs({ options: { keep: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' }, openclaw: { type: 'boolean' } }, strict: true, allowPositionals: true });
+  const parsed = parseArgs({ options: { keep: { type: 'boolean' }, dir: { type: 'string' }, help: { type: 'boolean', short: 'h' }, openclaw: { type: 'boolean' }, 'restart-via': { type: 'string' } }, strict: true, allowPositionals: true });
   args = parsed.values;
+  if (args['restart-via'] !== undefined) {
+    const via = restartViaSchema.safeParse(args['restart-via']);
+    if (!via.success) usageError(`--restart-via takes gateway or command, not "${args['restart-via']}"`);
+    restartVia = via.data;
+  }
   if (parsed.positionals.length > 0 && !args.openclaw) usageError(`unexpected ${parsed.positionals.join(' ')} (a version goes after --openclaw)`);
   if (parsed.positionals.length > 1) usageError(`one OpenClaw version at a time, not ${parsed.positionals.join(' ')}`);
   if (args.openclaw) {
@@ -88,8 +97,9 @@ try {
   const provider = await startOAuthServer({ onSecret: (value) => incidentSecrets.push(value) });
   oauthProvider = provider;
   // The nodes run as docs/install-node.md recommends: OpenClaw's admin RPC on (INCIDENT_NODES),
-  // and the agent restarting the gateway through it (OpenClaw's own restart, in its process).
-  const agentEnv = { TOKENOPS_OAUTH_PROVIDERS: providersFile(provider.tokenUrl, 'tokenops-demo'), TOKENOPS_RESTART_VIA: 'gateway' };
+  // and the agent restarting the gateway through it (OpenClaw's own restart, in its process),
+  // unless --restart-via command.
+  const agentEnv = { TOKENOPS_OAUTH_PROVIDERS: providersFile(provider.tokenUrl, 'tokenops-demo'), TOKENOPS_RESTART_VIA: restartVia };
   // On real OpenClaw a node is a home (HOME, TMPDIR, and the state dir OpenClaw runs on); a stand-in needs only the state dir.
   const nodesDir = path.join(root, 'nodes');
   const homes = { 'pc-a': path.join(nodesDir, 'pc-a'), t440: path.join(nodesDir, 't440') };

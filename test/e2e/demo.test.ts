@@ -44,7 +44,7 @@ test('npm run demo plays the incident and exits 0; the transcript shows every st
   expect(out).toMatch(/^✓ renewal afterwards: pc-a renewed anthropic:default at the provider \(1 grant, 0 refresh tokens reused\) and t440 holds the same new token/m);
   expect(out).toMatch(/^✓ every request one Discord's API takes: \d+ requests checked against discord-api-spec$/m);
   // Where the time went: each step after the ✅, the restart split as t440's agent logged it.
-  for (const step of ['✅ → tokens fixed (sync from the owner)', "→ capacity set (the gateway's admin RPC)", '→ restart command done', '→ gateway ready (/readyz)', 'total: ✅ → verified recovery']) {
+  for (const step of ['✅ → tokens fixed (sync from the owner)', "→ capacity set (the gateway's admin RPC)", '→ restart asked of the gateway (its admin RPC)', '→ gateway ready (/readyz)', 'total: ✅ → verified recovery']) {
     expect(out).toContain(`| ${step} | `);
     expect(out).not.toMatch(new RegExp(`\\| ${step.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\| — \\|`));
   }
@@ -58,11 +58,12 @@ test('a mistyped option is a usage error (exit 2) that says what is wrong', asyn
   expect(demo.output.join('\n')).toMatch(/demo: Unknown option '--keeep'[\s\S]*usage: npm run demo/);
 });
 
-test('--openclaw takes one version, shaped like one; a version alone is a usage error', async () => {
+test('--openclaw takes one version, shaped like one; a version alone is a usage error; --restart-via names gateway or command', async () => {
   for (const [args, said] of [
     [['--openclaw', 'latest'], /demo: "latest" is not an OpenClaw version \(like 2026\.9\.6\)/],
     [['--openclaw', '2026.9.6', '2026.6.1'], /demo: one OpenClaw version at a time, not 2026\.9\.6 2026\.6\.1/],
     [['2026.9.6'], /demo: unexpected 2026\.9\.6 \(a version goes after --openclaw\)/],
+    [['--restart-via', 'systemd'], /demo: --restart-via takes gateway or command, not "systemd"/],
   ] as const) {
     const demo = spawnTs('src/demo/main.ts', [...args], {});
     expect(await demo.exited, args.join(' ')).toBe(2);
