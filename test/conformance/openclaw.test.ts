@@ -44,6 +44,31 @@ async function openclawHoldsStore(oc: OpenClawHome, profileId: string, token: st
   return { heldAt: Number(readFileSync(marker, 'utf8')), done };
 }
 
+/**
+ * A real gateway with OpenClaw's admin RPC on (turned on as docs/install-node.md tells an
+ * operator, through OpenClaw's own CLI, with maxConcurrent 4), under the supervisor on a
+ * port of its own and ready, and our agent beside it with `agentEnv` on top.
+ */
+async function adminRpcGatewayWithAgent(oc: OpenClawHome, agentEnv: (port: number) => Record<string, string>) {
+  for (const [key, value] of [['plugins.entries.admin-http-rpc.enabled', 'true'], ['agents.defaults.maxConcurrent', '4']] as const) {
+    const set = await oc.run(['config', 'set', key, value]);
+    expect(set.code, set.stderr).toBe(0);
+  }
+  const port = await freePort();
+  superviseGateway(oc, port, 'start');
+  const keyHex = newNodeKeyHex();
+  const agent = await startAgent({ TOKENOPS_NODE: 'oc', TOKENOPS_AGENT_KEY: keyHex, OPENCLAW_STATE_DIR: oc.stateDir, TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`, TOKENOPS_READY_DEADLINE: '90s', ...agentEnv(port) });
+  const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
+  try {
+    await waitForReadyz(`http://127.0.0.1:${port}`, 180_000, path.join(oc.root, 'gateway.out'));
+  } catch (error) {
+    await agent.stop();
+    superviseGateway(oc, port, 'stop');
+    throw error;
+  }
+  return { port, agent, client, keyHex };
+}
+
 describe.each(VERSIONS)('openclaw %s', (version) => {
   test('status agrees with `openclaw models status --json`; an import is what OpenClaw reads next; a capacity change shows in both', async () => {
     const oc = openclawHome(version);
@@ -110,27 +135,12 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
 
   test("capacity through the running gateway's admin RPC (no CLI); then our restart path restarts it, waits for its real /readyz, and the synced tokens and capacity are what it runs with", async () => {
     const oc = openclawHome(version);
-    // As docs/install-node.md tells an operator: the plugin on through OpenClaw's own CLI.
-    for (const [key, value] of [['plugins.entries.admin-http-rpc.enabled', 'true'], ['agents.defaults.maxConcurrent', '4']] as const) {
-      const set = await oc.run(['config', 'set', key, value]);
-      expect(set.code, set.stderr).toBe(0);
-    }
-    const port = await freePort();
-    superviseGateway(oc, port, 'start');
-    const keyHex = newNodeKeyHex();
-    const agent = await startAgent({
-      TOKENOPS_NODE: 'oc',
-      TOKENOPS_AGENT_KEY: keyHex,
-      OPENCLAW_STATE_DIR: oc.stateDir,
-      TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`,
+    const { port, agent, client, keyHex } = await adminRpcGatewayWithAgent(oc, (port) => ({
       TOKENOPS_RESTART_CMD: gatewayRestartCommand(oc, port),
-      TOKENOPS_READY_DEADLINE: '90s',
       // Were the CLI used, the change would fail: only the gateway can make it.
       TOKENOPS_CONFIG_SET_CMD: 'openclaw-not-installed config set',
-    });
-    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
+    }));
     try {
-      await waitForReadyz(`http://127.0.0.1:${port}`, 180_000, path.join(oc.root, 'gateway.out'));
       const started = Date.now();
       const capacity = capacityResponseSchema.parse(await client.request('POST', '/v1/capacity', { maxConcurrent: 12 }, 60_000));
       console.log(`openclaw ${version}: maxConcurrent 4 → 12 through the gateway's admin RPC in ${Date.now() - started} ms`);
@@ -165,24 +175,12 @@ describe.each(VERSIONS)('openclaw %s', (version) => {
 
   test("restart through the gateway (TOKENOPS_RESTART_VIA=gateway, no restart command): OpenClaw restarts in its process, and our agent waits for the new one's /readyz", async () => {
     const oc = openclawHome(version);
-    const set = await oc.run(['config', 'set', 'plugins.entries.admin-http-rpc.enabled', 'true']);
-    expect(set.code, set.stderr).toBe(0);
-    const port = await freePort();
-    superviseGateway(oc, port, 'start');
-    const keyHex = newNodeKeyHex();
-    const agent = await startAgent({
-      TOKENOPS_NODE: 'oc',
-      TOKENOPS_AGENT_KEY: keyHex,
-      OPENCLAW_STATE_DIR: oc.stateDir,
-      TOKENOPS_GATEWAY_URL: `http://127.0.0.1:${port}`,
+    const { port, agent, client } = await adminRpcGatewayWithAgent(oc, () => ({
       TOKENOPS_RESTART_VIA: 'gateway',
       // Were the command run, the restart would fail: only the gateway can make it.
       TOKENOPS_RESTART_CMD: 'openclaw-not-installed gateway restart',
-      TOKENOPS_READY_DEADLINE: '90s',
-    });
-    const client = new AgentClient({ baseUrl: agent.url, key: Buffer.from(keyHex, 'hex'), timeoutMs: 180_000 });
+    }));
     try {
-      await waitForReadyz(`http://127.0.0.1:${port}`, 180_000, path.join(oc.root, 'gateway.out'));
       const status = statusResponseSchema.parse(await client.request('GET', '/v1/status'));
       expect(status.agent?.restartVia).toBe('gateway');
       const pidBefore = readFileSync(path.join(oc.root, 'gateway.pid'), 'utf8');

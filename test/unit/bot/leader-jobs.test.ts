@@ -101,6 +101,24 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
   }
 }
 
+/** A leader whose first alert post Discord holds (a rate limit that does not end) until `release`. */
+async function leaderWithHeldPost() {
+  const held: string[] = [];
+  let release = (): void => undefined;
+  const discordAnswers = new Promise<void>((resolve) => (release = resolve));
+  const { jobs, leadership, lines } = rig('info', {
+    post: async (content) => {
+      held.push(content);
+      await discordAnswers;
+      return String(held.length);
+    },
+  });
+  leadership.isLeader = true;
+  await jobs.follow({ leader: true });
+  await until(() => held.length >= 1, 5_000, 'the alert post');
+  return { jobs, lines, held, release: () => release() };
+}
+
 describe('LeaderJobs', () => {
   test('a follower runs nothing and forwards raises to the leader', async () => {
     const { jobs, leadership, posts, calls, checks } = rig();
@@ -169,19 +187,7 @@ describe('LeaderJobs', () => {
   });
 
   test('shutdown waits for a check stuck posting (Discord holding it in a rate limit) only so long; nothing posts after', async () => {
-    const held: string[] = [];
-    let release = (): void => undefined;
-    const discordAnswers = new Promise<void>((resolve) => (release = resolve));
-    const { jobs, leadership, lines } = rig('info', {
-      post: async (content) => {
-        held.push(content);
-        await discordAnswers;
-        return String(held.length);
-      },
-    });
-    leadership.isLeader = true;
-    await jobs.follow({ leader: true });
-    await until(() => held.length >= 1, 5_000, 'the alert post');
+    const { jobs, lines, held, release } = await leaderWithHeldPost();
     const started = performance.now();
     const stopped = await Promise.race([jobs.shutdown(300).then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 3_000))]);
     expect(stopped, 'shutdown still waiting for the held post after 3 s').toBe(true);
@@ -194,19 +200,7 @@ describe('LeaderJobs', () => {
   });
 
   test('a lost lease waits for the check stuck posting, however long: the next leader must not overlap with it', async () => {
-    const held: string[] = [];
-    let release = (): void => undefined;
-    const discordAnswers = new Promise<void>((resolve) => (release = resolve));
-    const { jobs, leadership, lines } = rig('info', {
-      post: async (content) => {
-        held.push(content);
-        await discordAnswers;
-        return String(held.length);
-      },
-    });
-    leadership.isLeader = true;
-    await jobs.follow({ leader: true });
-    await until(() => held.length >= 1, 5_000, 'the alert post');
+    const { jobs, lines, held, release } = await leaderWithHeldPost();
     let followed = false;
     const following = jobs.follow({ leader: false }).then(() => (followed = true));
     await new Promise((resolve) => setTimeout(resolve, 2_500));
