@@ -124,7 +124,7 @@ describe('no-go and force', () => {
     discord.react(forced.messageId, '✅', DEFAULT_OPS_MEMBER.id);
     const done = await final(forced.handle);
     // The gateway restarts, but the stand-in stays not ready on an expired token: reported, not hidden.
-    expect(done.content).toMatch(/^❌ solo: the gateway restarted but was not ready within the deadline/);
+    expect(done.content).toMatch(/^❌ solo: the gateway was not ready again within the deadline/);
     expect(fleetOnLoopback.gateway('solo').pid()).not.toBe(pid);
     const audit = await discord.slash('audit', { options: { limit: 10 }, member: DEFAULT_OPS_MEMBER.id }).waitForReply((s) => s.embeds.length > 0);
     expect(audit.embeds[0]?.description).toMatch(/\*\*restart confirmation\*\* solo \(force\) · confirmed · ops-alice \(discord\) — plan by ops-alice; FORCED: /);

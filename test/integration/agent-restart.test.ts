@@ -130,6 +130,19 @@ describe('preflight and restart: the incident in miniature', () => {
     }
   });
 
+  test('a restart command that restarts nothing: not ready, and the answer says the gateway is still the one from before', async () => {
+    const node = await t440({ expired: false, env: () => ({ TOKENOPS_RESTART_CMD: 'true' }) });
+    try {
+      const pid = node.gateway.pid();
+      const restart = (await node.client.request('POST', '/v1/restart', { readyDeadlineMs: 1500 }, 30_000)) as RestartResponse;
+      expect(restart.outcome).toBe('not_ready');
+      expect(node.gateway.pid()).toBe(pid);
+      expect(restart.gateway.detail).toBe('readyz 200, but still the gateway from before the restart: it has not restarted (yet)');
+    } finally {
+      await node.cleanup();
+    }
+  });
+
   test('two restarts at once: the second is refused while the first runs', async () => {
     const node = await t440({ expired: false });
     try {

@@ -34,7 +34,10 @@ describe('a restart result in words, by how it was made', () => {
   });
 
   it('not ready, and a failed command', () => {
-    expect(restartMessage(response({ via: 'gateway', outcome: 'not_ready', readyAfterMs: null, gateway: { url: 'u', reachable: true, ready: false, detail: 'readyz 503' } }))).toBe('the gateway restarted but was not ready within the deadline (readyz 503)');
+    expect(restartMessage(response({ via: 'gateway', outcome: 'not_ready', readyAfterMs: null, gateway: { url: 'u', reachable: true, ready: false, detail: 'readyz 503' } }))).toBe('the gateway was not ready again within the deadline (readyz 503)');
+    expect(restartMessage(response({ outcome: 'not_ready', readyAfterMs: null, gateway: { url: 'u', reachable: true, ready: true, detail: 'readyz 200, but still the gateway from before the restart: it has not restarted (yet)' } }))).toBe(
+      'the gateway was not ready again within the deadline (readyz 200, but still the gateway from before the restart: it has not restarted (yet))',
+    );
     expect(restartMessage(response({ outcome: 'command_failed', command: { argv0: 'x', exitCode: 3, signal: null, timedOut: true, durationMs: 1, outputTail: [] } }))).toBe('the restart command failed (exit 3, timed out)');
   });
 });

@@ -76,6 +76,9 @@ export async function restartGateway(context: AgentContext, readyDeadlineMs?: nu
         if (Date.now() + READY_POLL_MS > deadline) break;
         await sleep(READY_POLL_MS);
       }
+      // Ready all along, and never new: a command that restarts nothing, or OpenClaw still
+      // waiting for its work to finish before it restarts. "Not ready" alone would mislead.
+      if (readyAfterMs === null && gateway.ready) gateway = { ...gateway, detail: `${gateway.detail ?? 'ready'}, but still the gateway from before the restart: it has not restarted (yet)` };
     } else {
       gateway = await probeGateway(env.TOKENOPS_GATEWAY_URL);
     }

@@ -175,7 +175,7 @@ export async function executeRestart(run: RestartRun, plan: RestartPlan, progres
 /** The agent's answer for a person: ready after what, or what failed. */
 export function restartMessage(restart: RestartResponse): string {
   if (restart.outcome === 'ready') return `ready ${Math.round((restart.readyAfterMs ?? 0) / 100) / 10} s after ${restart.via === 'gateway' ? 'the gateway agreed to restart' : 'the restart command'}`;
-  if (restart.outcome === 'not_ready') return `the gateway restarted but was not ready within the deadline (${restart.gateway.detail ?? 'no detail'})`;
+  if (restart.outcome === 'not_ready') return `the gateway was not ready again within the deadline (${restart.gateway.detail ?? 'no detail'})`;
   return `the restart command failed (exit ${restart.command.exitCode ?? restart.command.signal ?? 'none'}${restart.command.timedOut ? ', timed out' : ''})`;
 }
 

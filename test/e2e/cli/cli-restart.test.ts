@@ -121,7 +121,7 @@ describe('no-go, force, and scripts', () => {
     const json = restartJson.parse(jsonOf(run));
     expect(json).toMatchObject({ ok: false, outcome: 'failed', force: true, confirmedBy: 'flags' });
     expect(json.plans[0]?.verdict).toBe('forced');
-    expect(json.results[0]).toMatchObject({ node: 'solo', outcome: 'not_ready', message: expect.stringMatching(/^the gateway restarted but was not ready within the deadline/) });
+    expect(json.results[0]).toMatchObject({ node: 'solo', outcome: 'not_ready', message: expect.stringMatching(/^the gateway was not ready again within the deadline/) });
     expect(fleetOnLoopback.gateway('solo').pid()).not.toBe(pid);
     const confirmation = (await auditRecords()).find((record) => record.action === 'restart confirmation');
     expect(confirmation).toMatchObject({ target: 'solo (force)', detail: expect.stringMatching(/^plan by cli:\S+ \(unattended: --yes --force-noninteractive\); FORCED: google-gemini-cli:solo@example\.com will load expired/) });
