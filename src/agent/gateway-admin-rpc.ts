@@ -94,6 +94,9 @@ export async function setMaxConcurrentThroughGateway(gateway: GatewayAdmin, conf
   return patched.ok ? { ok: true } : patched;
 }
 
+/** OpenClaw's method for it; also what a restart made through it names as its command. */
+export const GATEWAY_RESTART_METHOD = 'gateway.restart.request';
+
 /**
  * Asks the running gateway to restart itself (gateway.restart.request, the safe restart
  * `openclaw gateway restart` asks for): it stops taking work, drains what it has (bounded by
@@ -103,7 +106,7 @@ export async function setMaxConcurrentThroughGateway(gateway: GatewayAdmin, conf
 export async function requestGatewayRestart(gateway: GatewayAdmin, configFile: string, reason: string): Promise<{ ok: true; status: string } | { ok: false; reason: string }> {
   const revision = await ownGatewayRevision(gateway, configFile);
   if (!revision.ok) return revision;
-  const asked = await callAdminRpc(gateway, 'gateway.restart.request', { reason }, 10_000);
+  const asked = await callAdminRpc(gateway, GATEWAY_RESTART_METHOD, { reason }, 10_000);
   if (!asked.ok) return asked;
   const status = restartAnswerSchema.safeParse(asked.payload);
   return { ok: true, status: status.success ? status.data.status : 'unknown' };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayStatus, RestartResponse, RestartVia } from '../../protocol/agent-api.js';
 import type { AgentContext } from '../agent-context.js';
-import { requestGatewayRestart } from '../gateway-admin-rpc.js';
+import { GATEWAY_RESTART_METHOD, requestGatewayRestart } from '../gateway-admin-rpc.js';
 import { probeGateway } from '../gateway-probe.js';
 import { blankOut, readNodeSnapshot, secretValues } from '../node-snapshot.js';
 import { openclawConfigPath } from '../openclaw-config.js';
@@ -20,8 +20,6 @@ const READY_POLL_MS = 250;
 export function startedSinceRestart(after: GatewayStatus, sinceRestartMs: number): boolean {
   return after.uptimeMs === undefined || after.uptimeMs < sinceRestartMs;
 }
-
-const GATEWAY_RESTART_METHOD = 'gateway.restart.request';
 
 /**
  * The restart itself: asked of the gateway when TOKENOPS_RESTART_VIA=gateway and it can be
