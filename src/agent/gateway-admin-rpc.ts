@@ -22,8 +22,8 @@ const rpcAnswerSchema = z.union([
   z.object({ ok: z.literal(false), error: z.object({ message: z.string().optional() }).optional() }),
 ]);
 const configGetSchema = z.object({ hash: z.string().min(1), path: z.string().optional() });
-/** `scheduled`, `deferred` (until its work drains) or `coalesced` (joined one already pending). */
-const restartAnswerSchema = z.object({ status: z.string().max(40) });
+/** `scheduled`, `deferred` (until its work drains) or `coalesced` (joined one already pending); a word, since the agent logs it. */
+const restartAnswerSchema = z.object({ status: z.string().regex(/^[a-z_-]{1,40}$/) });
 
 export type AdminRpcResult = { ok: true; payload: unknown } | { ok: false; reason: string };
 

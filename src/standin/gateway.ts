@@ -64,7 +64,11 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
 
   // OpenClaw's gateway.restart.request with OPENCLAW_NO_RESPAWN: the server closes, the
   // process loads its config and stores again and listens anew; its pid stays.
+  let restarting = false;
   const restartInProcess = () => {
+    // A request while it restarts joins that restart (OpenClaw answers `coalesced`).
+    if (restarting) return;
+    restarting = true;
     log('restart requested (in-process)');
     setTimeout(() => {
       server.close();
@@ -73,6 +77,7 @@ export async function runGateway(stateDir: string, port: number, readyDelayMs: n
         await sleep(IN_PROCESS_RESTART_GAP_MS);
         current = await load(stateDir);
         server.listen(port, '127.0.0.1');
+        restarting = false;
       })();
     }, 50);
   };

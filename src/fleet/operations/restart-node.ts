@@ -2,7 +2,7 @@ import { formatDuration } from '../../config/duration.js';
 import type { Journalled } from '../../state/operation-journal.js';
 import type { AuditActor, AuditEntry, AuditLog } from '../../state/audit-log.js';
 import { AUDIT_ACTIONS } from '../../state/audit-actions.js';
-import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, type RestartResponse } from '../../protocol/agent-api.js';
+import { capacityResponseSchema, refreshResponseSchema, restartResponseSchema, type RestartResponse, type RestartVia } from '../../protocol/agent-api.js';
 import { DEFAULT_RESTART_MARGIN_MS, preflightVerdicts } from '../../domain/preflight.js';
 import { groupFixes, planRestart, type RestartPlan } from '../../domain/restart-plan.js';
 import { AgentCallError } from '../agent-client.js';
@@ -45,7 +45,7 @@ export async function planRestarts(fleet: FleetClient, nodes: readonly string[],
       marginMs: options.marginMs ?? DEFAULT_RESTART_MARGIN_MS,
       force: options.force,
       raiseCapacity: options.raiseCapacity,
-      restartCommand: status.agent?.restartVia === 'gateway' ? "its own restart, asked by the agent" : "the agent's TOKENOPS_RESTART_CMD",
+      restartCommand: RESTART_VIA_WORDS[status.agent?.restartVia ?? 'command'].plan,
     });
     return { node, ok: true, plan };
   });
@@ -70,12 +70,21 @@ export interface RestartExecution {
   restart?: RestartResponse;
 }
 
+/**
+ * How each way of restarting reads, in the plan, the timings and the result (an agent older
+ * than the field restarted with its command).
+ */
+export const RESTART_VIA_WORDS: Record<RestartVia, { plan: string; step: string; readyAfter: string }> = {
+  gateway: { plan: 'its own restart, asked by the agent', step: 'restart asked of the gateway', readyAfter: 'the gateway agreed to restart' },
+  command: { plan: "the agent's TOKENOPS_RESTART_CMD", step: 'restart command', readyAfter: 'the restart command' },
+};
+
 /** How long each part took (`fixes 1s`, `restart command 2s` or `restart asked of the gateway 40ms`, `ready after 281ms`, `total 3s`), for either front end. */
 export function restartTimings(execution: RestartExecution): string[] {
   const timings = [`fixes ${formatDuration(execution.fixMs)}`];
   const restart = execution.restart;
   if (restart) {
-    timings.push(`${restart.via === 'gateway' ? 'restart asked of the gateway' : 'restart command'} ${formatDuration(restart.command.durationMs)}`);
+    timings.push(`${RESTART_VIA_WORDS[restart.via ?? 'command'].step} ${formatDuration(restart.command.durationMs)}`);
     if (restart.readyAfterMs !== null) timings.push(`ready after ${formatDuration(restart.readyAfterMs)}`);
     timings.push(`total ${formatDuration(execution.fixMs + restart.totalMs)}`);
   }
@@ -174,7 +183,7 @@ export async function executeRestart(run: RestartRun, plan: RestartPlan, progres
 
 /** The agent's answer for a person: ready after what, or what failed. */
 export function restartMessage(restart: RestartResponse): string {
-  if (restart.outcome === 'ready') return `ready ${Math.round((restart.readyAfterMs ?? 0) / 100) / 10} s after ${restart.via === 'gateway' ? 'the gateway agreed to restart' : 'the restart command'}`;
+  if (restart.outcome === 'ready') return `ready ${Math.round((restart.readyAfterMs ?? 0) / 100) / 10} s after ${RESTART_VIA_WORDS[restart.via ?? 'command'].readyAfter}`;
   if (restart.outcome === 'not_ready') return `the gateway was not ready again within the deadline (${restart.gateway.detail ?? 'no detail'})`;
   return `the restart command failed (exit ${restart.command.exitCode ?? restart.command.signal ?? 'none'}${restart.command.timedOut ? ', timed out' : ''})`;
 }
